@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Cepstra.Cli;
+
+/// <summary>The one place where commands are attached to the root command.</summary>
+internal static class CommandRegistry
+{
+    /// <summary>Adds every command.</summary>
+    public static void AddAll(RootCommand root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        // One line per command, in the order `--help` lists them.
+    }
+}
