@@ -49,8 +49,11 @@ public static class TuningEstimator
             throw new ArgumentException("Spectrogram is shorter than frames × bins.", nameof(spectrogram));
         }
 
+        // chroma_stft hands piptrack only the spectrogram, and librosa then infers n_fft = 2·(bins − 1): for an
+        // odd n_fft that is n_fft − 1, which is what librosa's bin frequencies and pitches are computed with.
+        int pitchFftSize = 2 * (bins - 1);
         double fMax = Math.Min(MaxFrequency, sampleRate / 2.0);
-        double binHz = 1.0 / (fftSize * (1.0 / sampleRate));
+        double binHz = 1.0 / (pitchFftSize * (1.0 / sampleRate));
 
         // First and last bin inside [fmin, fmax), the only ones piptrack can report.
         int kLo = 0;
@@ -90,7 +93,7 @@ public static class TuningEstimator
                     float shift = ParabolicShift(s, k);
                     float avg = k == bins - 1 ? Math.Abs(s[k]) - Math.Abs(s[k - 1]) : (Math.Abs(s[k + 1]) - Math.Abs(s[k - 1])) / 2f;
                     float dskew = 0.5f * avg * shift;
-                    float pitch = (float)((k + (double)shift) * sampleRate / fftSize);
+                    float pitch = (float)((k + (double)shift) * sampleRate / pitchFftSize);
                     if (count == pitches.Length)
                     {
                         Grow(ref pitches, count);
