@@ -185,7 +185,7 @@ public static class TuningEstimator
         return PitchTuning(pitches[..kept], binsPerOctave);
     }
 
-    private static float Median(ReadOnlySpan<float> values)
+    internal static float Median(ReadOnlySpan<float> values)
     {
         float[] scratch = ArrayPool<float>.Shared.Rent(values.Length);
         try
