@@ -18,6 +18,15 @@ internal static partial class SimdKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose8x8(ref float source, nint sourceStride, ref float destination, nint destinationStride, ReadOnlySpan<float> scale)
+        => Transpose8x8(ref source, sourceStride, ref destination, ref Unsafe.Add(ref destination, destinationStride), 2 * destinationStride, scale);
+
+    /// <summary>
+    /// As the transpose above, but even output rows 2k go to <paramref name="even"/> + k·<paramref name="stride"/> and
+    /// odd rows 2k + 1 to <paramref name="odd"/> + k·<paramref name="stride"/> (deinterleaving samples into the packed
+    /// real and imaginary halves of a real FFT's input).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(ref float source, nint sourceStride, ref float even, ref float odd, nint stride, ReadOnlySpan<float> scale)
     {
         Vector256<float> r0 = Vector256.LoadUnsafe(ref source);
         Vector256<float> r1 = Vector256.LoadUnsafe(ref source, (nuint)sourceStride);
@@ -67,13 +76,13 @@ internal static partial class SimdKernels
             o7 *= scale[7];
         }
 
-        o0.StoreUnsafe(ref destination);
-        o1.StoreUnsafe(ref destination, (nuint)destinationStride);
-        o2.StoreUnsafe(ref destination, (nuint)(2 * destinationStride));
-        o3.StoreUnsafe(ref destination, (nuint)(3 * destinationStride));
-        o4.StoreUnsafe(ref destination, (nuint)(4 * destinationStride));
-        o5.StoreUnsafe(ref destination, (nuint)(5 * destinationStride));
-        o6.StoreUnsafe(ref destination, (nuint)(6 * destinationStride));
-        o7.StoreUnsafe(ref destination, (nuint)(7 * destinationStride));
+        o0.StoreUnsafe(ref even);
+        o1.StoreUnsafe(ref odd);
+        o2.StoreUnsafe(ref even, (nuint)stride);
+        o3.StoreUnsafe(ref odd, (nuint)stride);
+        o4.StoreUnsafe(ref even, (nuint)(2 * stride));
+        o5.StoreUnsafe(ref odd, (nuint)(2 * stride));
+        o6.StoreUnsafe(ref even, (nuint)(3 * stride));
+        o7.StoreUnsafe(ref odd, (nuint)(3 * stride));
     }
 }
