@@ -53,7 +53,7 @@ public static class AudioLoader
         using (FileStream stream = OpenRead(path))
         {
             var source = new ByteSource(stream);
-            Span<byte> head = stackalloc byte[16];
+            Span<byte> head = stackalloc byte[32];
             int n = source.Peek(head);
             AudioContainer container = AudioFormatDetector.Detect(head[..n]);
             switch (container)
