@@ -80,6 +80,17 @@ public static class AudioLoader
                 case AudioContainer.Unknown when IsBuiltInExtension(path):
                     throw new AudioDecodeException(path, $"{NotWhat(path)}: {AudioFormatDetector.DescribeStart(head[..n])}");
                 default:
+                    if (options.SampleRate is int oneParseRate && options.OffsetSeconds == 0 && options.DurationSeconds is null)
+                    {
+                        // Whole compressed file: decode, downmix and resample in one ffmpeg process (half the
+                        // process start-up and no second pipe); same samples as the two-step path.
+                        string exe = Ffmpeg.Locate(options.FfmpegPath) ?? throw MissingFfmpeg(path);
+                        if (Ffmpeg.DecodeResampled(exe, path, oneParseRate, options.MaxDurationSeconds, timeout, cancellationToken) is (PcmFileResult onePass, int sourceRate))
+                        {
+                            return new DecodedAudio(onePass.Samples, oneParseRate, sourceRate, onePass.Channels, onePass.Truncated, onePass.Warning, sourceRate == oneParseRate ? "ffmpeg" : "ffmpeg+soxr");
+                        }
+                    }
+
                     pcm = DecodeWithFfmpeg(path, options, window, timeout, cancellationToken);
                     decoder = "ffmpeg";
                     break;
@@ -102,10 +113,12 @@ public static class AudioLoader
 
     private static PcmFileResult DecodeWithFfmpeg(string path, AudioLoadOptions options, FrameWindow window, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        string exe = Ffmpeg.Locate(options.FfmpegPath)
-            ?? throw new UnsupportedAudioFormatException(path, $"this format (MP3, FLAC, Ogg, M4A, …) is decoded with ffmpeg, which was not found; {Ffmpeg.InstallHint}. WAV and AU files load without it.");
+        string exe = Ffmpeg.Locate(options.FfmpegPath) ?? throw MissingFfmpeg(path);
         return Ffmpeg.Decode(exe, path, window, timeout, cancellationToken);
     }
+
+    private static UnsupportedAudioFormatException MissingFfmpeg(string path) =>
+        new(path, $"this format (MP3, FLAC, Ogg, M4A, …) is decoded with ffmpeg, which was not found; {Ffmpeg.InstallHint}. WAV and AU files load without it.");
 
     private static FileStream OpenRead(string path)
     {
