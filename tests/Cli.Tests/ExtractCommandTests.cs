@@ -22,7 +22,7 @@ public sealed class ExtractCommandTests : IDisposable
         (ExtractRequest? request, IReadOnlyList<string> errors) = cmd.Bind(cmd.Parse(["a.wav", "--out", "o"]));
         Assert.Empty(errors);
         Assert.NotNull(request);
-        Assert.Equal(new ExtractionOptions { Backend = BackendKind.Reference }, request.Options);
+        Assert.Equal(new ExtractionOptions(), request.Options);
         Assert.Equal((FeatureKinds.Mfcc, ExtractFormat.Both, false, "a.wav", "o"), (request.Features, request.Format, request.SaveSignal, request.Input, request.OutputDirectory));
     }
 
@@ -33,12 +33,13 @@ public sealed class ExtractCommandTests : IDisposable
         (ExtractRequest? r, IReadOnlyList<string> errors) = cmd.Bind(cmd.Parse([
             "x.mp3", "-o", "out", "--features", "mfcc, chroma,rms", "--sr", "16000", "--n-fft", "512", "--hop", "160",
             "--n-mels", "40", "--n-mfcc", "13", "--fmin", "20", "--fmax", "8000", "--htk", "--no-mel-norm", "--pad", "reflect",
-            "--top-db", "none", "--tuning", "0.1", "--format", "npy", "--save-signal", "--offset", "1.5", "--duration", "2",
+            "--top-db", "none", "--tuning", "0.1", "--format", "npy", "--backend", "reference", "--save-signal", "--offset", "1.5", "--duration", "2",
         ]));
         Assert.Empty(errors);
         ExtractionOptions o = r!.Options;
         Assert.Equal((16000, 512, 160, 40, 13, 20.0, (double?)8000), (o.SampleRate, o.FftSize, o.HopLength, o.MelBands, o.MfccCount, o.FMin, o.FMax));
         Assert.Equal((MelScale.Htk, MelNorm.None, PadMode.Reflect, (double?)null, (double?)0.1), (o.MelScale, o.MelNorm, o.PadMode, o.TopDb, o.Tuning));
+        Assert.Equal(BackendKind.Reference, o.Backend);
         Assert.Equal(FeatureKinds.Mfcc | FeatureKinds.Chroma | FeatureKinds.Rms, r.Features);
         Assert.Equal((ExtractFormat.Npy, true, 1.5, (double?)2), (r.Format, r.SaveSignal, r.OffsetSeconds, r.DurationSeconds));
     }
@@ -82,6 +83,25 @@ public sealed class ExtractCommandTests : IDisposable
         Assert.Contains("mfcc 20×44", stderr, StringComparison.Ordinal);
         // The spectral centroid of a pure 440 Hz sine sits at 440 Hz away from the edges.
         Assert.InRange(Npy.Read(Path.Combine(outDir, "spectral_centroid.npy")).Values[frames / 2], 430f, 450f);
+    }
+
+    [Fact]
+    public async Task Invoke_ReferenceAndSimd_AgreeAndAreRecorded()
+    {
+        string wav = WriteSineWav(Path.Combine(_dir, "s.wav"), 22050, 11025);
+        var results = new Dictionary<string, float[]>();
+        foreach (string backend in new[] { "reference", "simd" })
+        {
+            string outDir = Path.Combine(_dir, backend);
+            (int rc, _, string stderr) = await Invoke("extract", wav, "-o", outDir, "--backend", backend, "--format", "npy");
+            Assert.True(rc == 0, stderr);
+            results[backend] = Npy.Read(Path.Combine(outDir, "mfcc.npy")).Values;
+            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+            Assert.Equal(backend, summary.RootElement.GetProperty("backend").GetString());
+        }
+
+        float scale = results["reference"].Max(Math.Abs);
+        Assert.All(results["reference"].Zip(results["simd"]), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4 * scale));
     }
 
     [Fact]

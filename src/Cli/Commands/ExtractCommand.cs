@@ -133,7 +133,7 @@ internal sealed class ExtractCommand : Command
 
     internal Option<string> Tuning { get; } = new("--tuning") { Description = "Chroma tuning in fractions of a bin, or 'estimate' (librosa estimate_tuning).", DefaultValueFactory = _ => "estimate" };
 
-    internal Option<string> Backend { get; } = new("--backend") { Description = "Back end: reference (scalar, double accumulation).", DefaultValueFactory = _ => "reference" };
+    internal Option<string> Backend { get; } = new("--backend") { Description = "Back end: simd (vectorised, the default via auto) or reference (scalar, double accumulation).", DefaultValueFactory = _ => "auto" };
 
     internal Option<string> Format { get; } = new("--format") { Description = "npy, csv or both.", DefaultValueFactory = _ => "both" };
 
@@ -181,11 +181,20 @@ internal sealed class ExtractCommand : Command
 
         double? topDb = ParseOptionalNumber(parse.GetValue(TopDb), "none", "--top-db", errors, 80.0);
         double? tuning = ParseOptionalNumber(parse.GetValue(Tuning), "estimate", "--tuning", errors, null);
-        BackendKind backend = BackendKind.Reference;
-        string backendName = (parse.GetValue(Backend) ?? string.Empty).Trim().ToLowerInvariant();
-        if (backendName != "reference")
+        BackendKind backend = BackendKind.Auto;
+        switch ((parse.GetValue(Backend) ?? string.Empty).Trim().ToLowerInvariant())
         {
-            errors.Add($"--backend: expected reference (got '{parse.GetValue(Backend)}').");
+            case "auto":
+                break;
+            case "simd":
+                backend = BackendKind.Simd;
+                break;
+            case "reference":
+                backend = BackendKind.Reference;
+                break;
+            default:
+                errors.Add($"--backend: expected reference, simd or auto (got '{parse.GetValue(Backend)}').");
+                break;
         }
 
         ExtractFormat format = ExtractFormat.Both;
@@ -262,7 +271,7 @@ internal sealed class ExtractCommand : Command
         double decodeMs = clock.Elapsed.TotalMilliseconds;
         var plan = new FeaturePlan(request.Options);
         var clip = new ClipFeatures(plan, request.Features);
-        using IFeatureBackend backend = new ReferenceBackend(plan);
+        using IFeatureBackend backend = CpuBackends.Create(plan, request.Options.Backend);
         backend.Compute(audio.Samples, clip);
         double computeMs = clock.Elapsed.TotalMilliseconds - decodeMs;
         var written = new List<string>();
