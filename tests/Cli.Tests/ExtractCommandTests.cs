@@ -136,6 +136,27 @@ public sealed class ExtractCommandTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_dir, "o")));
     }
 
+    [Theory]
+    [InlineData("--n-fft", "abc")]
+    [InlineData("--fmax", "high")]
+    [InlineData("--bogus-option", "1")]
+    public async Task Invoke_MalformedOrUnknownArguments_ExitTwo(string option, string value)
+    {
+        string wav = WriteSineWav(Path.Combine(_dir, "s.wav"), 22050, 4000);
+        (int rc, _, string stderr) = await Invoke("extract", wav, "--out", Path.Combine(_dir, "o"), option, value);
+        Assert.Equal(2, rc);
+        Assert.Contains(option, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_MissingFileAndOut_ExitTwoNamingBoth()
+    {
+        (int rc, _, string stderr) = await Invoke("extract");
+        Assert.Equal(2, rc);
+        Assert.Contains("--out <dir> is required", stderr, StringComparison.Ordinal);
+        Assert.Contains("name the audio file", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Help_ShowsThePythonDiff()
     {

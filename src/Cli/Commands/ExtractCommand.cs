@@ -80,6 +80,8 @@ internal sealed class ExtractCommand : Command
         Add(SaveSignal);
         Add(Offset);
         Add(Duration);
+        // Unknown tokens are reported by Bind with the other usage errors (exit 2).
+        TreatUnmatchedTokensAsErrors = false;
         SetAction((parseResult, cancellationToken) =>
         {
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
@@ -99,9 +101,9 @@ internal sealed class ExtractCommand : Command
         });
     }
 
-    internal Argument<string> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, M4A, … through ffmpeg." };
+    internal Argument<string?> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrOne };
 
-    internal Option<string> Out { get; } = new("--out", "-o") { Description = "Output folder (created if needed).", Required = true };
+    internal Option<string?> Out { get; } = new("--out", "-o") { Description = "Output folder (created if needed); required." };
 
     internal Option<string> FeatureList { get; } = new("--features", "-f")
     {
@@ -109,19 +111,19 @@ internal sealed class ExtractCommand : Command
         DefaultValueFactory = _ => "mfcc",
     };
 
-    internal Option<int> SampleRate { get; } = new("--sr") { Description = "Target sample rate in Hz (librosa sr).", DefaultValueFactory = _ => 22050 };
+    internal Option<string> SampleRate { get; } = new("--sr") { Description = "Target sample rate in Hz (librosa sr).", DefaultValueFactory = _ => "22050" };
 
-    internal Option<int> FftSize { get; } = new("--n-fft") { Description = "FFT length (any n ≥ 2).", DefaultValueFactory = _ => 2048 };
+    internal Option<string> FftSize { get; } = new("--n-fft") { Description = "FFT length (any n ≥ 2).", DefaultValueFactory = _ => "2048" };
 
-    internal Option<int> Hop { get; } = new("--hop") { Description = "Hop length in samples.", DefaultValueFactory = _ => 512 };
+    internal Option<string> Hop { get; } = new("--hop") { Description = "Hop length in samples.", DefaultValueFactory = _ => "512" };
 
-    internal Option<int> Mels { get; } = new("--n-mels") { Description = "Mel bands.", DefaultValueFactory = _ => 128 };
+    internal Option<string> Mels { get; } = new("--n-mels") { Description = "Mel bands.", DefaultValueFactory = _ => "128" };
 
-    internal Option<int> Mfccs { get; } = new("--n-mfcc") { Description = "MFCC coefficients.", DefaultValueFactory = _ => 20 };
+    internal Option<string> Mfccs { get; } = new("--n-mfcc") { Description = "MFCC coefficients.", DefaultValueFactory = _ => "20" };
 
-    internal Option<double> FMin { get; } = new("--fmin") { Description = "Lowest mel frequency in Hz.", DefaultValueFactory = _ => 0.0 };
+    internal Option<string> FMin { get; } = new("--fmin") { Description = "Lowest mel frequency in Hz.", DefaultValueFactory = _ => "0" };
 
-    internal Option<double?> FMax { get; } = new("--fmax") { Description = "Highest mel frequency in Hz (default: sr/2)." };
+    internal Option<string?> FMax { get; } = new("--fmax") { Description = "Highest mel frequency in Hz (default: sr/2)." };
 
     internal Option<bool> Htk { get; } = new("--htk") { Description = "HTK mel scale instead of Slaney." };
 
@@ -139,15 +141,16 @@ internal sealed class ExtractCommand : Command
 
     internal Option<bool> SaveSignal { get; } = new("--save-signal") { Description = "Also write the decoded mono signal as y.npy (librosa.load's y)." };
 
-    internal Option<double> Offset { get; } = new("--offset") { Description = "Start reading at this many seconds (librosa offset).", DefaultValueFactory = _ => 0.0 };
+    internal Option<string> Offset { get; } = new("--offset") { Description = "Start reading at this many seconds (librosa offset).", DefaultValueFactory = _ => "0" };
 
-    internal Option<double?> Duration { get; } = new("--duration") { Description = "Read only this many seconds (librosa duration)." };
+    internal Option<string?> Duration { get; } = new("--duration") { Description = "Read only this many seconds (librosa duration)." };
 
     /// <summary>Maps parsed arguments to a request, collecting every problem (pure: no I/O).</summary>
     internal (ExtractRequest? Request, IReadOnlyList<string> Errors) Bind(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
         var errors = new List<string>(parse.Errors.Select(e => e.Message));
+        errors.AddRange(parse.UnmatchedTokens.Select(t => $"unrecognised argument '{t}'."));
         FeatureKinds features = FeatureKinds.None;
         foreach (string name in (parse.GetValue(FeatureList) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -206,13 +209,13 @@ internal sealed class ExtractCommand : Command
 
         var options = new ExtractionOptions
         {
-            SampleRate = parse.GetValue(SampleRate),
-            FftSize = parse.GetValue(FftSize),
-            HopLength = parse.GetValue(Hop),
-            MelBands = parse.GetValue(Mels),
-            MfccCount = parse.GetValue(Mfccs),
-            FMin = parse.GetValue(FMin),
-            FMax = parse.GetValue(FMax),
+            SampleRate = Integer(parse.GetValue(SampleRate), "--sr", errors, 22050),
+            FftSize = Integer(parse.GetValue(FftSize), "--n-fft", errors, 2048),
+            HopLength = Integer(parse.GetValue(Hop), "--hop", errors, 512),
+            MelBands = Integer(parse.GetValue(Mels), "--n-mels", errors, 128),
+            MfccCount = Integer(parse.GetValue(Mfccs), "--n-mfcc", errors, 20),
+            FMin = Number(parse.GetValue(FMin), "--fmin", errors) ?? 0,
+            FMax = Number(parse.GetValue(FMax), "--fmax", errors),
             MelScale = parse.GetValue(Htk) ? MelScale.Htk : MelScale.Slaney,
             MelNorm = parse.GetValue(NoMelNorm) ? MelNorm.None : MelNorm.Slaney,
             PadMode = pad,
@@ -221,8 +224,8 @@ internal sealed class ExtractCommand : Command
             Backend = backend,
         };
         errors.AddRange(options.Validate());
-        double offset = parse.GetValue(Offset);
-        double? duration = parse.GetValue(Duration);
+        double offset = Number(parse.GetValue(Offset), "--offset", errors) ?? 0;
+        double? duration = Number(parse.GetValue(Duration), "--duration", errors);
         if (!(offset >= 0) || double.IsInfinity(offset))
         {
             errors.Add($"--offset must be ≥ 0 seconds (got {offset}).");
@@ -235,6 +238,16 @@ internal sealed class ExtractCommand : Command
 
         string? input = parse.GetValue(File);
         string? output = parse.GetValue(Out);
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            errors.Add("name the audio file to extract from: cepstra extract <file> --out <dir>.");
+        }
+
+        if (string.IsNullOrWhiteSpace(output))
+        {
+            errors.Add("--out <dir> is required.");
+        }
+
         if (errors.Count > 0 || input is null || output is null)
         {
             return (null, errors);
@@ -322,6 +335,35 @@ internal sealed class ExtractCommand : Command
         }
 
         return 0;
+    }
+
+    // Numbers are bound here rather than by System.CommandLine so a malformed value is reported with the
+    // other option problems and exits 2 (usage), instead of System.CommandLine's parse-error exit code 1.
+    private static int Integer(string? text, string option, List<string> errors, int fallback)
+    {
+        if (int.TryParse((text ?? string.Empty).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
+        {
+            return v;
+        }
+
+        errors.Add($"{option}: expected an integer (got '{text}').");
+        return fallback;
+    }
+
+    private static double? Number(string? text, string option, List<string> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
+        {
+            return v;
+        }
+
+        errors.Add($"{option}: expected a number (got '{text}').");
+        return null;
     }
 
     private static double? ParseOptionalNumber(string? text, string keyword, string option, List<string> errors, double? fallback)
