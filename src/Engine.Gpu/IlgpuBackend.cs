@@ -438,6 +438,16 @@ public sealed class IlgpuBackend : IFeatureBackend
 
         if (frameCount == 0 || want == FeatureKinds.None)
         {
+            // No frames: nothing to launch, but chroma still reports its tuning (the given one, or the estimate of nothing).
+            for (int c = 0; c < clipCount; c++)
+            {
+                if ((clips[c].Requested & FeatureKinds.Chroma) != 0)
+                {
+                    clips[c].SetTuning(Plan.Options.Tuning
+                        ?? TuningEstimator.Estimate([], 0, Plan.FrequencyBins, Plan.SampleRate, Plan.FftSize, Plan.ChromaBins));
+                }
+            }
+
             return;
         }
 
