@@ -19,7 +19,7 @@ public sealed record GpuDeviceInfo(AcceleratorType Type, int Index, string Name,
     /// <summary>"cuda:0 NVIDIA H100 80GB HBM3 (79.1 GiB)" and so on.</summary>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{GpuDevices.TypeName(Type)}:{Index} {Name} ({MemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB){(Usable ? string.Empty : " [not usable by ILGPU]")}");
+        $"{GpuDevices.TypeName(Type)}:{Index} {Name} ({(Type == AcceleratorType.CPU ? "host memory" : $"{MemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB")}){(Usable ? string.Empty : " [not usable by ILGPU]")}");
 }
 
 /// <summary>Enumerates ILGPU's accelerators and creates contexts for one accelerator type.</summary>
