@@ -57,7 +57,8 @@ public static class GpuDevices
 
         try
         {
-            using Context all = Context.Create(b => b.AllAccelerators());
+            // OpenCL(_ => true) also lists devices ILGPU would refuse (AllAccelerators() leaves them out), so users see why.
+            using Context all = Context.Create(b => b.Cuda().OpenCL(_ => true).DefaultCPU());
             var counters = new Dictionary<AcceleratorType, int>();
             foreach (Device d in all.Devices)
             {
@@ -94,7 +95,7 @@ public static class GpuDevices
             {
                 AcceleratorType.Cuda => Context.Create(b => b.Cuda().EnableAlgorithms()),
                 AcceleratorType.OpenCL => Context.Create(b => b.OpenCL().EnableAlgorithms()),
-                AcceleratorType.CPU => Context.Create(b => b.CPU().EnableAlgorithms()),
+                AcceleratorType.CPU => Context.Create(b => b.DefaultCPU().EnableAlgorithms()),
                 _ => throw new BackendException($"Unsupported ILGPU accelerator type {type}."),
             };
         }
