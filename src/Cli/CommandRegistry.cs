@@ -11,5 +11,6 @@ internal static class CommandRegistry
         ArgumentNullException.ThrowIfNull(root);
         // One line per command, in the order `--help` lists them.
         root.Subcommands.Add(new Commands.ExtractCommand());
+        root.Subcommands.Add(new Commands.DevicesCommand());
     }
 }
