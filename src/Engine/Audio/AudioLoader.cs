@@ -1,0 +1,131 @@
+namespace Cepstra.Audio;
+
+/// <summary>
+/// Loads any audio file as mono float at a target rate, like <c>librosa.load(path, sr=22050, mono=True)</c>.
+/// The format is detected from the file's first bytes, never its extension. WAV (RIFF/RIFX/RF64) and
+/// Sun/NeXT AU are decoded by built-in readers (no external tool); MP3, FLAC, Ogg/Vorbis/Opus, M4A/AAC,
+/// AIFF and anything else ffmpeg understands are decoded by an ffmpeg subprocess. The mono downmix is
+/// always the float32 mean of the channels. When the file's rate differs from the target, the mono
+/// samples are piped through ffmpeg's libsoxr resampler at HQ quality (librosa's default
+/// <c>soxr_hq</c>) and the length is fixed to <c>ceil(n · target / source)</c> as librosa does.
+/// Decoding happens before resampling, and the offset/duration window is cut at the source rate, as in
+/// librosa. Without ffmpeg, WAV and AU files already at the target rate still load; everything else
+/// fails with an <see cref="UnsupportedAudioFormatException"/> that says how to install ffmpeg.
+/// </summary>
+public static class AudioLoader
+{
+    /// <summary>Whether <paramref name="path"/> has an extension that dataset discovery treats as audio (.wav, .au, .mp3, .flac, .ogg, .opus, .m4a, …).</summary>
+    public static bool IsAudioExtension(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return AudioFormatDetector.IsAudioExtension(path);
+    }
+
+    /// <summary>Decodes <paramref name="path"/> (see the class remarks).</summary>
+    /// <exception cref="AudioDecodeException">The file is missing, empty, not audio, malformed, or ffmpeg failed; <see cref="AudioDecodeException.Reason"/> says which.</exception>
+    /// <exception cref="UnsupportedAudioFormatException">The format needs ffmpeg and it is not installed, or the codec is not supported.</exception>
+    public static DecodedAudio Load(string path, AudioLoadOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (Directory.Exists(path))
+        {
+            throw new AudioDecodeException(path, "is a directory, not an audio file.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new AudioDecodeException(path, "file not found.");
+        }
+
+        var window = new FrameWindow(options.OffsetSeconds, options.DurationSeconds, options.MaxDurationSeconds);
+        long fileBytes = new FileInfo(path).Length;
+        if (fileBytes == 0)
+        {
+            // Checked before opening: FIFOs and character devices also report 0 bytes, and opening one could block forever.
+            throw new AudioDecodeException(path, "the file is empty (0 bytes).");
+        }
+
+        TimeSpan timeout = options.Timeout ?? Ffmpeg.DefaultTimeout(fileBytes);
+        PcmFileResult pcm;
+        string decoder;
+        using (FileStream stream = OpenRead(path))
+        {
+            var source = new ByteSource(stream);
+            Span<byte> head = stackalloc byte[16];
+            int n = source.Peek(head);
+            AudioContainer container = AudioFormatDetector.Detect(head[..n]);
+            switch (container)
+            {
+                case AudioContainer.Empty:
+                    throw new AudioDecodeException(path, "the file is empty (0 bytes).");
+                case AudioContainer.Wav:
+                case AudioContainer.Au:
+                    decoder = container == AudioContainer.Wav ? "wav" : "au";
+                    try
+                    {
+                        pcm = container == AudioContainer.Wav ? WavReader.Read(source, path, window) : AuReader.Read(source, path, window);
+                    }
+                    catch (UnsupportedAudioFormatException e) when (Ffmpeg.Locate(options.FfmpegPath) is not null)
+                    {
+                        // A codec the built-in reader does not know (ADPCM, GSM…) inside a valid header: ffmpeg may.
+                        _ = e;
+                        pcm = DecodeWithFfmpeg(path, options, window, timeout, cancellationToken);
+                        decoder = "ffmpeg";
+                    }
+
+                    break;
+                case AudioContainer.Text:
+                case AudioContainer.Unknown when IsBuiltInExtension(path):
+                    throw new AudioDecodeException(path, $"{NotWhat(path)}: {AudioFormatDetector.DescribeStart(head[..n])}");
+                default:
+                    pcm = DecodeWithFfmpeg(path, options, window, timeout, cancellationToken);
+                    decoder = "ffmpeg";
+                    break;
+            }
+        }
+
+        float[] samples = pcm.Samples;
+        int rate = pcm.SampleRate;
+        if (options.SampleRate is int target && target != pcm.SampleRate)
+        {
+            string exe = Ffmpeg.Locate(options.FfmpegPath)
+                ?? throw new UnsupportedAudioFormatException(path, $"resampling from {pcm.SampleRate} Hz to {target} Hz (libsoxr, as librosa) needs ffmpeg, which was not found; {Ffmpeg.InstallHint}, or load at the native rate (SampleRate = null).");
+            samples = Ffmpeg.Resample(exe, path, samples, pcm.SampleRate, target, options.Timeout ?? Ffmpeg.DefaultTimeout(samples.LongLength * 4), cancellationToken);
+            rate = target;
+            decoder += "+soxr";
+        }
+
+        return new DecodedAudio(samples, rate, pcm.SampleRate, pcm.Channels, pcm.Truncated, pcm.Warning, decoder);
+    }
+
+    private static PcmFileResult DecodeWithFfmpeg(string path, AudioLoadOptions options, FrameWindow window, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        string exe = Ffmpeg.Locate(options.FfmpegPath)
+            ?? throw new UnsupportedAudioFormatException(path, $"this format (MP3, FLAC, Ogg, M4A, …) is decoded with ffmpeg, which was not found; {Ffmpeg.InstallHint}. WAV and AU files load without it.");
+        return Ffmpeg.Decode(exe, path, window, timeout, cancellationToken);
+    }
+
+    private static FileStream OpenRead(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AudioDecodeException(path, "cannot be opened: " + e.Message, e);
+        }
+    }
+
+    private static bool IsBuiltInExtension(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".wav" or ".wave" or ".au" or ".snd";
+
+    private static string NotWhat(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".wav" or ".wave" => "not a WAV file",
+        ".au" or ".snd" => "not an AU file",
+        _ => "not an audio file",
+    };
+}

@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace Cepstra.Audio;
+
+/// <summary>
+/// Decoding and resampling through Debian's ffmpeg as a subprocess. Compressed files are decoded at
+/// their own rate and channel count to float WAV on stdout (read by the built-in WAV reader, so the
+/// mono downmix is the same float32 mean as for WAV files); resampling pipes mono float32 through
+/// <c>aresample=resampler=soxr:precision=20</c>, which is libsoxr's HQ recipe, librosa's <c>soxr_hq</c>.
+/// </summary>
+internal static partial class Ffmpeg
+{
+    /// <summary>The advice every "needs ffmpeg" message carries.</summary>
+    public const string InstallHint = "install it with `apt-get install ffmpeg` (Debian/Ubuntu) or set AudioLoadOptions.FfmpegPath";
+
+    /// <summary>Finds ffmpeg: <paramref name="configured"/> when given (a path, or a name looked up on PATH), else <c>ffmpeg</c> on PATH; null when absent.</summary>
+    public static string? Locate(string? configured)
+    {
+        string name = string.IsNullOrWhiteSpace(configured) ? "ffmpeg" : configured;
+        if (name.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) || name.Contains(Path.AltDirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return File.Exists(name) ? Path.GetFullPath(name) : null;
+        }
+
+        string[] suffixes = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? [".exe", string.Empty] : [string.Empty];
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (string suffix in suffixes)
+            {
+                string candidate = Path.Combine(dir, name + suffix);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The default wall-clock limit for a file of <paramref name="bytes"/> bytes: 30 s + 5 s per MiB.</summary>
+    public static TimeSpan DefaultTimeout(long bytes) => TimeSpan.FromSeconds(30 + (5.0 * bytes / (1 << 20)));
+
+    /// <summary>Decodes <paramref name="path"/> with ffmpeg to mono float at the file's own rate, honouring the window.</summary>
+    public static PcmFileResult Decode(string executable, string path, FrameWindow window, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // The output-side -t bounds the work (window end, or the hard cap) so an endless or lying stream stops.
+        double limitSeconds = window.DurationSeconds is double d ? Math.Min(window.MaxDurationSeconds, window.OffsetSeconds + d + 1) : window.MaxDurationSeconds + 1;
+        string[] args =
+        [
+            "-nostdin", "-hide_banner", "-nostats", "-v", "level+info",
+            "-i", "file:" + Path.GetFullPath(path),
+            "-map", "0:a:0", "-c:a", "pcm_f32le", "-f", "wav",
+            "-t", limitSeconds.ToString("R", CultureInfo.InvariantCulture),
+            "pipe:1",
+        ];
+        using FfmpegProcess process = FfmpegProcess.Start(executable, args, withInput: false, timeout, cancellationToken);
+        PcmFileResult? pcm = null;
+        AudioDecodeException? readError = null;
+        try
+        {
+            pcm = WavReader.Read(new ByteSource(process.Output), path, window, streamed: true);
+        }
+        catch (AudioDecodeException e)
+        {
+            readError = e;
+        }
+        catch (IOException e)
+        {
+            readError = new AudioDecodeException(path, "reading ffmpeg's output failed: " + e.Message, e);
+        }
+
+        // Stop ffmpeg when we have the window we asked for (or failed to read it); when its output already
+        // ended, let it exit by itself so its exit code still means something.
+        bool stoppedEarly = pcm is null || HasMoreOutput(process.Output);
+        if (stoppedEarly)
+        {
+            process.Stop();
+        }
+
+        (int exitCode, string stderr) = process.WaitForExit();
+        if (stoppedEarly && pcm is not null)
+        {
+            exitCode = 0;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (process.TimedOut)
+        {
+            throw new AudioDecodeException(path, string.Create(CultureInfo.InvariantCulture, $"ffmpeg did not finish within {process.Timeout.TotalSeconds:0.#} s and was stopped (a file that never ends, or a stuck decoder)."));
+        }
+
+        IReadOnlyList<string> errors = Lines(stderr, "error", "fatal", "panic");
+        if (pcm is null || pcm.Samples.Length == 0)
+        {
+            string reason = errors.Count > 0 ? Summarize(errors, path)
+                : readError is not null && exitCode == 0 ? readError.Reason
+                : exitCode != 0 ? $"ffmpeg exited with code {exitCode}"
+                : "no audio samples were decoded";
+            if (pcm is not null && pcm.Samples.Length == 0 && window.StartFrame(pcm.SampleRate) > 0)
+            {
+                return pcm;
+            }
+
+            throw new AudioDecodeException(path, $"ffmpeg could not decode it: {reason}.");
+        }
+
+        var warnings = new List<string>();
+        bool truncated = false;
+        double decodedSeconds = pcm.Samples.Length / (double)pcm.SampleRate + (window.StartFrame(pcm.SampleRate) / (double)pcm.SampleRate);
+        bool readToEnd = decodedSeconds < limitSeconds - 1 && window.DurationSeconds is null;
+        double? declared = DeclaredDuration(stderr);
+        if (readToEnd && declared is double total && total - decodedSeconds > Math.Max(0.1, 0.01 * total))
+        {
+            truncated = true;
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"truncated: the header promises {total:0.###} s but only {decodedSeconds:0.###} s could be decoded; decoded what is there."));
+        }
+
+        if (exitCode != 0 && readToEnd && !truncated)
+        {
+            truncated = true;
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"ffmpeg stopped with an error after {decodedSeconds:0.###} s; decoded what is there."));
+        }
+
+        if (errors.Count > 0)
+        {
+            warnings.Add($"decoder errors: {Summarize(errors, path)}.");
+        }
+
+        if (pcm.Warning is not null)
+        {
+            warnings.Add(pcm.Warning);
+        }
+
+        return pcm with { Truncated = truncated || pcm.Truncated, Warning = warnings.Count > 0 ? string.Join(" ", warnings) : null };
+    }
+
+    /// <summary>
+    /// Resamples mono <paramref name="samples"/> from <paramref name="sourceRate"/> to <paramref name="targetRate"/> with
+    /// libsoxr HQ through ffmpeg, then fixes the length to <c>ceil(n · target / source)</c> like <c>librosa.resample</c>
+    /// (ffmpeg's soxr flush can end one sample short; librosa pads with zeros the same way).
+    /// </summary>
+    public static float[] Resample(string executable, string path, float[] samples, int sourceRate, int targetRate, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        double ratio = (double)targetRate / sourceRate;
+        long expected = (long)Math.Ceiling(samples.Length * ratio);
+        if (samples.Length == 0)
+        {
+            return [];
+        }
+
+        string[] args =
+        [
+            "-nostdin", "-hide_banner", "-nostats", "-v", "level+error",
+            "-f", "f32le", "-ar", sourceRate.ToString(CultureInfo.InvariantCulture), "-ac", "1", "-i", "pipe:0",
+            "-af", "aresample=resampler=soxr:precision=20",
+            "-ar", targetRate.ToString(CultureInfo.InvariantCulture), "-f", "f32le", "pipe:1",
+        ];
+        using FfmpegProcess process = FfmpegProcess.Start(executable, args, withInput: true, timeout, cancellationToken);
+        Task writer = Task.Run(() =>
+        {
+            try
+            {
+                process.Input.Write(MemoryMarshal.AsBytes(samples.AsSpan()));
+                process.Input.Close();
+            }
+            catch (IOException)
+            {
+                // ffmpeg went away; its exit code and stderr tell why.
+            }
+        }, CancellationToken.None);
+        var result = new float[expected];
+        Span<byte> bytes = MemoryMarshal.AsBytes(result.AsSpan());
+        int filled = 0;
+        byte[] overflow = new byte[1 << 16];
+        while (true)
+        {
+            int n = filled < bytes.Length ? process.Output.Read(bytes[filled..]) : process.Output.Read(overflow);
+            if (n == 0)
+            {
+                break;
+            }
+
+            // Samples beyond ceil(n · ratio) are dropped, as librosa's fix_length does.
+            filled += filled < bytes.Length ? n : 0;
+        }
+
+        writer.GetAwaiter().GetResult();
+        (int exitCode, string stderr) = process.WaitForExit();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (process.TimedOut)
+        {
+            throw new AudioDecodeException(path, string.Create(CultureInfo.InvariantCulture, $"resampling with ffmpeg did not finish within {process.Timeout.TotalSeconds:0.#} s."));
+        }
+
+        if (exitCode != 0)
+        {
+            IReadOnlyList<string> errors = Lines(stderr, "error", "fatal", "panic");
+            throw new AudioDecodeException(path, $"resampling with ffmpeg failed: {(errors.Count > 0 ? Summarize(errors, path) : $"exit code {exitCode}")}.");
+        }
+
+        // A partial trailing float (cannot happen with f32le, but never trust a pipe) is dropped; missing samples stay zero.
+        return result;
+    }
+
+    private static bool HasMoreOutput(Stream output)
+    {
+        try
+        {
+            Span<byte> one = stackalloc byte[1];
+            return output.Read(one) > 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The input's duration from ffmpeg's "Duration:" line, or null when absent or only estimated from the bit rate.</summary>
+    internal static double? DeclaredDuration(string stderr)
+    {
+        if (stderr.Contains("Estimating duration from bitrate", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        Match m = DurationRegex().Match(stderr);
+        if (!m.Success)
+        {
+            return null;
+        }
+
+        return (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 3600)
+            + (int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) * 60)
+            + double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Messages of the given levels (from <c>-v level+…</c> output), without the "[x @ 0x…] [level]" prefixes.</summary>
+    internal static IReadOnlyList<string> Lines(string stderr, params string[] levels)
+    {
+        var result = new List<string>();
+        foreach (string line in stderr.Split('\n'))
+        {
+            foreach (string level in levels)
+            {
+                string tag = "[" + level + "] ";
+                int at = line.IndexOf(tag, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    result.Add(line[(at + tag.Length)..].Trim());
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static string Summarize(IReadOnlyList<string> errors, string path)
+    {
+        string full = "file:" + Path.GetFullPath(path);
+        var distinct = errors.Select(e => e.Replace(full + ": ", string.Empty, StringComparison.Ordinal).Replace(full, "input", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal).ToList();
+        IEnumerable<string> shown = distinct.Count > 4 ? distinct.Take(2).Append($"… ({distinct.Count - 3} more) …").Append(distinct[^1]) : distinct;
+        return string.Join("; ", shown);
+    }
+
+    [GeneratedRegex(@"^\[info\]\s+Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)", RegexOptions.Multiline)]
+    private static partial Regex DurationRegex();
+}
