@@ -10,5 +10,6 @@ internal static class CommandRegistry
     {
         ArgumentNullException.ThrowIfNull(root);
         // One line per command, in the order `--help` lists them.
+        root.Subcommands.Add(Commands.VerifyCommand.Create());
     }
 }
