@@ -1,0 +1,269 @@
+using System.Buffers;
+using Cepstra.Features;
+
+namespace Cepstra.Dsp;
+
+/// <summary>
+/// librosa's <c>estimate_tuning(S=S, sr, n_fft, bins_per_octave=n_chroma)</c> as <c>chroma_stft</c> calls it:
+/// <c>piptrack</c> (fmin 150 Hz, fmax 4 kHz, threshold 0.1 of each frame's maximum, local maxima refined by
+/// parabolic interpolation), keep the peaks whose interpolated magnitude reaches the median, then
+/// <c>pitch_tuning</c>: a 0.01-wide histogram of each peak's deviation from the equal-tempered grid,
+/// returning the left edge of the fullest bin. Arithmetic follows NumPy's float32 evaluation of the same
+/// expressions so the chosen histogram bin matches librosa's. Results lie on the grid −0.5, −0.49, …, 0.49.
+/// </summary>
+public static class TuningEstimator
+{
+    /// <summary>piptrack's lowest pitch in Hz.</summary>
+    public const double MinFrequency = 150.0;
+
+    /// <summary>piptrack's highest pitch in Hz (exclusive; capped at Nyquist).</summary>
+    public const double MaxFrequency = 4000.0;
+
+    /// <summary>Fraction of each frame's maximum a peak must exceed.</summary>
+    public const float PeakThreshold = 0.1f;
+
+    /// <summary>Histogram resolution in fractions of a bin.</summary>
+    public const double Resolution = 0.01;
+
+    /// <summary>Estimates the tuning of a clip from its power spectrogram (frame-major, as the back ends produce it).</summary>
+    public static double Estimate(FeatureMatrix power, FeaturePlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(power);
+        ArgumentNullException.ThrowIfNull(plan);
+        return Estimate(power.Data, power.Frames, power.Rows, plan.SampleRate, plan.FftSize, plan.ChromaBins);
+    }
+
+    /// <summary>
+    /// Estimates the tuning (fractions of a bin) from any non-negative spectrogram given frame-major:
+    /// <paramref name="spectrogram"/>[frame · bins + bin], bins = fftSize/2 + 1.
+    /// </summary>
+    public static double Estimate(ReadOnlySpan<float> spectrogram, int frames, int bins, int sampleRate, int fftSize, int binsPerOctave = 12)
+    {
+        if (bins != (fftSize / 2) + 1)
+        {
+            throw new ArgumentException($"Expected {(fftSize / 2) + 1} bins for n_fft {fftSize}, got {bins}.", nameof(bins));
+        }
+
+        if (spectrogram.Length < frames * bins)
+        {
+            throw new ArgumentException("Spectrogram is shorter than frames × bins.", nameof(spectrogram));
+        }
+
+        double fMax = Math.Min(MaxFrequency, sampleRate / 2.0);
+        double binHz = 1.0 / (fftSize * (1.0 / sampleRate));
+
+        // First and last bin inside [fmin, fmax), the only ones piptrack can report.
+        int kLo = 0;
+        while (kLo < bins && kLo * binHz < MinFrequency)
+        {
+            kLo++;
+        }
+
+        int kHi = bins - 1;
+        while (kHi >= 0 && kHi * binHz >= fMax)
+        {
+            kHi--;
+        }
+
+        float[] pitches = ArrayPool<float>.Shared.Rent(Math.Max(16, frames * 4));
+        float[] mags = ArrayPool<float>.Shared.Rent(pitches.Length);
+        int count = 0;
+        try
+        {
+            for (int t = 0; t < frames; t++)
+            {
+                ReadOnlySpan<float> s = spectrogram.Slice(t * bins, bins);
+                float frameMax = 0;
+                foreach (float v in s)
+                {
+                    frameMax = Math.Max(frameMax, Math.Abs(v));
+                }
+
+                float reference = PeakThreshold * frameMax;
+                for (int k = Math.Max(kLo, 1); k <= kHi; k++)
+                {
+                    if (!IsThresholdedLocalMax(s, k, reference))
+                    {
+                        continue;
+                    }
+
+                    float shift = ParabolicShift(s, k);
+                    float avg = k == bins - 1 ? Math.Abs(s[k]) - Math.Abs(s[k - 1]) : (Math.Abs(s[k + 1]) - Math.Abs(s[k - 1])) / 2f;
+                    float dskew = 0.5f * avg * shift;
+                    float pitch = (float)((k + (double)shift) * sampleRate / fftSize);
+                    if (count == pitches.Length)
+                    {
+                        Grow(ref pitches, count);
+                        Grow(ref mags, count);
+                    }
+
+                    pitches[count] = pitch;
+                    mags[count] = Math.Abs(s[k]) + dskew;
+                    count++;
+                }
+            }
+
+            return PitchTuningAboveMedian(pitches.AsSpan(0, count), mags.AsSpan(0, count), binsPerOctave);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(pitches);
+            ArrayPool<float>.Shared.Return(mags);
+        }
+    }
+
+    /// <summary>
+    /// librosa <c>pitch_tuning(frequencies, resolution=0.01, bins_per_octave)</c>: the left edge of the fullest
+    /// 0.01-wide histogram bin of the deviations (in bins) from the A440 equal-tempered grid; 0 when no
+    /// frequency is positive.
+    /// </summary>
+    public static double PitchTuning(ReadOnlySpan<float> frequencies, int binsPerOctave = 12)
+    {
+        int nBins = (int)Math.Ceiling(1.0 / Resolution);
+        Span<int> counts = stackalloc int[nBins];
+        counts.Clear();
+        bool any = false;
+        foreach (float f in frequencies)
+        {
+            if (!(f > 0))
+            {
+                continue;
+            }
+
+            any = true;
+
+            // float32 throughout, as NumPy evaluates bins_per_octave * log2(f / (440 / 16)) % 1 on a float32 array.
+            float octs = MathF.Log2(f / 27.5f);
+            float residual = binsPerOctave * octs % 1.0f;
+            if (residual < 0)
+            {
+                residual += 1.0f;
+            }
+
+            if (residual >= 0.5f)
+            {
+                residual -= 1.0f;
+            }
+
+            counts[HistogramBin(residual, nBins)]++;
+        }
+
+        if (!any)
+        {
+            return 0.0;
+        }
+
+        int best = 0;
+        for (int i = 1; i < nBins; i++)
+        {
+            if (counts[i] > counts[best])
+            {
+                best = i;
+            }
+        }
+
+        return NumPyMath.Linspace(-0.5, 0.5, nBins + 1, best);
+    }
+
+    private static double PitchTuningAboveMedian(Span<float> pitches, Span<float> mags, int binsPerOctave)
+    {
+        if (pitches.Length == 0)
+        {
+            return 0.0;
+        }
+
+        float threshold = Median(mags);
+        int kept = 0;
+        for (int i = 0; i < pitches.Length; i++)
+        {
+            if (mags[i] >= threshold && pitches[i] > 0)
+            {
+                pitches[kept++] = pitches[i];
+            }
+        }
+
+        return PitchTuning(pitches[..kept], binsPerOctave);
+    }
+
+    private static float Median(ReadOnlySpan<float> values)
+    {
+        float[] sorted = ArrayPool<float>.Shared.Rent(values.Length);
+        try
+        {
+            Span<float> s = sorted.AsSpan(0, values.Length);
+            values.CopyTo(s);
+            s.Sort();
+            int mid = s.Length / 2;
+
+            // np.median of an even count: the float32 mean of the two middle values.
+            return s.Length % 2 == 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2f;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(sorted);
+        }
+    }
+
+    // np.histogram with explicit edges e_i = linspace(-0.5, 0.5, n + 1)[i]: bin i holds e_i <= r < e_{i+1} (the last bin is closed).
+    private static int HistogramBin(float residual, int nBins)
+    {
+        double r = residual;
+        int i = (int)Math.Floor((r + 0.5) * nBins);
+        i = Math.Clamp(i, 0, nBins - 1);
+        while (i > 0 && r < NumPyMath.Linspace(-0.5, 0.5, nBins + 1, i))
+        {
+            i--;
+        }
+
+        while (i < nBins - 1 && r >= NumPyMath.Linspace(-0.5, 0.5, nBins + 1, i + 1))
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    // util.localmax of S·(S > ref) along frequency: strictly above the left neighbour, at least the right one;
+    // bin 0 is never a maximum and the last bin only compares with its left neighbour.
+    private static bool IsThresholdedLocalMax(ReadOnlySpan<float> s, int k, float reference)
+    {
+        float x = Thresholded(s[k], reference);
+        if (!(x > Thresholded(s[k - 1], reference)))
+        {
+            return false;
+        }
+
+        return k == s.Length - 1 || x >= Thresholded(s[k + 1], reference);
+    }
+
+    private static float Thresholded(float v, float reference)
+    {
+        float a = Math.Abs(v);
+        return a > reference ? a : 0f;
+    }
+
+    // librosa _parabolic_interpolation: the vertex offset −b/a of the parabola through bins k−1, k, k+1,
+    // or 0 when it would move by a bin or more (also at the edges).
+    private static float ParabolicShift(ReadOnlySpan<float> s, int k)
+    {
+        if (k == 0 || k == s.Length - 1)
+        {
+            return 0f;
+        }
+
+        float left = Math.Abs(s[k - 1]);
+        float centre = Math.Abs(s[k]);
+        float right = Math.Abs(s[k + 1]);
+        double a = (double)(right + left) - (2.0 * centre);
+        double b = (double)(right - left) / 2.0;
+        return Math.Abs(b) >= Math.Abs(a) ? 0f : (float)(-b / a);
+    }
+
+    private static void Grow(ref float[] buffer, int used)
+    {
+        float[] bigger = ArrayPool<float>.Shared.Rent(buffer.Length * 2);
+        buffer.AsSpan(0, used).CopyTo(bigger);
+        ArrayPool<float>.Shared.Return(buffer);
+        buffer = bigger;
+    }
+}
