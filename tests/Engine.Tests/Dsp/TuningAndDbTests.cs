@@ -1,0 +1,64 @@
+using Cepstra.Dsp;
+using Cepstra.Features;
+
+namespace Cepstra.Tests.Dsp;
+
+public class TuningAndDbTests
+{
+    [Theory]
+    [InlineData(0.0, 0.0)]
+    [InlineData(0.3, 0.3)]
+    [InlineData(-0.3, -0.3)]
+    [InlineData(0.49, 0.49)]
+    public void PitchTuning_ReturnsTheDeviationBinOfDetunedNotes(double deviation, double expected)
+    {
+        float[] freqs = [.. new[] { 220.0, 261.63, 440.0, 880.0, 1046.5 }
+            .Select(f => (float)(440.0 * Math.Pow(2, (Math.Round(12 * Math.Log2(f / 440.0)) + deviation + 0.004) / 12)))];
+        Assert.Equal(expected, TuningEstimator.PitchTuning(freqs), 9);
+    }
+
+    [Fact]
+    public void PitchTuning_WithoutPositiveFrequencies_IsZero()
+    {
+        Assert.Equal(0.0, TuningEstimator.PitchTuning([]));
+        Assert.Equal(0.0, TuningEstimator.PitchTuning([0f, -5f]));
+    }
+
+    [Fact]
+    public void Estimate_OnSilence_IsZero()
+    {
+        var plan = new FeaturePlan(ExtractionOptions.LibrosaDefaults);
+        var power = new FeatureMatrix(plan.FrequencyBins, 10);
+        Assert.Equal(0.0, TuningEstimator.Estimate(power, plan));
+    }
+
+    [Fact]
+    public void Estimate_RejectsAMismatchedBinCount()
+    {
+        Assert.Throws<ArgumentException>(() => TuningEstimator.Estimate(new float[100], 1, 100, 22050, 2048));
+    }
+
+    [Fact]
+    public void PowerToDb_FloorsAtTopDbBelowTheClipMaximum()
+    {
+        float[] power = [1f, 1e-3f, 1e-12f, 0f];
+        var db = new float[4];
+        PowerToDb.Compute(power, db, amin: 1e-10, reference: 1.0, topDb: 80);
+        Assert.Equal([0f, -30f, -80f, -80f], db.Select(v => MathF.Round(v, 4)));
+
+        PowerToDb.Compute(power, db, amin: 1e-10, reference: 1.0, topDb: null);
+        Assert.Equal([0f, -30f, -100f, -100f], db.Select(v => MathF.Round(v, 4)));
+
+        // ref shifts everything; the floor follows the shifted maximum.
+        PowerToDb.Compute(power, db, amin: 1e-10, reference: 10.0, topDb: 20);
+        Assert.Equal([-10f, -30f, -30f, -30f], db.Select(v => MathF.Round(v, 4)));
+    }
+
+    [Fact]
+    public void PowerToDb_OfAnEmptyClip_DoesNothing()
+    {
+        PowerToDb.Compute([], [], ExtractionOptions.LibrosaDefaults);
+        Assert.Equal(double.NegativeInfinity, PowerToDb.Floor(1.0, null));
+        Assert.Equal(-79.0, PowerToDb.Floor(1.0, 80));
+    }
+}

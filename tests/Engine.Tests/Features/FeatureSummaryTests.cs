@@ -1,0 +1,119 @@
+using System.Globalization;
+using Cepstra.Backends;
+using Cepstra.Dsp;
+using Cepstra.Features;
+using Cepstra.Output;
+
+namespace Cepstra.Tests.Features;
+
+public sealed class FeatureSummaryTests
+{
+    private static readonly string CaseDir = Path.Combine(SharedData.RepoRoot, "datasets", "fixtures", "reference", "chirp-noise-nfft1024");
+    private static readonly string ExpectedCsv = Path.Combine(SharedData.RepoRoot, "datasets", "fixtures", "summary", "chirp-noise-nfft1024-summary.csv");
+
+    private static readonly ExtractionOptions ChirpOptions = new() { FftSize = 1024, HopLength = 256, MelBands = 64, MfccCount = 13 };
+
+    [Fact]
+    public void ColumnNames_DefaultPlan_StartWithGtzanNamesThenExtras()
+    {
+        IReadOnlyList<string> names = FeatureSummary.ColumnNames(new FeaturePlan(new ExtractionOptions()));
+        Assert.Equal(FeatureSummary.ColumnCount(new FeaturePlan(new ExtractionOptions())), names.Count);
+        Assert.Equal(12 + 40 + 24 + 40, names.Count);
+        Assert.Equal(["chroma_stft_mean", "chroma_stft_var", "rms_mean", "rms_var", "spectral_centroid_mean", "spectral_centroid_var",
+            "spectral_bandwidth_mean", "spectral_bandwidth_var", "rolloff_mean", "rolloff_var", "zero_crossing_rate_mean", "zero_crossing_rate_var",
+            "mfcc1_mean", "mfcc1_var"], names.Take(14));
+        Assert.Equal("mfcc20_var", names[51]);
+        Assert.Equal("chroma1_mean", names[52]);
+        Assert.Equal("chroma12_var", names[75]);
+        Assert.Equal("mfcc1_delta_mean", names[76]);
+        Assert.Equal("mfcc20_delta_var", names[^1]);
+        Assert.Equal(names.Count, names.Distinct().Count());
+    }
+
+    [Fact]
+    public void Compute_LibrosaArrays_MatchNumpyStatistics()
+    {
+        var plan = new FeaturePlan(ChirpOptions);
+        var clip = new ClipFeatures(plan, FeatureSummary.RequiredFeatures);
+        clip.Prepare(Npy.Read(Path.Combine(CaseDir, "y.npy")).Values.Length);
+        Fill(clip.Chroma, "chroma_stft");
+        Fill(clip.Rms, "rms");
+        Fill(clip.SpectralCentroid, "spectral_centroid");
+        Fill(clip.SpectralBandwidth, "spectral_bandwidth");
+        Fill(clip.SpectralRolloff, "spectral_rolloff");
+        Fill(clip.ZeroCrossingRate, "zero_crossing_rate");
+        Fill(clip.Mfcc, "mfcc");
+        AssertMatchesExpected(plan, clip, relative: 2e-6);
+    }
+
+    [Fact]
+    public void Compute_ReferenceBackendOnChirp_MatchesLibrosaSummary()
+    {
+        var plan = new FeaturePlan(ChirpOptions);
+        var clip = new ClipFeatures(plan, FeatureSummary.RequiredFeatures);
+        using var backend = new ReferenceBackend(plan);
+        backend.Compute(Npy.Read(Path.Combine(CaseDir, "y.npy")).Values, clip);
+        // Per-frame arrays agree with librosa to ~1e-4 of their scale (rolloff to one bin), so their statistics do too.
+        AssertMatchesExpected(plan, clip, relative: 2e-3);
+    }
+
+    [Fact]
+    public void Compute_TooFewFramesForDelta_ShrinksWidthOrWritesZeros()
+    {
+        var plan = new FeaturePlan(new ExtractionOptions());
+        var clip = new ClipFeatures(plan, FeatureKinds.All);
+        using var backend = new ReferenceBackend(plan);
+        var rng = new Random(1);
+        float[] noise = Enumerable.Range(0, 512 * 4).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        float[] summary = new float[FeatureSummary.ColumnCount(plan)];
+        backend.Compute(noise, clip);
+        Assert.Equal(5, clip.FrameCount);
+        FeatureSummary.Compute(clip, summary);
+        Assert.All(summary, v => Assert.True(float.IsFinite(v)));
+        // width shrinks to 5 = frames: one fitted slope per coefficient, repeated, so means are set and variances are 0.
+        Assert.Contains(summary.AsSpan(^40).ToArray(), v => v != 0f);
+        backend.Compute(noise.AsSpan(0, 600), clip);
+        Assert.Equal(2, clip.FrameCount);
+        FeatureSummary.Compute(clip, summary);
+        Assert.All(summary.AsSpan(^40).ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Compute_MissingFeatures_Throws()
+    {
+        var plan = new FeaturePlan(new ExtractionOptions());
+        var clip = new ClipFeatures(plan, FeatureKinds.Mfcc);
+        Assert.Throws<ArgumentException>(() => FeatureSummary.Compute(clip, new float[FeatureSummary.ColumnCount(plan)]));
+    }
+
+    private static void AssertMatchesExpected(FeaturePlan plan, ClipFeatures clip, double relative)
+    {
+        IReadOnlyList<string> names = FeatureSummary.ColumnNames(plan);
+        float[] ours = new float[names.Count];
+        FeatureSummary.Compute(clip, ours);
+        string[] lines = File.ReadAllLines(ExpectedCsv)[1..];
+        Assert.Equal(lines.Length, names.Count);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string[] parts = lines[i].Split(',');
+            Assert.Equal(parts[0], names[i]);
+            double expected = double.Parse(parts[1], CultureInfo.InvariantCulture);
+            // Scale by the column's magnitude, with a floor so near-zero means (mfcc deltas) get an absolute bound.
+            double tolerance = relative * Math.Max(Math.Abs(expected), 1e-2);
+            Assert.True(Math.Abs(ours[i] - expected) <= tolerance, $"{names[i]}: ours {ours[i]}, numpy {expected}");
+        }
+    }
+
+    private static void Fill(FeatureMatrix m, string name)
+    {
+        NpyArray a = Npy.Read(Path.Combine(CaseDir, name + ".npy"));
+        Assert.Equal((a.Rows, a.Columns), (m.Rows, m.Frames));
+        for (int r = 0; r < a.Rows; r++)
+        {
+            for (int f = 0; f < a.Columns; f++)
+            {
+                m[r, f] = a.Values[(r * a.Columns) + f];
+            }
+        }
+    }
+}
