@@ -1,0 +1,324 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Cepstra.Dsp;
+using Cepstra.Features;
+
+namespace Cepstra.Backends.Simd;
+
+/// <summary>
+/// Everything one clip computation needs: clip-wide buffers (padded signal, lane-layout mel energies,
+/// frame-major power for chroma, zero-crossing counts) plus STFT scratch for each frame worker. Buffers come
+/// from <see cref="ArrayPool{T}"/>, grow to the longest clip seen and are kept, so a worker that is reused
+/// allocates nothing in steady state. Not thread-safe: one clip at a time.
+/// </summary>
+internal sealed class SimdClipWorker : IDisposable
+{
+    private const FeatureKinds NeedsMel = FeatureKinds.MelPower | FeatureKinds.LogMelDb | FeatureKinds.Mfcc;
+    private const FeatureKinds NeedsSpectral = FeatureKinds.SpectralCentroid | FeatureKinds.SpectralBandwidth | FeatureKinds.SpectralRolloff;
+    private const FeatureKinds NeedsStft = FeatureKinds.StftMagnitude | FeatureKinds.StftPower | NeedsMel | FeatureKinds.Chroma | NeedsSpectral;
+
+    private readonly FeaturePlan _plan;
+    private readonly RealFft _fft;
+    private readonly List<SimdFrameScratch> _frameScratch = [];
+    private readonly FeatureMatrix _clipPower = new(0, 0);
+    private float[] _padded = [];
+    private float[] _melLanes = [];
+    private int[] _zcrPrefix = [];
+
+    // Per-clip state read by the frame workers (set at the start of Compute).
+    private ClipFeatures? _destination;
+    private FeatureKinds _want;
+    private int _frames;
+    private Action<int, ParallelLoopState>? _chunkBody;
+    private int _chunkBatches;
+
+    public SimdClipWorker(FeaturePlan plan, RealFft fft)
+    {
+        _plan = plan;
+        _fft = fft;
+    }
+
+    public void Compute(ReadOnlySpan<float> samples, ClipFeatures destination, int maxDegreeOfParallelism)
+    {
+        destination.Prepare(samples.Length);
+        ExtractionOptions o = _plan.Options;
+        int width = Vector<float>.Count;
+        int frames = destination.FrameCount;
+        int batches = (frames + width - 1) / width;
+        int pad = o.Center ? _plan.FftSize / 2 : 0;
+        FeatureKinds want = destination.Requested;
+
+        EnsureCapacity(ref _padded, samples.Length + (2 * pad));
+        SimdKernels.Pad(samples, pad, o.PadMode, _padded);
+
+        _destination = destination;
+        _want = want;
+        _frames = frames;
+        if ((want & NeedsMel) != 0)
+        {
+            EnsureCapacity(ref _melLanes, batches * _plan.MelBands * width);
+        }
+
+        if ((want & FeatureKinds.Chroma) != 0)
+        {
+            _clipPower.Resize(_plan.FrequencyBins, frames);
+        }
+
+        if ((want & NeedsStft) != 0)
+        {
+            RunStft(batches, maxDegreeOfParallelism);
+        }
+
+        if ((want & NeedsMel) != 0)
+        {
+            ComputeMelFeatures(batches);
+        }
+
+        if ((want & FeatureKinds.Chroma) != 0)
+        {
+            double tuning = o.Tuning ?? TuningEstimator.Estimate(_clipPower, _plan);
+            destination.SetTuning(tuning);
+            ChromaFilters bank = _plan.ChromaFilterbank(tuning);
+            for (int t = 0; t < frames; t++)
+            {
+                SimdKernels.Chroma(bank, _clipPower.Frame(t), destination.Chroma.Frame(t));
+            }
+        }
+
+        if ((want & FeatureKinds.Rms) != 0)
+        {
+            SimdKernels.Rms(_padded, _plan.HopLength, _plan.FftSize, destination.Rms.Data);
+        }
+
+        if ((want & FeatureKinds.ZeroCrossingRate) != 0)
+        {
+            EnsureCapacity(ref _zcrPrefix, samples.Length + (2 * pad));
+            SimdKernels.ZeroCrossingRate(samples, pad, _plan.HopLength, _plan.FftSize, _zcrPrefix, destination.ZeroCrossingRate.Data);
+        }
+
+        _destination = null;
+    }
+
+    public void Dispose()
+    {
+        foreach (SimdFrameScratch scratch in _frameScratch)
+        {
+            scratch.Dispose();
+        }
+
+        _frameScratch.Clear();
+        Return(ref _padded);
+        Return(ref _melLanes);
+        if (_zcrPrefix.Length > 0)
+        {
+            ArrayPool<int>.Shared.Return(_zcrPrefix);
+            _zcrPrefix = [];
+        }
+    }
+
+    private static void EnsureCapacity<T>(ref T[] buffer, int length)
+    {
+        if (buffer.Length >= length)
+        {
+            return;
+        }
+
+        if (buffer.Length > 0)
+        {
+            ArrayPool<T>.Shared.Return(buffer);
+        }
+
+        buffer = ArrayPool<T>.Shared.Rent(length);
+    }
+
+    private static void Return(ref float[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+            buffer = [];
+        }
+    }
+
+    private void RunStft(int batches, int maxDegreeOfParallelism)
+    {
+        // Chunks of whole batches: enough to balance the workers, few enough that each amortises its scheduling.
+        int workers = Math.Min(maxDegreeOfParallelism, batches);
+        while (_frameScratch.Count < Math.Max(1, workers))
+        {
+            _frameScratch.Add(new SimdFrameScratch(_plan, _fft));
+        }
+
+        if (workers <= 1)
+        {
+            ProcessBatches(0, batches, _frameScratch[0]);
+            return;
+        }
+
+        int chunks = Math.Min(batches, workers * 4);
+        _chunkBatches = (batches + chunks - 1) / chunks;
+        chunks = (batches + _chunkBatches - 1) / _chunkBatches;
+        _chunkBody ??= RunChunk;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers }, _chunkBody);
+    }
+
+    private void RunChunk(int chunk, ParallelLoopState state)
+    {
+        // Each concurrent chunk takes a free scratch set; there are as many sets as workers.
+        SimdFrameScratch scratch = TakeScratch();
+        try
+        {
+            int first = chunk * _chunkBatches;
+            int last = Math.Min(first + _chunkBatches, (_frames + Vector<float>.Count - 1) / Vector<float>.Count);
+            ProcessBatches(first, last, scratch);
+        }
+        finally
+        {
+            scratch.InUse = 0;
+        }
+    }
+
+    private SimdFrameScratch TakeScratch()
+    {
+        while (true)
+        {
+            foreach (SimdFrameScratch s in _frameScratch)
+            {
+                if (Interlocked.CompareExchange(ref s.InUse, 1, 0) == 0)
+                {
+                    return s;
+                }
+            }
+
+            Thread.Yield();
+        }
+    }
+
+    private void ProcessBatches(int firstBatch, int endBatch, SimdFrameScratch s)
+    {
+        ClipFeatures destination = _destination!;
+        FeatureKinds want = _want;
+        ExtractionOptions o = _plan.Options;
+        int width = Vector<float>.Count;
+        int bins = _plan.FrequencyBins;
+        int bands = _plan.MelBands;
+        int hop = _plan.HopLength;
+        bool mel = (want & NeedsMel) != 0;
+        bool spectral = (want & NeedsSpectral) != 0;
+        bool magnitudeNeeded = spectral || (want & FeatureKinds.StftMagnitude) != 0 || (mel && o.Power != 2.0);
+
+        for (int batch = firstBatch; batch < endBatch; batch++)
+        {
+            int first = batch * width;
+            int count = Math.Min(width, _frames - first);
+            SimdKernels.GatherWindowedFrames(_padded, first, count, hop, _plan.Window, s.Windowed, s.LaneInput);
+            _fft.ForwardLanes(s.LaneInputVectors, s.ReVectors, s.ImVectors, s.FftScratchVectors);
+            SimdKernels.PowerAndMagnitude(s.Re, s.Im, s.Power, magnitudeNeeded ? s.Magnitude : []);
+
+            if ((want & FeatureKinds.StftPower) != 0)
+            {
+                SimdKernels.ScatterLanes(s.Power, bins, count, destination.StftPower.Data[(first * bins)..]);
+            }
+
+            if ((want & FeatureKinds.StftMagnitude) != 0)
+            {
+                SimdKernels.ScatterLanes(s.Magnitude, bins, count, destination.StftMagnitude.Data[(first * bins)..]);
+            }
+
+            if ((want & FeatureKinds.Chroma) != 0)
+            {
+                SimdKernels.ScatterLanes(s.Power, bins, count, _clipPower.Data[(first * bins)..]);
+            }
+
+            if (mel)
+            {
+                ReadOnlySpan<float> melInput = o.Power switch
+                {
+                    2.0 => s.Power,
+                    1.0 => s.Magnitude,
+                    _ => s.PowMagnitude(o.Power),
+                };
+                Span<Vector<float>> melOut = MemoryMarshal.Cast<float, Vector<float>>(_melLanes.AsSpan(batch * bands * width, bands * width));
+                SimdKernels.MelLanes(_plan, MemoryMarshal.Cast<float, Vector<float>>(melInput), melOut);
+            }
+
+            if (spectral)
+            {
+                SimdKernels.SpectralLanes(
+                    s.MagnitudeVectors, _plan.FftFrequencies, (float)o.RolloffPercent,
+                    out Vector<float> centroid, out Vector<float> bandwidth, out Vector<float> rolloff);
+                for (int l = 0; l < count; l++)
+                {
+                    int t = first + l;
+                    if ((want & FeatureKinds.SpectralCentroid) != 0)
+                    {
+                        destination.SpectralCentroid[0, t] = centroid[l];
+                    }
+
+                    if ((want & FeatureKinds.SpectralBandwidth) != 0)
+                    {
+                        destination.SpectralBandwidth[0, t] = bandwidth[l];
+                    }
+
+                    if ((want & FeatureKinds.SpectralRolloff) != 0)
+                    {
+                        destination.SpectralRolloff[0, t] = rolloff[l];
+                    }
+                }
+            }
+        }
+    }
+
+    private void ComputeMelFeatures(int batches)
+    {
+        ClipFeatures destination = _destination!;
+        FeatureKinds want = _want;
+        int width = Vector<float>.Count;
+        int bands = _plan.MelBands;
+        Span<float> lanes = _melLanes.AsSpan(0, batches * bands * width);
+        if ((want & FeatureKinds.MelPower) != 0)
+        {
+            ScatterClip(lanes, bands, destination.MelPower.Data);
+        }
+
+        if ((want & (FeatureKinds.LogMelDb | FeatureKinds.Mfcc)) == 0)
+        {
+            return;
+        }
+
+        // The top_db floor is relative to the whole clip's maximum, so every frame is converted before any DCT.
+        // Padding lanes hold 10·log10(amin), never above a real frame's value, so they cannot move the maximum.
+        SimdKernels.PowerToDbInPlace(lanes, _plan.Options);
+        if ((want & FeatureKinds.LogMelDb) != 0)
+        {
+            ScatterClip(lanes, bands, destination.LogMelDb.Data);
+        }
+
+        if ((want & FeatureKinds.Mfcc) != 0)
+        {
+            int mfccCount = _plan.MfccCount;
+            Span<float> mfccLanes = _frameScratch[0].Mfcc;
+            for (int batch = 0; batch < batches; batch++)
+            {
+                int first = batch * width;
+                int count = Math.Min(width, _frames - first);
+                SimdKernels.DctLanes(
+                    _plan.DctMatrix,
+                    MemoryMarshal.Cast<float, Vector<float>>(lanes.Slice(batch * bands * width, bands * width)),
+                    MemoryMarshal.Cast<float, Vector<float>>(mfccLanes));
+                SimdKernels.ScatterLanes(mfccLanes, mfccCount, count, destination.Mfcc.Data[(first * mfccCount)..]);
+            }
+        }
+    }
+
+    private void ScatterClip(ReadOnlySpan<float> lanes, int rows, Span<float> destination)
+    {
+        int width = Vector<float>.Count;
+        for (int first = 0; first < _frames; first += width)
+        {
+            int count = Math.Min(width, _frames - first);
+            SimdKernels.ScatterLanes(lanes.Slice(first * rows, rows * width), rows, count, destination[(first * rows)..]);
+        }
+    }
+}

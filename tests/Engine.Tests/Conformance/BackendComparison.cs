@@ -1,0 +1,81 @@
+using System.Globalization;
+using Cepstra.Dsp;
+using Cepstra.Features;
+
+namespace Cepstra.Tests.Conformance;
+
+/// <summary>
+/// Compares two back ends' outputs for one clip with the tolerances of issue 2: every array within
+/// max|Δ| ≤ 1e-4·max|reference| (plus a tiny absolute allowance for all-zero arrays), log-mel within 0.01 dB,
+/// rolloff within one FFT bin, and the chroma tuning equal.
+/// </summary>
+internal static class BackendComparison
+{
+    public const double Relative = 1e-4;
+    public const double Decibels = 0.01;
+
+    public static void AssertEquivalent(ClipFeatures expected, ClipFeatures actual, string context)
+    {
+        Assert.Equal(expected.FrameCount, actual.FrameCount);
+        Assert.Equal(expected.SampleCount, actual.SampleCount);
+        FeaturePlan plan = expected.Plan;
+        foreach (FeatureKinds kind in FeatureKindsInfo.Single)
+        {
+            if ((expected.Requested & kind) == 0)
+            {
+                continue;
+            }
+
+            FeatureMatrix e = expected.Get(kind);
+            FeatureMatrix a = actual.Get(kind);
+            Assert.Equal(e.Rows, a.Rows);
+            Assert.Equal(e.Frames, a.Frames);
+            double limit = kind switch
+            {
+                FeatureKinds.LogMelDb => Decibels,
+                FeatureKinds.SpectralRolloff => plan.FftFrequenciesDouble[1] * (1 + 1e-6),
+
+                _ => (Relative * MaxAbs(e.Data)) + 1e-12,
+            };
+            (double error, int at) = MaxDifference(e.Data, a.Data);
+            Assert.True(
+                error <= limit,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{context}: {FeatureKindsInfo.Name(kind)} differs by {error:E3} (limit {limit:E3}) at frame {at / Math.Max(1, e.Rows)}, row {at % Math.Max(1, e.Rows)}: expected {(at < e.Data.Length ? e.Data[at] : 0)}, got {(at < a.Data.Length ? a.Data[at] : 0)}"));
+        }
+
+        if ((expected.Requested & FeatureKinds.Chroma) != 0)
+        {
+            Assert.Equal(expected.Tuning, actual.Tuning, 9);
+        }
+    }
+
+    private static double MaxAbs(ReadOnlySpan<float> values)
+    {
+        double max = 0;
+        foreach (float v in values)
+        {
+            max = Math.Max(max, Math.Abs(v));
+        }
+
+        return max;
+    }
+
+    private static (double Error, int At) MaxDifference(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
+    {
+        double max = 0;
+        int at = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double d = Math.Abs((double)expected[i] - actual[i]);
+            if (!(d <= max))
+            {
+                max = d;
+                at = i;
+            }
+        }
+
+        return (max, at);
+    }
+}
