@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
 using Cepstra.Features;
 
 namespace Cepstra.Dsp;
@@ -49,8 +51,11 @@ public static class TuningEstimator
             throw new ArgumentException("Spectrogram is shorter than frames × bins.", nameof(spectrogram));
         }
 
+        // chroma_stft hands piptrack only the spectrogram, and librosa then infers n_fft = 2·(bins − 1): for an
+        // odd n_fft that is n_fft − 1, which is what librosa's bin frequencies and pitches are computed with.
+        int pitchFftSize = 2 * (bins - 1);
         double fMax = Math.Min(MaxFrequency, sampleRate / 2.0);
-        double binHz = 1.0 / (fftSize * (1.0 / sampleRate));
+        double binHz = 1.0 / (pitchFftSize * (1.0 / sampleRate));
 
         // First and last bin inside [fmin, fmax), the only ones piptrack can report.
         int kLo = 0;
@@ -70,36 +75,31 @@ public static class TuningEstimator
         int count = 0;
         try
         {
-            for (int t = 0; t < frames; t++)
+            // Bin 0 is never a local maximum, so the scan starts at bin 1 at the earliest.
+            int first = Math.Max(kLo, 1);
+            for (int t = 0; t < frames && first <= kHi; t++)
             {
                 ReadOnlySpan<float> s = spectrogram.Slice(t * bins, bins);
-                float frameMax = 0;
-                foreach (float v in s)
+                float reference = PeakThreshold * Math.Abs(TensorPrimitives.MaxMagnitude(s));
+
+                // Only bins above the threshold can be peaks, and they are few: test whole vectors first and
+                // run the exact scalar test only where some bin of the vector exceeds the threshold.
+                var refVector = new Vector<float>(reference);
+                int k = first;
+                for (; k + Vector<float>.Count - 1 <= kHi; k += Vector<float>.Count)
                 {
-                    frameMax = Math.Max(frameMax, Math.Abs(v));
+                    if (Vector.GreaterThanAny(Vector.Abs(new Vector<float>(s.Slice(k, Vector<float>.Count))), refVector))
+                    {
+                        for (int j = k; j < k + Vector<float>.Count; j++)
+                        {
+                            AddIfPeak(s, j, reference, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
+                        }
+                    }
                 }
 
-                float reference = PeakThreshold * frameMax;
-                for (int k = Math.Max(kLo, 1); k <= kHi; k++)
+                for (; k <= kHi; k++)
                 {
-                    if (!IsThresholdedLocalMax(s, k, reference))
-                    {
-                        continue;
-                    }
-
-                    float shift = ParabolicShift(s, k);
-                    float avg = k == bins - 1 ? Math.Abs(s[k]) - Math.Abs(s[k - 1]) : (Math.Abs(s[k + 1]) - Math.Abs(s[k - 1])) / 2f;
-                    float dskew = 0.5f * avg * shift;
-                    float pitch = (float)((k + (double)shift) * sampleRate / fftSize);
-                    if (count == pitches.Length)
-                    {
-                        Grow(ref pitches, count);
-                        Grow(ref mags, count);
-                    }
-
-                    pitches[count] = pitch;
-                    mags[count] = Math.Abs(s[k]) + dskew;
-                    count++;
+                    AddIfPeak(s, k, reference, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
                 }
             }
 
@@ -185,23 +185,81 @@ public static class TuningEstimator
         return PitchTuning(pitches[..kept], binsPerOctave);
     }
 
-    private static float Median(ReadOnlySpan<float> values)
+    internal static float Median(ReadOnlySpan<float> values)
     {
-        float[] sorted = ArrayPool<float>.Shared.Rent(values.Length);
+        float[] scratch = ArrayPool<float>.Shared.Rent(values.Length);
         try
         {
-            Span<float> s = sorted.AsSpan(0, values.Length);
+            Span<float> s = scratch.AsSpan(0, values.Length);
             values.CopyTo(s);
-            s.Sort();
             int mid = s.Length / 2;
+            float upper = Select(s, mid);
+            if (s.Length % 2 == 1)
+            {
+                return upper;
+            }
 
-            // np.median of an even count: the float32 mean of the two middle values.
-            return s.Length % 2 == 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2f;
+            // np.median of an even count: the float32 mean of the two middle values. After selection every
+            // element left of mid is ≤ the upper middle, so the lower middle is their maximum.
+            float lower = TensorPrimitives.Max(s[..mid]);
+            return (lower + upper) / 2f;
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(sorted);
+            ArrayPool<float>.Shared.Return(scratch);
         }
+    }
+
+    // Quickselect (Hoare partition, median-of-three pivot): returns the k-th smallest value and leaves
+    // everything left of k no greater than it. O(n) expected, where a full sort of every peak would dominate.
+    private static float Select(Span<float> a, int k)
+    {
+        int lo = 0;
+        int hi = a.Length - 1;
+        while (lo < hi)
+        {
+            int midIndex = lo + ((hi - lo) / 2);
+            float x = a[lo];
+            float y = a[midIndex];
+            float z = a[hi];
+            float pivot = Math.Max(Math.Min(x, y), Math.Min(Math.Max(x, y), z));
+            int i = lo;
+            int j = hi;
+            while (i <= j)
+            {
+                while (a[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (a[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (a[i], a[j]) = (a[j], a[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            if (k <= j)
+            {
+                hi = j;
+            }
+            else if (k >= i)
+            {
+                lo = i;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return a[k];
     }
 
     // np.histogram with explicit edges e_i = linspace(-0.5, 0.5, n + 1)[i]: bin i holds e_i <= r < e_{i+1} (the last bin is closed).
@@ -223,17 +281,39 @@ public static class TuningEstimator
         return i;
     }
 
+    // piptrack at one bin: when it is a local maximum of S·(S > ref), record its interpolated pitch and magnitude.
+    private static void AddIfPeak(ReadOnlySpan<float> s, int k, float reference, int sampleRate, int pitchFftSize, ref float[] pitches, ref float[] mags, ref int count)
+    {
+        if (!IsThresholdedLocalMax(s, k, reference))
+        {
+            return;
+        }
+
+        float shift = ParabolicShift(s, k);
+        float avg = k == s.Length - 1 ? Math.Abs(s[k]) - Math.Abs(s[k - 1]) : (Math.Abs(s[k + 1]) - Math.Abs(s[k - 1])) / 2f;
+        float dskew = 0.5f * avg * shift;
+        if (count == pitches.Length)
+        {
+            Grow(ref pitches, count);
+            Grow(ref mags, count);
+        }
+
+        pitches[count] = (float)((k + (double)shift) * sampleRate / pitchFftSize);
+        mags[count] = Math.Abs(s[k]) + dskew;
+        count++;
+    }
+
     // util.localmax of S·(S > ref) along frequency: strictly above the left neighbour, at least the right one;
     // bin 0 is never a maximum and the last bin only compares with its left neighbour.
     private static bool IsThresholdedLocalMax(ReadOnlySpan<float> s, int k, float reference)
     {
-        float x = Thresholded(s[k], reference);
-        if (!(x > Thresholded(s[k - 1], reference)))
+        if (k == 0)
         {
             return false;
         }
 
-        return k == s.Length - 1 || x >= Thresholded(s[k + 1], reference);
+        float x = Thresholded(s[k], reference);
+        return x > Thresholded(s[k - 1], reference) && (k == s.Length - 1 || x >= Thresholded(s[k + 1], reference));
     }
 
     private static float Thresholded(float v, float reference)

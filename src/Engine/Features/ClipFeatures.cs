@@ -90,8 +90,12 @@ public sealed class ClipFeatures
         SampleCount = sampleCount;
         FrameCount = Plan.FrameCount(sampleCount);
         Tuning = double.NaN;
-        foreach (FeatureKinds kind in FeatureKindsInfo.Single)
+        // Indexed loop: foreach over an IReadOnlyList boxes its enumerator, and Prepare runs once per clip
+        // on the zero-allocation path.
+        IReadOnlyList<FeatureKinds> kinds = FeatureKindsInfo.Single;
+        for (int i = 0; i < kinds.Count; i++)
         {
+            FeatureKinds kind = kinds[i];
             FeatureMatrix m = Get(kind);
             if ((Requested & kind) != 0)
             {

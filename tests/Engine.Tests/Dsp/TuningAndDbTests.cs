@@ -17,6 +17,23 @@ public class TuningAndDbTests
         Assert.Equal(expected, TuningEstimator.PitchTuning(freqs), 9);
     }
 
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 1)]
+    [InlineData(101, 2)]
+    [InlineData(1000, 3)]
+    [InlineData(777, 50)]
+    public void Median_EqualsNumPyMedianOfSortedValues(int count, int seed)
+    {
+        // Few distinct values for some seeds, so duplicates around the middle are exercised.
+        var rng = new Random(seed);
+        int distinct = seed % 2 == 0 ? 5 : 1_000_000;
+        float[] values = [.. Enumerable.Range(0, count).Select(_ => (float)rng.Next(distinct) / 7f)];
+        float[] sorted = [.. values.Order()];
+        float expected = count % 2 == 1 ? sorted[count / 2] : (sorted[(count / 2) - 1] + sorted[count / 2]) / 2f;
+        Assert.Equal(expected, TuningEstimator.Median(values));
+    }
+
     [Fact]
     public void PitchTuning_WithoutPositiveFrequencies_IsZero()
     {

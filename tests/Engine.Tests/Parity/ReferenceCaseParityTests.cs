@@ -44,7 +44,7 @@ public abstract class ReferenceCaseParityTests
     [Fact]
     public void FixtureCases_ArePresentInTheRepository()
     {
-        foreach (string name in new[] { "chirp-noise-nfft1024", "silence-1s", "tiny-1000-samples" })
+        foreach (string name in new[] { "chirp-noise-nfft1024", "silence-1s", "tiny-1000-samples", "nfft1000-reflect-win800", "nfft400-htk-nonorm-power1-notopdb", "nfft511-odd-sr8000" })
         {
             ReferenceCase c = ReferenceCases.Get(name);
             Assert.True(c.IsFixture, $"{name} should come from datasets/fixtures/reference");

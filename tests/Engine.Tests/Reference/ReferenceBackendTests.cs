@@ -140,6 +140,31 @@ public class ReferenceBackendTests
     }
 
     [Fact]
+    public void WithoutCentring_FrameTEqualsCentredFrameTPlusHalfAWindowOfHops()
+    {
+        // n_fft/2 = 2 hops, so un-centred frame t covers the same samples as centred frame t + 2.
+        var rng = new Random(21);
+        float[] y = Enumerable.Range(0, 5000).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
+        var o = new ExtractionOptions { FftSize = 1024, HopLength = 256 };
+        const FeatureKinds Kinds = FeatureKinds.StftMagnitude | FeatureKinds.Rms | FeatureKinds.ZeroCrossingRate | FeatureKinds.SpectralCentroid;
+        ClipFeatures centred = Run(o, y, Kinds);
+        ClipFeatures plain = Run(o with { Center = false }, y, Kinds);
+        Assert.Equal(1 + ((5000 - 1024) / 256), plain.FrameCount);
+        for (int t = 0; t < plain.FrameCount; t++)
+        {
+            Assert.Equal(centred.StftMagnitude.Frame(t + 2).ToArray(), plain.StftMagnitude.Frame(t).ToArray());
+            Assert.Equal(centred.Rms[0, t + 2], plain.Rms[0, t]);
+            Assert.Equal(centred.ZeroCrossingRate[0, t + 2], plain.ZeroCrossingRate[0, t]);
+            Assert.Equal(centred.SpectralCentroid[0, t + 2], plain.SpectralCentroid[0, t]);
+        }
+
+        // Shorter than one window without centring: no frames at all, and no failure.
+        ClipFeatures none = Run(o with { Center = false }, y[..1000]);
+        Assert.Equal(0, none.FrameCount);
+        Assert.Equal(0, none.Mfcc.Frames);
+    }
+
+    [Fact]
     public void EmptyInput_IsSilence()
     {
         ClipFeatures f = Run(ExtractionOptions.LibrosaDefaults, []);
