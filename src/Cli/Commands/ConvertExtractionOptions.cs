@@ -21,19 +21,15 @@ internal sealed class ConvertExtractionOptions
     private readonly Option<bool> _htk = new("--htk") { Description = "HTK mel scale instead of Slaney." };
     private readonly Option<string?> _topDb = new("--top-db") { Description = "Dynamic range of the log-mel in dB (default 80; 'none' keeps everything)." };
     private readonly Option<string> _backend = new("--backend") { Description = "Back end: auto, reference, simd or gpu.", DefaultValueFactory = _ => "auto" };
-    private readonly Option<string?> _device = new("--device") { Description = "GPU device for --backend gpu (e.g. cuda:0)." };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { _sampleRate, _fftSize, _hop, _windowLength, _melBands, _mfcc, _chroma, _fMin, _fMax, _htk, _topDb, _backend, _device })
+        foreach (Option o in new Option[] { _sampleRate, _fftSize, _hop, _windowLength, _melBands, _mfcc, _chroma, _fMin, _fMax, _htk, _topDb, _backend })
         {
             command.Options.Add(o);
         }
     }
-
-    /// <summary>The requested GPU device, if any.</summary>
-    public string? Device(ParseResult parse) => parse.GetValue(_device);
 
     /// <summary>Builds the options, adding every problem to <paramref name="problems"/>; null when invalid.</summary>
     public ExtractionOptions? Bind(ParseResult parse, List<string> problems)

@@ -14,7 +14,7 @@ internal sealed class ConvertProgressPrinter : IProgress<ConversionProgress>
     private readonly TextWriter _error;
     private readonly bool _interactive;
     private readonly Lock _gate = new();
-    private TimeSpan _lastLogged = TimeSpan.MinValue;
+    private TimeSpan? _lastLogged;
     private int _lastWidth;
 
     public ConvertProgressPrinter(TextWriter error, bool interactive)
@@ -37,7 +37,7 @@ internal sealed class ConvertProgressPrinter : IProgress<ConversionProgress>
                     _error.WriteLine();
                 }
             }
-            else if (value.Elapsed - _lastLogged >= LogInterval || value.FilesDone == value.FilesTotal)
+            else if (_lastLogged is not TimeSpan last || value.Elapsed - last >= LogInterval || value.FilesDone == value.FilesTotal)
             {
                 _lastLogged = value.Elapsed;
                 _error.WriteLine(line);
@@ -83,7 +83,7 @@ internal static class ConvertSummaryFormatter
         }
     }
 
-    public static object ToJson(ConversionSummary s) => new
+    public static object ToJson(ConversionSummary s, IReadOnlyList<string> discoveryWarnings) => new
     {
         output = s.OutputDirectory,
         shard = s.Shard,
@@ -104,6 +104,7 @@ internal static class ConvertSummaryFormatter
         exit_code = s.ExitCode,
         failures = s.Failures.Select(Issue),
         warnings = s.Warnings.Select(Issue),
+        discovery_warnings = discoveryWarnings,
     };
 
     private static object Issue(ConversionIssue i) => new { path = i.Path, track_id = i.TrackId, stage = i.StageName, reason = i.Reason };

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Cepstra.Audio;
 using Cepstra.Backends;
+using Cepstra.Dataset;
 using Cepstra.Dsp;
 using Cepstra.Features;
 using Parquet;
@@ -13,11 +13,8 @@ public sealed record ConversionOptions
     /// <summary>Feature extraction parameters (recorded in every part's metadata).</summary>
     public ExtractionOptions Extraction { get; init; } = ExtractionOptions.LibrosaDefaults;
 
-    /// <summary>Split each track into this many equal segments (the GTZAN tutorials use 10); null with <see cref="SegmentSeconds"/> null = whole clips.</summary>
-    public int? Segments { get; init; }
-
-    /// <summary>Split each track into segments of this many seconds (a shorter tail is dropped); null = not used.</summary>
-    public double? SegmentSeconds { get; init; }
+    /// <summary>How tracks are cut into rows: whole clips, N equal segments (the GTZAN tutorials use 10) or S-second segments (a shorter tail is dropped).</summary>
+    public SegmentationSpec Segmentation { get; init; } = SegmentationSpec.Whole;
 
     /// <summary>Frame-level tables to write (any of Mfcc, LogMelDb, Chroma).</summary>
     public FeatureKinds FrameTables { get; init; } = FeatureKinds.None;
@@ -31,11 +28,14 @@ public sealed record ConversionOptions
     /// <summary>Concurrent decoders (ffmpeg processes for compressed files); null = <see cref="Workers"/>.</summary>
     public int? DecodeWorkers { get; init; }
 
+    /// <summary>Most clips (segments) one worker hands its back end in one <see cref="IFeatureBackend.ComputeBatch"/> call; a batching back end (GPU) gets many clips per launch.</summary>
+    public int BatchClips { get; init; } = 32;
+
     /// <summary>Creates a back end per worker; null = the CPU back end chosen by <see cref="ExtractionOptions.Backend"/>.</summary>
     public Func<FeaturePlan, IFeatureBackend>? BackendFactory { get; init; }
 
     /// <summary>Decodes one file; null = <see cref="AudioLoader.Load"/>. Replaceable so tests can inject hangs and failures.</summary>
-    public Func<string, AudioLoadOptions, DecodedAudio>? Decoder { get; init; }
+    public Func<string, AudioLoadOptions, CancellationToken, DecodedAudio>? Decoder { get; init; }
 
     /// <summary>The ffmpeg executable (null: search PATH).</summary>
     public string? FfmpegPath { get; init; }
@@ -64,28 +64,21 @@ public sealed record ConversionOptions
     /// <summary>Minimum interval between progress reports.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>"whole", "segments=N" or "segment_seconds=S".</summary>
-    public string SegmentationName => SegmentSeconds is double s
-        ? string.Create(CultureInfo.InvariantCulture, $"segment_seconds={s}")
-        : Segments is int n ? string.Create(CultureInfo.InvariantCulture, $"segments={n}") : "whole";
+    /// <summary>"whole", "N" (segments per track) or "Ss" (seconds per segment), as <see cref="SegmentationSpec.ToString"/>.</summary>
+    public string SegmentationName => Segmentation.ToString();
 
     /// <summary>Every problem with these options (empty when valid), including the extraction options'.</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>(Extraction.Validate());
-        if (Segments is int n && n < 1)
+        if (Segmentation.Mode == SegmentationMode.Count && Segmentation.Count < 1)
         {
-            errors.Add($"Segments must be at least 1 (got {n}).");
+            errors.Add($"The segment count must be at least 1 (got {Segmentation.Count}).");
         }
 
-        if (SegmentSeconds is double s && !(s > 0 && double.IsFinite(s)))
+        if (Segmentation.Mode == SegmentationMode.Seconds && !(Segmentation.Seconds > 0 && double.IsFinite(Segmentation.Seconds)))
         {
-            errors.Add($"SegmentSeconds must be positive (got {s}).");
-        }
-
-        if (Segments is not null && SegmentSeconds is not null)
-        {
-            errors.Add("Give either a segment count or a segment length, not both.");
+            errors.Add($"The segment length must be positive (got {Segmentation.Seconds} s).");
         }
 
         if ((FrameTables & ~(FeatureKinds.Mfcc | FeatureKinds.LogMelDb | FeatureKinds.Chroma)) != 0)
@@ -118,9 +111,9 @@ public sealed record ConversionOptions
             errors.Add($"MaxFileSeconds must be positive (got {MaxFileSeconds}).");
         }
 
-        if (CommitEveryFiles < 1 || CommitEveryRows < 1 || RowGroupRows < 1)
+        if (CommitEveryFiles < 1 || CommitEveryRows < 1 || RowGroupRows < 1 || BatchClips < 1)
         {
-            errors.Add("CommitEveryFiles, CommitEveryRows and RowGroupRows must be at least 1.");
+            errors.Add("CommitEveryFiles, CommitEveryRows, RowGroupRows and BatchClips must be at least 1.");
         }
 
         return errors;
