@@ -17,7 +17,7 @@ namespace Cepstra.Benchmarks.Conversion;
 /// Monitoring strategy: one conversion is seconds long, so a few iterations give stable figures.
 /// Run: <c>dotnet run -c Release --project bench/Engine.Benchmarks -- --filter '*ConversionBenchmarks*'</c>.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 [MemoryDiagnoser]
 public class ConversionBenchmarks
 {

@@ -303,6 +303,14 @@ public sealed class ConversionPipelineTests
         Assert.Equal(3, report.ShardCount);
         Assert.Equal(inputs.Count, report.Converted);
         Assert.Equal(3, Directory.GetFiles(Path.Combine(sharded, "tracks"), "*.parquet").Length);
+
+        // DuckDB reads the three shards' parts as one table equal to the single run's.
+        string except = $"SELECT track_id, segment, path, label, mfcc1_mean, chroma_stft_var FROM read_parquet({DatasetTestHelpers.Glob(full, "tracks")}) "
+            + $"EXCEPT ALL SELECT track_id, segment, path, label, mfcc1_mean, chroma_stft_var FROM read_parquet({DatasetTestHelpers.Glob(sharded, "tracks")})";
+        Assert.Empty(DatasetTestHelpers.Query(except));
+        List<object?[]> shardsInMetadata = DatasetTestHelpers.Query(
+            $"SELECT DISTINCT decode(value) FROM parquet_kv_metadata({DatasetTestHelpers.Glob(sharded, "tracks")}) WHERE decode(key) = '{MetadataKeys.Shard}' ORDER BY 1");
+        Assert.Equal(["0/3", "1/3", "2/3"], shardsInMetadata.Select(r => (string)r[0]!));
     }
 
     [Fact]
