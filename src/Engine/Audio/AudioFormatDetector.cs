@@ -79,7 +79,8 @@ internal static class AudioFormatDetector
         if (LooksLikeText(head))
         {
             string text = Encoding.ASCII.GetString(head[..Math.Min(head.Length, 24)]).ReplaceLineEndings(" ");
-            return $"it starts with the text \"{text}\", not a RIFF/WAVE or AU header.";
+            string more = head.Length > 24 ? "…" : string.Empty;
+            return $"it starts with the text \"{text}{more}\", not a RIFF/WAVE or AU header.";
         }
 
         return $"it starts with the bytes {Convert.ToHexString(head[..Math.Min(head.Length, 12)])}, not a RIFF/WAVE or AU header.";

@@ -138,6 +138,131 @@ internal static partial class Ffmpeg
     }
 
     /// <summary>
+    /// One-pass decode + mean downmix + soxr resample in a single ffmpeg process (the fast path for whole
+    /// compressed files): <c>-ac 1 -af aresample=resampler=soxr:precision=20:rematrix_maxval=1</c> averages
+    /// mono or stereo exactly like the float32 mean (normalised matrix 0.5/0.5), and ffmpeg's verbose final
+    /// statistics give the native sample count so the length is fixed to librosa's <c>ceil(n · target / source)</c>.
+    /// Returns null when the source has more than two channels (ffmpeg's rematrix is not a plain mean there),
+    /// so the caller falls back to the exact two-step path.
+    /// </summary>
+    public static (PcmFileResult Audio, int SourceRate)? DecodeResampled(string executable, string path, int targetRate, double maxDurationSeconds, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        string[] args =
+        [
+            "-nostdin", "-hide_banner", "-nostats", "-v", "level+verbose",
+            "-i", "file:" + Path.GetFullPath(path),
+            "-map", "0:a:0", "-ac", "1",
+            "-af", "aresample=resampler=soxr:precision=20:rematrix_maxval=1",
+            "-ar", targetRate.ToString(CultureInfo.InvariantCulture), "-c:a", "pcm_f32le", "-f", "f32le",
+            "-t", (maxDurationSeconds + 1).ToString("R", CultureInfo.InvariantCulture),
+            "pipe:1",
+        ];
+        var samples = new FloatBuilder(1 << 20);
+        int exitCode;
+        string stderr;
+        bool capped = false;
+        long cap = (long)Math.Floor(maxDurationSeconds * targetRate);
+        using (FfmpegProcess process = FfmpegProcess.Start(executable, args, withInput: false, timeout, cancellationToken))
+        {
+            byte[] buffer = new byte[1 << 16];
+            int carry = 0;
+            try
+            {
+                while (true)
+                {
+                    int n = process.Output.Read(buffer, carry, buffer.Length - carry);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    int bytes = carry + n;
+                    int floats = bytes / 4;
+                    MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, floats * 4)).CopyTo(samples.Reserve(floats));
+                    carry = bytes - (floats * 4);
+                    Buffer.BlockCopy(buffer, floats * 4, buffer, 0, carry);
+                    if (samples.Count >= cap)
+                    {
+                        capped = true;
+                        process.Stop();
+                        break;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // The process died; its exit code and stderr say why.
+            }
+
+            (exitCode, stderr) = process.WaitForExit();
+            cancellationToken.ThrowIfCancellationRequested();
+            if (process.TimedOut)
+            {
+                throw new AudioDecodeException(path, string.Create(CultureInfo.InvariantCulture, $"ffmpeg did not finish within {process.Timeout.TotalSeconds:0.#} s and was stopped (a file that never ends, or a stuck decoder)."));
+            }
+        }
+
+        Match format = ResamplerFormatRegex().Match(stderr);
+        int channels = format.Success ? int.Parse(format.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        int sourceRate = format.Success ? int.Parse(format.Groups[2].Value, CultureInfo.InvariantCulture) : 0;
+        IReadOnlyList<string> errors = Lines(stderr, "error", "fatal", "panic");
+        if (samples.Count > 0 && (channels > 2 || sourceRate == 0))
+        {
+            // More than two channels (ffmpeg's rematrix is not a plain mean there), or a log we cannot read:
+            // let the caller take the exact two-step path.
+            return null;
+        }
+
+        if (samples.Count == 0)
+        {
+            string reason = errors.Count > 0 ? Summarize(errors, path) : exitCode != 0 ? $"ffmpeg exited with code {exitCode}" : "no audio samples were decoded";
+            throw new AudioDecodeException(path, $"ffmpeg could not decode it: {reason}.");
+        }
+
+        float[] result = samples.ToArray();
+        Match decoded = DecodedSamplesRegex().Match(stderr);
+        long nativeCount = decoded.Success ? long.Parse(decoded.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
+        if (nativeCount >= 0 && !capped)
+        {
+            // librosa.resample: fix_length(soxr output, ceil(n · target / source)).
+            long expected = sourceRate == targetRate ? nativeCount : (long)Math.Ceiling(nativeCount * ((double)targetRate / sourceRate));
+            if (expected != result.Length && expected <= int.MaxValue)
+            {
+                Array.Resize(ref result, (int)expected);
+            }
+        }
+
+        var warnings = new List<string>();
+        bool truncated = false;
+        double decodedSeconds = nativeCount >= 0 ? nativeCount / (double)sourceRate : result.Length / (double)targetRate;
+        double? declared = DeclaredDuration(stderr);
+        if (!capped && declared is double total && total - decodedSeconds > Math.Max(0.1, 0.01 * total))
+        {
+            truncated = true;
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"truncated: the header promises {total:0.###} s but only {decodedSeconds:0.###} s could be decoded; decoded what is there."));
+        }
+
+        if (exitCode != 0 && !capped && !truncated)
+        {
+            truncated = true;
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"ffmpeg stopped with an error after {decodedSeconds:0.###} s; decoded what is there."));
+        }
+
+        if (errors.Count > 0)
+        {
+            warnings.Add($"decoder errors: {Summarize(errors, path)}.");
+        }
+
+        if (capped)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"stopped after the maximum duration of {maxDurationSeconds} s."));
+        }
+
+        var audio = new PcmFileResult(result, targetRate, channels, truncated, warnings.Count > 0 ? string.Join(" ", warnings) : null);
+        return (audio, sourceRate);
+    }
+
+    /// <summary>
     /// Resamples mono <paramref name="samples"/> from <paramref name="sourceRate"/> to <paramref name="targetRate"/> with
     /// libsoxr HQ through ffmpeg, then fixes the length to <c>ceil(n · target / source)</c> like <c>librosa.resample</c>
     /// (ffmpeg's soxr flush can end one sample short; librosa pads with zeros the same way).
@@ -266,6 +391,12 @@ internal static partial class Ffmpeg
         IEnumerable<string> shown = distinct.Count > 4 ? distinct.Take(2).Append($"… ({distinct.Count - 3} more) …").Append(distinct[^1]) : distinct;
         return string.Join("; ", shown);
     }
+
+    [GeneratedRegex(@"\[Parsed_aresample_\d+ @ [^\]]*\] \[verbose\] ch:(\d+) chl:\S+ fmt:\S+ r:(\d+)Hz ->")]
+    private static partial Regex ResamplerFormatRegex();
+
+    [GeneratedRegex(@"\[verbose\]\s+Input stream #0:\d+ \(audio\): \d+ packets read \(\d+ bytes\); \d+ frames decoded \((\d+) samples\)")]
+    private static partial Regex DecodedSamplesRegex();
 
     [GeneratedRegex(@"^\[info\]\s+Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)", RegexOptions.Multiline)]
     private static partial Regex DurationRegex();

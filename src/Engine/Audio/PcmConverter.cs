@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Cepstra.Audio;
 
@@ -18,6 +19,11 @@ internal static class PcmConverter
     /// <summary>Converts <paramref name="frames"/> whole frames from <paramref name="source"/> into <paramref name="destination"/>.</summary>
     public static void ToMono(ReadOnlySpan<byte> source, PcmFormat format, Span<float> destination, int frames)
     {
+        if (BitConverter.IsLittleEndian && !format.BigEndian && format.Channels <= 2 && TryFastPath(source, format, destination, frames))
+        {
+            return;
+        }
+
         int channels = format.Channels;
         int bps = format.BytesPerSample;
         float divisor = channels;
@@ -34,6 +40,53 @@ internal static class PcmConverter
             }
 
             destination[f] = channels == 1 ? sum : sum / divisor;
+        }
+    }
+
+    // The common cases (16-bit and float32, mono or stereo, little-endian: GTZAN WAVs and ffmpeg's output)
+    // without the per-sample format switch; same arithmetic, same results.
+    private static bool TryFastPath(ReadOnlySpan<byte> source, PcmFormat format, Span<float> destination, int frames)
+    {
+        switch (format.Encoding, format.Channels)
+        {
+            case (PcmEncoding.Float32, 1):
+                MemoryMarshal.Cast<byte, float>(source[..(frames * 4)]).CopyTo(destination);
+                return true;
+            case (PcmEncoding.Float32, 2):
+                {
+                    ReadOnlySpan<float> s = MemoryMarshal.Cast<byte, float>(source[..(frames * 8)]);
+                    for (int f = 0; f < frames; f++)
+                    {
+                        destination[f] = (s[2 * f] + s[(2 * f) + 1]) / 2f;
+                    }
+
+                    return true;
+                }
+
+            case (PcmEncoding.Int16, 1):
+                {
+                    ReadOnlySpan<short> s = MemoryMarshal.Cast<byte, short>(source[..(frames * 2)]);
+                    for (int f = 0; f < frames; f++)
+                    {
+                        destination[f] = s[f] * Scale16;
+                    }
+
+                    return true;
+                }
+
+            case (PcmEncoding.Int16, 2):
+                {
+                    ReadOnlySpan<short> s = MemoryMarshal.Cast<byte, short>(source[..(frames * 4)]);
+                    for (int f = 0; f < frames; f++)
+                    {
+                        destination[f] = ((s[2 * f] * Scale16) + (s[(2 * f) + 1] * Scale16)) / 2f;
+                    }
+
+                    return true;
+                }
+
+            default:
+                return false;
         }
     }
 

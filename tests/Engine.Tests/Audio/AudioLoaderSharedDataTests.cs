@@ -67,6 +67,36 @@ public sealed class AudioLoaderSharedDataTests
     }
 
     [Fact]
+    public void Load_FmaMini48kHzFiles_OnePassEqualsTwoStepDecodeThenResample()
+    {
+        if (SharedData.Require(["datasets", "fma-mini", "fma_small"]) is not string root
+            || TestAudioFiles.FfmpegOrSkip(nameof(Load_FmaMini48kHzFiles_OnePassEqualsTwoStepDecodeThenResample)) is not string ffmpeg)
+        {
+            return;
+        }
+
+        int compared = 0;
+        foreach (string f in Directory.GetFiles(root, "*.mp3", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            DecodedAudio onePass = AudioLoader.Load(f, new AudioLoadOptions());
+            Assert.False(onePass.Truncated, f);
+            if (onePass.SourceSampleRate != 48000)
+            {
+                continue;
+            }
+
+            // The exact two-step path: native-rate decode with the float32 channel mean, then soxr through a pipe.
+            PcmFileResult native = Ffmpeg.Decode(ffmpeg, f, new FrameWindow(0, null, 3600), TimeSpan.FromMinutes(1), CancellationToken.None);
+            float[] twoStep = Ffmpeg.Resample(ffmpeg, f, native.Samples, native.SampleRate, 22050, TimeSpan.FromMinutes(1), CancellationToken.None);
+            Assert.Equal((long)Math.Ceiling(native.Samples.Length * (22050.0 / 48000)), onePass.Samples.Length);
+            Assert.Equal(twoStep, onePass.Samples);
+            compared++;
+        }
+
+        Assert.True(compared >= 1, "no 48 kHz file in fma-mini");
+    }
+
+    [Fact]
     public void Load_EveryGtzanMiniClip_Decodes30SecondsAt22050()
     {
         if (SharedData.Require(["datasets", "gtzan-mini", "genres"]) is not string root)

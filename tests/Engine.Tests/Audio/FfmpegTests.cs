@@ -89,6 +89,41 @@ public sealed class FfmpegTests : IDisposable
     }
 
     [Fact]
+    public void Load_AuConvertedFromGtzanWav_EqualsTheWav()
+    {
+        if (SharedData.Require(["datasets", "gtzan-mini", "genres", "jazz", "jazz.00001.wav"]) is not string wav
+            || FfmpegOrSkip(nameof(Load_AuConvertedFromGtzanWav_EqualsTheWav)) is not string ffmpeg)
+        {
+            return;
+        }
+
+        // The original GTZAN release is 16-bit big-endian .au; ffmpeg writes exactly that layout.
+        string au = Path.Combine(_dir, "jazz.00001.au");
+        RunFfmpeg(ffmpeg, "-i", wav, "-c:a", "pcm_s16be", au);
+        DecodedAudio fromAu = AudioLoader.Load(au, new AudioLoadOptions());
+        Assert.Equal("au", fromAu.Decoder);
+        Assert.Equal(AudioLoader.Load(wav, new AudioLoadOptions()).Samples, fromAu.Samples);
+    }
+
+    [Fact]
+    public async Task Load_Fifo_FailsAtOnceInsteadOfWaitingForAWriter()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        string fifo = Path.Combine(_dir, "never-ends.wav");
+        var mk = System.Diagnostics.Process.Start("mkfifo", [fifo]);
+        mk.WaitForExit();
+        Assert.Equal(0, mk.ExitCode);
+        Task<AudioDecodeException> load = Task.Run(() => Assert.Throws<AudioDecodeException>(() => AudioLoader.Load(fifo, new AudioLoadOptions())));
+        // A generous bound: opening a FIFO for reading would block forever, the size check returns at once.
+        AudioDecodeException e = await load.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Contains("empty", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_TinyTimeout_KillsFfmpegAndSaysSo()
     {
         if (FfmpegOrSkip(nameof(Load_TinyTimeout_KillsFfmpegAndSaysSo)) is not string ffmpeg)

@@ -1,0 +1,500 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Cepstra.Audio;
+using Cepstra.Backends;
+using Cepstra.Dsp;
+using Cepstra.Features;
+using Cepstra.Output;
+
+namespace Cepstra.Cli.Commands;
+
+/// <summary>Which files <c>extract</c> writes per feature.</summary>
+internal enum ExtractFormat
+{
+    /// <summary>Only <c>.npy</c>.</summary>
+    Npy,
+
+    /// <summary>Only <c>.csv</c>.</summary>
+    Csv,
+
+    /// <summary>Both.</summary>
+    Both,
+}
+
+/// <summary>Everything <c>extract</c> needs, bound and validated from the command line.</summary>
+/// <param name="Input">Audio file.</param>
+/// <param name="OutputDirectory">Folder for the outputs (created).</param>
+/// <param name="Options">Extraction options.</param>
+/// <param name="Features">Features to write.</param>
+/// <param name="Format">npy, csv or both.</param>
+/// <param name="SaveSignal">Also write the decoded signal as <c>y.npy</c>.</param>
+/// <param name="OffsetSeconds">Start of the loaded window.</param>
+/// <param name="DurationSeconds">Length of the loaded window, or null.</param>
+internal sealed record ExtractRequest(
+    string Input,
+    string OutputDirectory,
+    ExtractionOptions Options,
+    FeatureKinds Features,
+    ExtractFormat Format,
+    bool SaveSignal,
+    double OffsetSeconds,
+    double? DurationSeconds);
+
+/// <summary>
+/// <c>cepstra extract &lt;file&gt; --out &lt;dir&gt;</c>: decodes one audio file, computes the chosen features and writes
+/// each as <c>&lt;feature&gt;.npy</c> (float32, shape (rows, frames), librosa's layout) and <c>&lt;feature&gt;.csv</c>
+/// (one line per row, one column per frame, invariant culture, shortest round-trip text), plus <c>summary.json</c>.
+/// Exit codes: 0 success, 1 the file could not be decoded or written, 2 invalid options.
+/// </summary>
+internal sealed class ExtractCommand : Command
+{
+    private const string PythonDiff =
+        "Diff against librosa in three lines of Python:\n" +
+        "  import numpy as np, librosa\n" +
+        "  ref = librosa.feature.mfcc(y=librosa.load(f)[0])\n" +
+        "  print(abs(np.load('out/mfcc.npy') - ref).max())";
+
+    public ExtractCommand()
+        : base("extract", "Extract librosa-exact features from one audio file to .npy and CSV (rows = bins/coefficients, columns = frames).\n\n" + PythonDiff)
+    {
+        Add(File);
+        Add(Out);
+        Add(FeatureList);
+        Add(SampleRate);
+        Add(FftSize);
+        Add(Hop);
+        Add(Mels);
+        Add(Mfccs);
+        Add(FMin);
+        Add(FMax);
+        Add(Htk);
+        Add(NoMelNorm);
+        Add(Pad);
+        Add(TopDb);
+        Add(Tuning);
+        Add(Backend);
+        Add(Format);
+        Add(SaveSignal);
+        Add(Offset);
+        Add(Duration);
+        // Unknown tokens are reported by Bind with the other usage errors (exit 2).
+        TreatUnmatchedTokensAsErrors = false;
+        SetAction((parseResult, cancellationToken) =>
+        {
+            TextWriter stdout = parseResult.InvocationConfiguration.Output;
+            TextWriter stderr = parseResult.InvocationConfiguration.Error;
+            (ExtractRequest? request, IReadOnlyList<string> errors) = Bind(parseResult);
+            if (request is null)
+            {
+                foreach (string e in errors)
+                {
+                    stderr.WriteLine("error: " + e);
+                }
+
+                return Task.FromResult(2);
+            }
+
+            return Task.FromResult(Run(request, stdout, stderr, cancellationToken));
+        });
+    }
+
+    internal Argument<string?> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrOne };
+
+    internal Option<string?> Out { get; } = new("--out", "-o") { Description = "Output folder (created if needed); required." };
+
+    internal Option<string> FeatureList { get; } = new("--features", "-f")
+    {
+        Description = "Comma-separated: mfcc, log_mel_db, mel_power, chroma_stft, rms, spectral_centroid, spectral_bandwidth, spectral_rolloff, zero_crossing_rate, stft_magnitude, stft_power; or 'genre' or 'all'.",
+        DefaultValueFactory = _ => "mfcc",
+    };
+
+    internal Option<string> SampleRate { get; } = new("--sr") { Description = "Target sample rate in Hz (librosa sr).", DefaultValueFactory = _ => "22050" };
+
+    internal Option<string> FftSize { get; } = new("--n-fft") { Description = "FFT length (any n ≥ 2).", DefaultValueFactory = _ => "2048" };
+
+    internal Option<string> Hop { get; } = new("--hop") { Description = "Hop length in samples.", DefaultValueFactory = _ => "512" };
+
+    internal Option<string> Mels { get; } = new("--n-mels") { Description = "Mel bands.", DefaultValueFactory = _ => "128" };
+
+    internal Option<string> Mfccs { get; } = new("--n-mfcc") { Description = "MFCC coefficients.", DefaultValueFactory = _ => "20" };
+
+    internal Option<string> FMin { get; } = new("--fmin") { Description = "Lowest mel frequency in Hz.", DefaultValueFactory = _ => "0" };
+
+    internal Option<string?> FMax { get; } = new("--fmax") { Description = "Highest mel frequency in Hz (default: sr/2)." };
+
+    internal Option<bool> Htk { get; } = new("--htk") { Description = "HTK mel scale instead of Slaney." };
+
+    internal Option<bool> NoMelNorm { get; } = new("--no-mel-norm") { Description = "Mel triangles peak at 1 (librosa norm=None) instead of Slaney area normalisation." };
+
+    internal Option<string> Pad { get; } = new("--pad") { Description = "Centre padding: constant (zeros, librosa ≥ 0.10) or reflect.", DefaultValueFactory = _ => "constant" };
+
+    internal Option<string> TopDb { get; } = new("--top-db") { Description = "dB range kept below the clip maximum, or 'none'.", DefaultValueFactory = _ => "80" };
+
+    internal Option<string> Tuning { get; } = new("--tuning") { Description = "Chroma tuning in fractions of a bin, or 'estimate' (librosa estimate_tuning).", DefaultValueFactory = _ => "estimate" };
+
+    internal Option<string> Backend { get; } = new("--backend") { Description = "Back end: simd (vectorised, the default via auto) or reference (scalar, double accumulation).", DefaultValueFactory = _ => "auto" };
+
+    internal Option<string> Format { get; } = new("--format") { Description = "npy, csv or both.", DefaultValueFactory = _ => "both" };
+
+    internal Option<bool> SaveSignal { get; } = new("--save-signal") { Description = "Also write the decoded mono signal as y.npy (librosa.load's y)." };
+
+    internal Option<string> Offset { get; } = new("--offset") { Description = "Start reading at this many seconds (librosa offset).", DefaultValueFactory = _ => "0" };
+
+    internal Option<string?> Duration { get; } = new("--duration") { Description = "Read only this many seconds (librosa duration)." };
+
+    /// <summary>Maps parsed arguments to a request, collecting every problem (pure: no I/O).</summary>
+    internal (ExtractRequest? Request, IReadOnlyList<string> Errors) Bind(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var errors = new List<string>(parse.Errors.Select(e => e.Message));
+        errors.AddRange(parse.UnmatchedTokens.Select(t => $"unrecognised argument '{t}'."));
+        FeatureKinds features = FeatureKinds.None;
+        foreach (string name in (parse.GetValue(FeatureList) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (FeatureKindsInfo.TryParse(name, out FeatureKinds k))
+            {
+                features |= k;
+            }
+            else
+            {
+                errors.Add($"--features: unknown feature '{name}' (known: {string.Join(", ", FeatureKindsInfo.Single.Select(FeatureKindsInfo.Name))}, genre, all).");
+            }
+        }
+
+        if (features == FeatureKinds.None && errors.Count == 0)
+        {
+            errors.Add("--features: name at least one feature.");
+        }
+
+        PadMode pad = PadMode.Constant;
+        switch ((parse.GetValue(Pad) ?? string.Empty).Trim().ToLowerInvariant())
+        {
+            case "constant":
+                break;
+            case "reflect":
+                pad = PadMode.Reflect;
+                break;
+            default:
+                errors.Add($"--pad: expected constant or reflect (got '{parse.GetValue(Pad)}').");
+                break;
+        }
+
+        double? topDb = ParseOptionalNumber(parse.GetValue(TopDb), "none", "--top-db", errors, 80.0);
+        double? tuning = ParseOptionalNumber(parse.GetValue(Tuning), "estimate", "--tuning", errors, null);
+        BackendKind backend = BackendKind.Auto;
+        switch ((parse.GetValue(Backend) ?? string.Empty).Trim().ToLowerInvariant())
+        {
+            case "auto":
+                break;
+            case "simd":
+                backend = BackendKind.Simd;
+                break;
+            case "reference":
+                backend = BackendKind.Reference;
+                break;
+            default:
+                errors.Add($"--backend: expected reference, simd or auto (got '{parse.GetValue(Backend)}').");
+                break;
+        }
+
+        ExtractFormat format = ExtractFormat.Both;
+        string formatName = (parse.GetValue(Format) ?? string.Empty).Trim().ToLowerInvariant();
+        if (!Enum.TryParse(formatName, ignoreCase: true, out format) || !Enum.IsDefined(format) || int.TryParse(formatName, out _))
+        {
+            errors.Add($"--format: expected npy, csv or both (got '{parse.GetValue(Format)}').");
+        }
+
+        var options = new ExtractionOptions
+        {
+            SampleRate = Integer(parse.GetValue(SampleRate), "--sr", errors, 22050),
+            FftSize = Integer(parse.GetValue(FftSize), "--n-fft", errors, 2048),
+            HopLength = Integer(parse.GetValue(Hop), "--hop", errors, 512),
+            MelBands = Integer(parse.GetValue(Mels), "--n-mels", errors, 128),
+            MfccCount = Integer(parse.GetValue(Mfccs), "--n-mfcc", errors, 20),
+            FMin = Number(parse.GetValue(FMin), "--fmin", errors) ?? 0,
+            FMax = Number(parse.GetValue(FMax), "--fmax", errors),
+            MelScale = parse.GetValue(Htk) ? MelScale.Htk : MelScale.Slaney,
+            MelNorm = parse.GetValue(NoMelNorm) ? MelNorm.None : MelNorm.Slaney,
+            PadMode = pad,
+            TopDb = topDb,
+            Tuning = tuning,
+            Backend = backend,
+        };
+        errors.AddRange(options.Validate());
+        double offset = Number(parse.GetValue(Offset), "--offset", errors) ?? 0;
+        double? duration = Number(parse.GetValue(Duration), "--duration", errors);
+        if (!(offset >= 0) || double.IsInfinity(offset))
+        {
+            errors.Add($"--offset must be ≥ 0 seconds (got {offset}).");
+        }
+
+        if (duration is double d && (!(d > 0) || double.IsInfinity(d)))
+        {
+            errors.Add($"--duration must be positive (got {d}).");
+        }
+
+        string? input = parse.GetValue(File);
+        string? output = parse.GetValue(Out);
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            errors.Add("name the audio file to extract from: cepstra extract <file> --out <dir>.");
+        }
+
+        if (string.IsNullOrWhiteSpace(output))
+        {
+            errors.Add("--out <dir> is required.");
+        }
+
+        if (errors.Count > 0 || input is null || output is null)
+        {
+            return (null, errors);
+        }
+
+        return (new ExtractRequest(input, output, options, features, format, parse.GetValue(SaveSignal), offset, duration), errors);
+    }
+
+    /// <summary>Decodes, computes and writes; returns the exit code.</summary>
+    internal static int Run(ExtractRequest request, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        DecodedAudio audio;
+        try
+        {
+            audio = AudioLoader.Load(request.Input, new AudioLoadOptions
+            {
+                SampleRate = request.Options.SampleRate,
+                OffsetSeconds = request.OffsetSeconds,
+                DurationSeconds = request.DurationSeconds,
+            }, cancellationToken);
+        }
+        catch (AudioDecodeException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return 1;
+        }
+
+        if (audio.Warning is not null)
+        {
+            stderr.WriteLine($"warning: {request.Input}: {audio.Warning}");
+        }
+
+        double decodeMs = clock.Elapsed.TotalMilliseconds;
+        var plan = new FeaturePlan(request.Options);
+        var clip = new ClipFeatures(plan, request.Features);
+        using IFeatureBackend backend = CpuBackends.Create(plan, request.Options.Backend);
+        backend.Compute(audio.Samples, clip);
+        double computeMs = clock.Elapsed.TotalMilliseconds - decodeMs;
+        var written = new List<string>();
+        try
+        {
+            Directory.CreateDirectory(request.OutputDirectory);
+            foreach (FeatureKinds kind in FeatureKindsInfo.Single)
+            {
+                if ((request.Features & kind) == 0)
+                {
+                    continue;
+                }
+
+                FeatureMatrix m = clip.Get(kind);
+                float[] rowMajor = m.ToRowMajor();
+                string name = FeatureKindsInfo.Name(kind);
+                if (request.Format != ExtractFormat.Csv)
+                {
+                    written.Add(WriteNpy(request.OutputDirectory, name, rowMajor, m.Rows, m.Frames));
+                }
+
+                if (request.Format != ExtractFormat.Npy)
+                {
+                    written.Add(WriteCsv(request.OutputDirectory, name, rowMajor, m.Rows, m.Frames));
+                }
+            }
+
+            if (request.SaveSignal)
+            {
+                written.Add(WriteNpy(request.OutputDirectory, "y", audio.Samples, audio.Samples.Length));
+            }
+
+            written.Add(WriteSummary(request, audio, clip, backend.Name, decodeMs, computeMs));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: writing to {request.OutputDirectory} failed: {e.Message}");
+            return 1;
+        }
+
+        string shapes = string.Join(", ", FeatureKindsInfo.Single.Where(k => (request.Features & k) != 0)
+            .Select(k => $"{FeatureKindsInfo.Name(k)} {clip.Get(k).Rows}×{clip.Get(k).Frames}"));
+        stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{request.Input}: {audio.DurationSeconds:0.###} s at {audio.SampleRate} Hz ({audio.Decoder}{(audio.Truncated ? ", truncated" : string.Empty)}), decode {decodeMs:0} ms, {backend.Name} {computeMs:0} ms: {shapes}"));
+        foreach (string f in written)
+        {
+            stdout.WriteLine(f);
+        }
+
+        return 0;
+    }
+
+    // Numbers are bound here rather than by System.CommandLine so a malformed value is reported with the
+    // other option problems and exits 2 (usage), instead of System.CommandLine's parse-error exit code 1.
+    private static int Integer(string? text, string option, List<string> errors, int fallback)
+    {
+        if (int.TryParse((text ?? string.Empty).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
+        {
+            return v;
+        }
+
+        errors.Add($"{option}: expected an integer (got '{text}').");
+        return fallback;
+    }
+
+    private static double? Number(string? text, string option, List<string> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
+        {
+            return v;
+        }
+
+        errors.Add($"{option}: expected a number (got '{text}').");
+        return null;
+    }
+
+    private static double? ParseOptionalNumber(string? text, string keyword, string option, List<string> errors, double? fallback)
+    {
+        string t = (text ?? string.Empty).Trim();
+        if (t.Equals(keyword, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
+        {
+            return v;
+        }
+
+        errors.Add($"{option}: expected a number or '{keyword}' (got '{text}').");
+        return fallback;
+    }
+
+    private static string WriteNpy(string dir, string name, float[] values, params int[] shape)
+    {
+        string path = Path.Combine(dir, name + ".npy");
+        Npy.Write(path, values, shape);
+        return path;
+    }
+
+    private static string WriteCsv(string dir, string name, float[] rowMajor, int rows, int frames)
+    {
+        string path = Path.Combine(dir, name + ".csv");
+        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false), 1 << 16);
+        var line = new StringBuilder();
+        for (int r = 0; r < rows; r++)
+        {
+            line.Clear();
+            for (int f = 0; f < frames; f++)
+            {
+                if (f > 0)
+                {
+                    line.Append(',');
+                }
+
+                // float.ToString gives the shortest text that parses back to the same float32.
+                line.Append(rowMajor[(r * frames) + f].ToString(CultureInfo.InvariantCulture));
+            }
+
+            writer.Write(line);
+            writer.Write('\n');
+        }
+
+        return path;
+    }
+
+    private static string WriteSummary(ExtractRequest request, DecodedAudio audio, ClipFeatures clip, string backend, double decodeMs, double computeMs)
+    {
+        string path = Path.Combine(request.OutputDirectory, "summary.json");
+        using FileStream fs = System.IO.File.Create(path);
+        using var json = new Utf8JsonWriter(fs, new JsonWriterOptions { Indented = true });
+        ExtractionOptions o = request.Options;
+        json.WriteStartObject();
+        json.WriteString("input", request.Input);
+        json.WriteString("decoder", audio.Decoder);
+        json.WriteNumber("source_sample_rate", audio.SourceSampleRate);
+        json.WriteNumber("source_channels", audio.SourceChannels);
+        json.WriteNumber("sample_rate", audio.SampleRate);
+        json.WriteNumber("samples", audio.Samples.Length);
+        json.WriteNumber("duration_s", audio.DurationSeconds);
+        json.WriteBoolean("truncated", audio.Truncated);
+        if (audio.Warning is null)
+        {
+            json.WriteNull("warning");
+        }
+        else
+        {
+            json.WriteString("warning", audio.Warning);
+        }
+
+        json.WriteString("backend", backend);
+        json.WriteNumber("frames", clip.FrameCount);
+        if (double.IsNaN(clip.Tuning))
+        {
+            json.WriteNull("tuning");
+        }
+        else
+        {
+            json.WriteNumber("tuning", clip.Tuning);
+        }
+
+        json.WriteStartObject("features");
+        foreach (FeatureKinds kind in FeatureKindsInfo.Single.Where(k => (request.Features & k) != 0))
+        {
+            json.WriteStartArray(FeatureKindsInfo.Name(kind));
+            json.WriteNumberValue(clip.Get(kind).Rows);
+            json.WriteNumberValue(clip.Get(kind).Frames);
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+        json.WriteStartObject("params");
+        json.WriteNumber("sr", o.SampleRate);
+        json.WriteNumber("n_fft", o.FftSize);
+        json.WriteNumber("hop_length", o.HopLength);
+        json.WriteNumber("n_mels", o.MelBands);
+        json.WriteNumber("n_mfcc", o.MfccCount);
+        json.WriteNumber("fmin", o.FMin);
+        json.WriteNumber("fmax", o.EffectiveFMax);
+        json.WriteBoolean("htk", o.MelScale == MelScale.Htk);
+        json.WriteString("mel_norm", o.MelNorm == MelNorm.Slaney ? "slaney" : "none");
+        json.WriteString("pad_mode", o.PadMode == PadMode.Constant ? "constant" : "reflect");
+        if (o.TopDb is double top)
+        {
+            json.WriteNumber("top_db", top);
+        }
+        else
+        {
+            json.WriteNull("top_db");
+        }
+
+        json.WriteNumber("offset", request.OffsetSeconds);
+        if (request.DurationSeconds is double d)
+        {
+            json.WriteNumber("duration", d);
+        }
+        else
+        {
+            json.WriteNull("duration");
+        }
+
+        json.WriteEndObject();
+        json.WriteNumber("decode_ms", Math.Round(decodeMs, 1));
+        json.WriteNumber("compute_ms", Math.Round(computeMs, 1));
+        json.WriteEndObject();
+        return path;
+    }
+}

@@ -1,0 +1,224 @@
+using System.Buffers.Binary;
+using System.CommandLine;
+using System.Text.Json;
+using Cepstra.Cli.Commands;
+using Cepstra.Features;
+using Cepstra.Output;
+
+namespace Cepstra.Tests;
+
+public sealed class ExtractCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "cepstra-extract-tests", Guid.NewGuid().ToString("N"));
+
+    public ExtractCommandTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Bind_Defaults_AreLibrosaDefaults()
+    {
+        var cmd = new ExtractCommand();
+        (ExtractRequest? request, IReadOnlyList<string> errors) = cmd.Bind(cmd.Parse(["a.wav", "--out", "o"]));
+        Assert.Empty(errors);
+        Assert.NotNull(request);
+        Assert.Equal(new ExtractionOptions(), request.Options);
+        Assert.Equal((FeatureKinds.Mfcc, ExtractFormat.Both, false, "a.wav", "o"), (request.Features, request.Format, request.SaveSignal, request.Input, request.OutputDirectory));
+    }
+
+    [Fact]
+    public void Bind_EveryOption_MapsToExtractionOptions()
+    {
+        var cmd = new ExtractCommand();
+        (ExtractRequest? r, IReadOnlyList<string> errors) = cmd.Bind(cmd.Parse([
+            "x.mp3", "-o", "out", "--features", "mfcc, chroma,rms", "--sr", "16000", "--n-fft", "512", "--hop", "160",
+            "--n-mels", "40", "--n-mfcc", "13", "--fmin", "20", "--fmax", "8000", "--htk", "--no-mel-norm", "--pad", "reflect",
+            "--top-db", "none", "--tuning", "0.1", "--format", "npy", "--backend", "reference", "--save-signal", "--offset", "1.5", "--duration", "2",
+        ]));
+        Assert.Empty(errors);
+        ExtractionOptions o = r!.Options;
+        Assert.Equal((16000, 512, 160, 40, 13, 20.0, (double?)8000), (o.SampleRate, o.FftSize, o.HopLength, o.MelBands, o.MfccCount, o.FMin, o.FMax));
+        Assert.Equal((MelScale.Htk, MelNorm.None, PadMode.Reflect, (double?)null, (double?)0.1), (o.MelScale, o.MelNorm, o.PadMode, o.TopDb, o.Tuning));
+        Assert.Equal(BackendKind.Reference, o.Backend);
+        Assert.Equal(FeatureKinds.Mfcc | FeatureKinds.Chroma | FeatureKinds.Rms, r.Features);
+        Assert.Equal((ExtractFormat.Npy, true, 1.5, (double?)2), (r.Format, r.SaveSignal, r.OffsetSeconds, r.DurationSeconds));
+    }
+
+    [Fact]
+    public void Bind_BadValues_ReportsEveryProblem()
+    {
+        var cmd = new ExtractCommand();
+        (ExtractRequest? r, IReadOnlyList<string> errors) = cmd.Bind(cmd.Parse([
+            "x.wav", "-o", "o", "--features", "mfcc,nope", "--pad", "wrap", "--top-db", "loud", "--format", "xml", "--n-fft", "1", "--backend", "quantum",
+        ]));
+        Assert.Null(r);
+        Assert.Equal(6, errors.Count);
+        Assert.Contains(errors, e => e.Contains("'nope'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("FftSize", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Invoke_Wav_WritesNpyCsvSummaryWithLibrosaShapes()
+    {
+        string wav = WriteSineWav(Path.Combine(_dir, "sine.wav"), 22050, 22050);
+        string outDir = Path.Combine(_dir, "out");
+        (int rc, string stdout, string stderr) = await Invoke("extract", wav, "--out", outDir, "--features", "genre,log_mel_db", "--save-signal");
+        Assert.True(rc == 0, stderr);
+        int frames = 1 + (22050 / 512);
+        foreach ((string name, int rows) in new[] { ("mfcc", 20), ("chroma_stft", 12), ("rms", 1), ("spectral_centroid", 1), ("spectral_bandwidth", 1), ("spectral_rolloff", 1), ("zero_crossing_rate", 1), ("log_mel_db", 128) })
+        {
+            NpyArray npy = Npy.Read(Path.Combine(outDir, name + ".npy"));
+            Assert.Equal([rows, frames], npy.Shape);
+            string[] lines = File.ReadAllLines(Path.Combine(outDir, name + ".csv"));
+            Assert.Equal(rows, lines.Length);
+            float[] firstRow = lines[0].Split(',').Select(s => float.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(npy.Values.AsSpan(0, frames).ToArray(), firstRow);
+            Assert.Contains(Path.Combine(outDir, name + ".npy"), stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Equal([22050], Npy.Read(Path.Combine(outDir, "y.npy")).Shape);
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        Assert.Equal(frames, summary.RootElement.GetProperty("frames").GetInt32());
+        Assert.Equal("wav", summary.RootElement.GetProperty("decoder").GetString());
+        Assert.Contains("mfcc 20×44", stderr, StringComparison.Ordinal);
+        // The spectral centroid of a pure 440 Hz sine sits at 440 Hz away from the edges.
+        Assert.InRange(Npy.Read(Path.Combine(outDir, "spectral_centroid.npy")).Values[frames / 2], 430f, 450f);
+    }
+
+    [Fact]
+    public async Task Invoke_ReferenceAndSimd_AgreeAndAreRecorded()
+    {
+        string wav = WriteSineWav(Path.Combine(_dir, "s.wav"), 22050, 11025);
+        var results = new Dictionary<string, float[]>();
+        foreach (string backend in new[] { "reference", "simd" })
+        {
+            string outDir = Path.Combine(_dir, backend);
+            (int rc, _, string stderr) = await Invoke("extract", wav, "-o", outDir, "--backend", backend, "--format", "npy");
+            Assert.True(rc == 0, stderr);
+            results[backend] = Npy.Read(Path.Combine(outDir, "mfcc.npy")).Values;
+            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+            Assert.Equal(backend, summary.RootElement.GetProperty("backend").GetString());
+        }
+
+        float scale = results["reference"].Max(Math.Abs);
+        Assert.All(results["reference"].Zip(results["simd"]), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4 * scale));
+    }
+
+    [Fact]
+    public async Task Invoke_CsvOnly_WritesNoNpy()
+    {
+        string wav = WriteSineWav(Path.Combine(_dir, "s.wav"), 22050, 4000);
+        string outDir = Path.Combine(_dir, "csv");
+        (int rc, _, string stderr) = await Invoke("extract", wav, "-o", outDir, "--format", "csv");
+        Assert.True(rc == 0, stderr);
+        Assert.True(File.Exists(Path.Combine(outDir, "mfcc.csv")));
+        Assert.False(File.Exists(Path.Combine(outDir, "mfcc.npy")));
+    }
+
+    [Fact]
+    public async Task Invoke_NotAudio_ExitsOneWithReason()
+    {
+        string bad = Path.Combine(_dir, "text.wav");
+        File.WriteAllText(bad, "just some notes, not audio at all");
+        (int rc, _, string stderr) = await Invoke("extract", bad, "--out", Path.Combine(_dir, "o"));
+        Assert.Equal(1, rc);
+        Assert.Contains("not a WAV file", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_InvalidOptions_ExitsTwo()
+    {
+        string wav = WriteSineWav(Path.Combine(_dir, "s.wav"), 22050, 4000);
+        (int rc, _, string stderr) = await Invoke("extract", wav, "--out", Path.Combine(_dir, "o"), "--n-mels", "0", "--fmax", "20000");
+        Assert.Equal(2, rc);
+        Assert.Contains("MelBands", stderr, StringComparison.Ordinal);
+        Assert.Contains("Nyquist", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "o")));
+    }
+
+    [Theory]
+    [InlineData("--n-fft", "abc")]
+    [InlineData("--fmax", "high")]
+    [InlineData("--bogus-option", "1")]
+    public async Task Invoke_MalformedOrUnknownArguments_ExitTwo(string option, string value)
+    {
+        string wav = WriteSineWav(Path.Combine(_dir, "s.wav"), 22050, 4000);
+        (int rc, _, string stderr) = await Invoke("extract", wav, "--out", Path.Combine(_dir, "o"), option, value);
+        Assert.Equal(2, rc);
+        Assert.Contains(option, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_MissingFileAndOut_ExitTwoNamingBoth()
+    {
+        (int rc, _, string stderr) = await Invoke("extract");
+        Assert.Equal(2, rc);
+        Assert.Contains("--out <dir> is required", stderr, StringComparison.Ordinal);
+        Assert.Contains("name the audio file", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_ShowsThePythonDiff()
+    {
+        var cmd = new ExtractCommand();
+        Assert.Contains("import numpy as np, librosa", cmd.Description, StringComparison.Ordinal);
+        Assert.Contains("np.load('out/mfcc.npy') - ref", cmd.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_GtzanReferenceCase_MatchesLibrosaMfccAndChroma()
+    {
+        if (SharedData.Require(["reference", "cases", "gtzan-country00000"]) is not string caseDir)
+        {
+            return;
+        }
+
+        string input = Path.Combine(SharedData.Root!, "datasets", "gtzan-mini", "genres", "country", "country.00000.wav");
+        string outDir = Path.Combine(_dir, "gtzan");
+        (int rc, _, string stderr) = await Invoke("extract", input, "--out", outDir, "--features", "mfcc,chroma_stft", "--format", "npy");
+        Assert.True(rc == 0, stderr);
+        foreach (string name in new[] { "mfcc", "chroma_stft" })
+        {
+            NpyArray ours = Npy.Read(Path.Combine(outDir, name + ".npy"));
+            NpyArray reference = Npy.Read(Path.Combine(caseDir, name + ".npy"));
+            Assert.Equal(reference.Shape, ours.Shape);
+            float scale = reference.Values.Max(Math.Abs);
+            float maxDiff = ours.Values.Zip(reference.Values, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(maxDiff / scale <= 1e-4, $"{name}: max|Δ|/max|ref| = {maxDiff / scale}");
+        }
+    }
+
+    private static async Task<(int Rc, string Stdout, string Stderr)> Invoke(params string[] args)
+    {
+        var root = new RootCommand("test");
+        Cepstra.Cli.CommandRegistry.AddAll(root);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int rc = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return (rc, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string WriteSineWav(string path, int rate, int samples)
+    {
+        var bytes = new byte[44 + (samples * 2)];
+        "RIFF"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), 36 + (samples * 2));
+        "WAVEfmt "u8.CopyTo(bytes.AsSpan(8));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), 16);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(20), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(22), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(24), rate);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(28), rate * 2);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(32), 2);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(34), 16);
+        "data"u8.CopyTo(bytes.AsSpan(36));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(40), samples * 2);
+        for (int i = 0; i < samples; i++)
+        {
+            BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(44 + (2 * i)), (short)(12000 * Math.Sin(2 * Math.PI * 440 * i / rate)));
+        }
+
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+}
