@@ -13,5 +13,6 @@ internal static class CommandRegistry
         root.Subcommands.Add(new Commands.ExtractCommand());
         root.Subcommands.Add(Commands.ConvertCommand.Create());
         root.Subcommands.Add(Commands.VerifyCommand.Create());
+        root.Subcommands.Add(new Commands.DevicesCommand());
     }
 }

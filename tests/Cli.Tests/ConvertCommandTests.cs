@@ -89,6 +89,33 @@ public sealed class ConvertCommandTests
     }
 
     [Fact]
+    public async Task Convert_GpuBackendOnIlgpuCpuAccelerator_MatchesSimd()
+    {
+        string root = TempDir("convert-gpu");
+        string genres = ConvertTestAudio.CreateGenres(root, ["a", "b"], perLabel: 1, seconds: 0.5);
+        string gpuOut = Path.Combine(root, "gpu");
+        string simdOut = Path.Combine(root, "simd");
+
+        (int code, _, string stderr) = await RunAsync("convert", genres, "--out", gpuOut, "--backend", "gpu", "--device", "cpu", "--quiet");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(0, (await RunAsync("convert", genres, "--out", simdOut, "--backend", "simd", "--quiet")).Code);
+
+        FeatureTable gpu = FeatureDatasetReader.Read(gpuOut);
+        FeatureTable simd = FeatureDatasetReader.Read(simdOut);
+        Assert.StartsWith("gpu", gpu.Metadata["cepstra.backend"], StringComparison.Ordinal);
+        Assert.Equal(simd.Rows.Count, gpu.Rows.Count);
+        for (int r = 0; r < simd.Rows.Count; r++)
+        {
+            for (int c = 0; c < simd.FeatureNames.Count; c++)
+            {
+                float expected = simd.Rows[r].Features[c];
+                float actual = gpu.Rows[r].Features[c];
+                Assert.True(Math.Abs(expected - actual) <= 1e-3 + (1e-3 * Math.Abs(expected)), $"{simd.FeatureNames[c]}: simd {expected}, gpu {actual}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Convert_BrokenFile_ExitCode1_AndListsIt()
     {
         string root = TempDir("convert-bad");

@@ -23,16 +23,20 @@ internal sealed class ConvertExtractionOptions
     private readonly Option<string?> _pad = new("--pad") { Description = "Centre padding: constant (zeros, librosa ≥ 0.10, default) or reflect." };
     private readonly Option<string?> _tuning = new("--tuning") { Description = "Chroma tuning in fractions of a bin, or 'estimate' per clip (default)." };
     private readonly Option<string?> _topDb = new("--top-db") { Description = "Dynamic range of the log-mel in dB (default 80; 'none' keeps everything)." };
-    private readonly Option<string> _backend = new("--backend") { Description = "Back end: auto, reference, simd or gpu.", DefaultValueFactory = _ => "auto" };
+    private readonly Option<string> _backend = new("--backend") { Description = "Back end: auto (CUDA/OpenCL GPU if usable, else simd), reference, simd or gpu.", DefaultValueFactory = _ => "auto" };
+    private readonly Option<string?> _device = new("--device") { Description = "GPU device: " + Gpu.BackendSelector.DeviceSyntax + " (see `cepstra devices`)." };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { _sampleRate, _fftSize, _hop, _windowLength, _melBands, _mfcc, _chroma, _fMin, _fMax, _htk, _noMelNorm, _pad, _tuning, _topDb, _backend })
+        foreach (Option o in new Option[] { _sampleRate, _fftSize, _hop, _windowLength, _melBands, _mfcc, _chroma, _fMin, _fMax, _htk, _noMelNorm, _pad, _tuning, _topDb, _backend, _device })
         {
             command.Options.Add(o);
         }
     }
+
+    /// <summary>The requested GPU device, if any.</summary>
+    public string? Device(ParseResult parse) => parse.GetValue(_device);
 
     /// <summary>Builds the options, adding every problem to <paramref name="problems"/>; null when invalid.</summary>
     public ExtractionOptions? Bind(ParseResult parse, List<string> problems)

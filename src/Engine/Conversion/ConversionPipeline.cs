@@ -107,7 +107,7 @@ public static class ConversionPipeline
         var run = new RunContext(options, plan, featureNames, frameRows, backendFactory);
         var stats = new RunStats(todo.Count);
         int decodeWorkers = options.DecodeWorkers ?? options.Workers;
-        var decoded = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.Workers) { SingleWriter = false, SingleReader = false });
+        var decoded = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(Math.Max(2 * options.Workers, options.BatchClips)) { SingleWriter = false, SingleReader = false });
         var results = Channel.CreateBounded<FileResult>(new BoundedChannelOptions(options.Workers * 2) { SingleWriter = false, SingleReader = true });
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
