@@ -29,7 +29,7 @@ public static class ConversionPipeline
     /// <param name="progress">Receives progress snapshots (from the writer task); may be null.</param>
     /// <param name="cancellationToken">Stops the run after committing what is finished.</param>
     /// <exception cref="InvalidOptionsException">The options are invalid.</exception>
-    /// <exception cref="InvalidOperationException">The folder holds this shard's output made with different settings.</exception>
+    /// <exception cref="InvalidOperationException">The folder holds this shard's output made with different settings, or shards of a different shard count.</exception>
     public static async Task<ConversionSummary> RunAsync(
         IReadOnlyList<AudioInput> inputs,
         string outputDirectory,
