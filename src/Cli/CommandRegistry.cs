@@ -11,6 +11,8 @@ internal static class CommandRegistry
         ArgumentNullException.ThrowIfNull(root);
         // One line per command, in the order `--help` lists them.
         root.Subcommands.Add(new Commands.ExtractCommand());
+        root.Subcommands.Add(Commands.ConvertCommand.Create());
+        root.Subcommands.Add(Commands.VerifyCommand.Create());
         root.Subcommands.Add(new Commands.DevicesCommand());
     }
 }

@@ -1,0 +1,192 @@
+using System.CommandLine;
+using System.Text.Json;
+using Cepstra.Conversion;
+using Cepstra.Dataset;
+using Cepstra.Features;
+using Cepstra.Output;
+
+namespace Cepstra.Cli.Commands;
+
+/// <summary>
+/// <c>cepstra convert &lt;input&gt; --out &lt;dir&gt;</c>: a whole archive to a Parquet dataset folder. Parses
+/// arguments into <see cref="ConversionOptions"/> and calls <see cref="ConversionPipeline"/>; exit code
+/// 0 when every file converted, 1 when some failed (listed in errors/ and the summary) or the run was
+/// cancelled or crashed, 2 for invalid options.
+/// </summary>
+internal static class ConvertCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "Dataset root (genre folders, FMA audio folder, plain folder) or a list file of audio paths." };
+        var output = new Option<string>("--out", "-o") { Description = "Output dataset folder (created; rerun with the same folder to resume).", Required = true };
+        var layout = new Option<string>("--layout") { Description = "Input layout: auto, genres, fma, plain or list.", DefaultValueFactory = _ => "auto" };
+        var fmaMetadata = new Option<string?>("--fma-metadata") { Description = "FMA tracks.csv (labels from track.genre_top, splits from set.split)." };
+        var subset = new Option<string?>("--subset") { Description = "FMA subset to keep (small, medium, large, full)." };
+        var segments = new Option<int?>("--segments") { Description = "Split every track into N equal segments (rows share the track_id)." };
+        var segmentSeconds = new Option<double?>("--segment-seconds") { Description = "Split every track into S-second segments." };
+        var frames = new Option<string?>("--frames") { Description = "Also write frame-level tables: any of mfcc,log_mel,chroma." };
+        var shard = new Option<string?>("--shard") { Description = "Convert shard i/N only (zero-based); default from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0/1." };
+        var shardCount = new Option<int?>("--shard-count") { Description = "Shard count N when the index comes from JOB_COMPLETION_INDEX/SLURM_ARRAY_TASK_ID (or CEPSTRA_SHARD_COUNT)." };
+        var workers = new Option<int?>("--workers", "-j") { Description = "Feature workers (default: number of cores)." };
+        var decodeWorkers = new Option<int?>("--decode-workers") { Description = "Concurrent decoders/ffmpeg processes (default: --workers)." };
+        var batchClips = new Option<int?>("--batch-clips") { Description = "Clips per back-end call (default 1 on CPU, 64 with --backend gpu)." };
+        var commitEvery = new Option<int>("--commit-every") { Description = "Commit part files every N files (resume granularity).", DefaultValueFactory = _ => 1000 };
+        var fileTimeout = new Option<double>("--file-timeout") { Description = "Seconds allowed to decode one file before it is reported and skipped.", DefaultValueFactory = _ => 300 };
+        var ffmpeg = new Option<string?>("--ffmpeg") { Description = "ffmpeg executable (default: from PATH)." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress and no summary on stderr (failures are still in errors/)." };
+        var json = new Option<bool>("--json") { Description = "Print a machine-readable summary as JSON on stdout." };
+        var extraction = new ConvertExtractionOptions();
+
+        var command = new Command("convert", "Convert a whole audio archive (GTZAN, FMA, any folder) into a Parquet feature dataset: parallel, resumable, shardable.")
+        {
+            input, output, layout, fmaMetadata, subset, segments, segmentSeconds, frames, shard, shardCount,
+            workers, decodeWorkers, batchClips, commitEvery, fileTimeout, ffmpeg, quiet, json,
+        };
+        extraction.AddTo(command);
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            TextWriter stdout = parse.InvocationConfiguration.Output;
+            TextWriter stderr = parse.InvocationConfiguration.Error;
+            bool isQuiet = parse.GetValue(quiet);
+
+            // Options first: every problem is reported at once, before any file is touched.
+            var problems = new List<string>();
+            ExtractionOptions? extractionOptions = extraction.Bind(parse, problems);
+            ShardSpec shardSpec = ShardSpec.Single;
+            try
+            {
+                if (parse.GetValue(shard) is string shardText)
+                {
+                    if (!ShardSpec.TryParse(shardText, out shardSpec, out string? error))
+                    {
+                        problems.Add(error!);
+                    }
+                }
+                else if (ShardSpec.FromEnvironment(Environment.GetEnvironmentVariable, parse.GetValue(shardCount)) is ShardSpec fromEnv)
+                {
+                    shardSpec = fromEnv;
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add(ex.Message);
+            }
+
+            FeatureKinds frameKinds = FeatureKinds.None;
+            try
+            {
+                frameKinds = DatasetTables.ParseFrameKinds(parse.GetValue(frames));
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add(ex.Message);
+            }
+
+            if (!ConvertDiscovery.TryParseLayout(parse.GetValue(layout)!, out DatasetLayout datasetLayout))
+            {
+                problems.Add($"Unknown --layout '{parse.GetValue(layout)}'. Choose auto, genres, fma, plain or list.");
+            }
+
+            SegmentationSpec segmentation = SegmentationSpec.Whole;
+            if (parse.GetValue(segments) is not null && parse.GetValue(segmentSeconds) is not null)
+            {
+                problems.Add("Give either --segments or --segment-seconds, not both.");
+            }
+            else if (parse.GetValue(segments) is int count)
+            {
+                segmentation = SegmentationSpec.Segments(count);
+            }
+            else if (parse.GetValue(segmentSeconds) is double seconds)
+            {
+                segmentation = SegmentationSpec.EverySeconds(seconds);
+            }
+
+            ConversionOptions? options = null;
+            if (extractionOptions is not null)
+            {
+                // A GPU back end batches many clips per launch: one feature worker feeds it while every core decodes.
+                bool gpu = ConvertBackends.IsExplicitGpu(extractionOptions.Backend, extraction.Device(parse));
+                int workerCount = parse.GetValue(workers) ?? (gpu ? 1 : Environment.ProcessorCount);
+                options = new ConversionOptions
+                {
+                    Extraction = extractionOptions,
+                    Segmentation = segmentation,
+                    FrameTables = frameKinds,
+                    Shard = shardSpec,
+                    Workers = workerCount,
+                    DecodeWorkers = parse.GetValue(decodeWorkers) ?? (gpu ? Environment.ProcessorCount : null),
+                    BatchClips = parse.GetValue(batchClips) ?? (gpu ? 64 : 1),
+                    CommitEveryFiles = parse.GetValue(commitEvery),
+                    FileTimeout = TimeSpan.FromSeconds(Math.Max(parse.GetValue(fileTimeout), 0)),
+                    FfmpegPath = parse.GetValue(ffmpeg),
+                    Layout = parse.GetValue(layout)!,
+                    BackendFactory = ConvertBackends.Factory(extractionOptions.Backend, extraction.Device(parse), isQuiet ? TextWriter.Null : stderr),
+                };
+                problems.AddRange(options.Validate());
+            }
+
+            if (problems.Count > 0 || options is null)
+            {
+                foreach (string p in problems)
+                {
+                    await stderr.WriteLineAsync("error: " + p);
+                }
+
+                return 2;
+            }
+
+            DatasetScan discovered;
+            try
+            {
+                discovered = ConvertDiscovery.Discover(parse.GetValue(input)!, datasetLayout, parse.GetValue(fmaMetadata), parse.GetValue(subset));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
+            {
+                await stderr.WriteLineAsync("error: " + ex.Message);
+                return 2;
+            }
+
+            if (!isQuiet)
+            {
+                await stderr.WriteLineAsync($"{discovered.Inputs.Count} inputs ({ConvertDiscovery.Name(discovered.Layout)} layout, {discovered.IgnoredFiles.Count} non-audio files ignored) in {discovered.Root}; shard {shardSpec}; writing {parse.GetValue(output)}");
+                foreach (string warning in discovered.Warnings)
+                {
+                    await stderr.WriteLineAsync("warning: " + warning);
+                }
+            }
+
+            IProgress<ConversionProgress>? progress = isQuiet ? null : new ConvertProgressPrinter(stderr, !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error));
+            ConversionSummary summary;
+            try
+            {
+                summary = await ConversionPipeline.RunAsync(discovered.Inputs, parse.GetValue(output)!, options with { Layout = ConvertDiscovery.Name(discovered.Layout) }, progress, cancellationToken);
+            }
+            catch (InvalidOperationException ex)
+            {
+                await stderr.WriteLineAsync("error: " + ex.Message);
+                return 2;
+            }
+            catch (Exception ex) when (ex is EngineException or IOException or UnauthorizedAccessException)
+            {
+                // Not a bad input file (those are rows in errors/) but the run itself: back end, disk, permissions.
+                await stderr.WriteLineAsync("error: " + ex.Message + " (finished files are committed; rerun to resume)");
+                return 1;
+            }
+
+            if (!isQuiet)
+            {
+                ConvertSummaryFormatter.WriteText(stderr, summary);
+            }
+
+            if (parse.GetValue(json))
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(ConvertSummaryFormatter.ToJson(summary, discovered.Warnings), CliJson.Options));
+            }
+
+            return summary.ExitCode;
+        });
+        return command;
+    }
+}

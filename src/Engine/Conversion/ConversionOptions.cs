@@ -1,0 +1,126 @@
+using Cepstra.Audio;
+using Cepstra.Backends;
+using Cepstra.Dataset;
+using Cepstra.Dsp;
+using Cepstra.Features;
+using Parquet;
+
+namespace Cepstra.Conversion;
+
+/// <summary>Everything a bulk conversion run needs besides its inputs and output folder.</summary>
+public sealed record ConversionOptions
+{
+    /// <summary>Feature extraction parameters (recorded in every part's metadata).</summary>
+    public ExtractionOptions Extraction { get; init; } = ExtractionOptions.LibrosaDefaults;
+
+    /// <summary>How tracks are cut into rows: whole clips, N equal segments (the GTZAN tutorials use 10) or S-second segments (a shorter tail is dropped).</summary>
+    public SegmentationSpec Segmentation { get; init; } = SegmentationSpec.Whole;
+
+    /// <summary>Frame-level tables to write (any of Mfcc, LogMelDb, Chroma).</summary>
+    public FeatureKinds FrameTables { get; init; } = FeatureKinds.None;
+
+    /// <summary>The shard of the inputs this run converts.</summary>
+    public ShardSpec Shard { get; init; } = ShardSpec.Single;
+
+    /// <summary>Feature workers, each with its own back end (default: one per core).</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Concurrent decoders (ffmpeg processes for compressed files); null = <see cref="Workers"/>.</summary>
+    public int? DecodeWorkers { get; init; }
+
+    /// <summary>
+    /// Most clips (segments) one worker hands its back end in one <see cref="IFeatureBackend.ComputeBatch"/> call.
+    /// 1 suits the CPU back ends (no gain from batching, less memory); a GPU back end wants many clips per
+    /// launch (the CLI uses 64). Decoded clips waiting for the feature workers are bounded by
+    /// max(2 × Workers, BatchClips).
+    /// </summary>
+    public int BatchClips { get; init; } = 1;
+
+    /// <summary>Creates a back end per worker; null = the CPU back end chosen by <see cref="ExtractionOptions.Backend"/>.</summary>
+    public Func<FeaturePlan, IFeatureBackend>? BackendFactory { get; init; }
+
+    /// <summary>Decodes one file; null = <see cref="AudioLoader.Load"/>. Replaceable so tests can inject hangs and failures.</summary>
+    public Func<string, AudioLoadOptions, CancellationToken, DecodedAudio>? Decoder { get; init; }
+
+    /// <summary>The ffmpeg executable (null: search PATH).</summary>
+    public string? FfmpegPath { get; init; }
+
+    /// <summary>Longest audio decoded per file, in seconds (bounds the memory one file can take).</summary>
+    public double MaxFileSeconds { get; init; } = 3 * 3600;
+
+    /// <summary>Wall-clock limit for decoding one file in the pipeline, over and above the decoder's own ffmpeg timeout.</summary>
+    public TimeSpan FileTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Commit (part files + manifest) after this many completed inputs; smaller = less rework after a crash, more files.</summary>
+    public int CommitEveryFiles { get; init; } = 1000;
+
+    /// <summary>Also commit when this many rows (all tables) are pending, so frame tables stay bounded in part size.</summary>
+    public long CommitEveryRows { get; init; } = 2_000_000;
+
+    /// <summary>Rows per Parquet row group.</summary>
+    public int RowGroupRows { get; init; } = 65_536;
+
+    /// <summary>Parquet compression.</summary>
+    public CompressionMethod Compression { get; init; } = CompressionMethod.Snappy;
+
+    /// <summary>Name of the input layout (recorded in metadata).</summary>
+    public string Layout { get; init; } = "auto";
+
+    /// <summary>Minimum interval between progress reports.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>"whole", "N" (segments per track) or "Ss" (seconds per segment), as <see cref="SegmentationSpec.ToString"/>.</summary>
+    public string SegmentationName => Segmentation.ToString();
+
+    /// <summary>Every problem with these options (empty when valid), including the extraction options'.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>(Extraction.Validate());
+        if (Segmentation.Mode == SegmentationMode.Count && Segmentation.Count < 1)
+        {
+            errors.Add($"The segment count must be at least 1 (got {Segmentation.Count}).");
+        }
+
+        if (Segmentation.Mode == SegmentationMode.Seconds && !(Segmentation.Seconds > 0 && double.IsFinite(Segmentation.Seconds)))
+        {
+            errors.Add($"The segment length must be positive (got {Segmentation.Seconds} s).");
+        }
+
+        if ((FrameTables & ~(FeatureKinds.Mfcc | FeatureKinds.LogMelDb | FeatureKinds.Chroma)) != 0)
+        {
+            errors.Add("Frame tables can only be mfcc, log_mel and chroma.");
+        }
+
+        if (!Shard.IsValid)
+        {
+            errors.Add($"Shard {Shard} is out of range.");
+        }
+
+        if (Workers < 1)
+        {
+            errors.Add($"Workers must be at least 1 (got {Workers}).");
+        }
+
+        if (DecodeWorkers is int d && d < 1)
+        {
+            errors.Add($"DecodeWorkers must be at least 1 (got {d}).");
+        }
+
+        if (FileTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("FileTimeout must be positive.");
+        }
+
+        if (!(MaxFileSeconds > 0))
+        {
+            errors.Add($"MaxFileSeconds must be positive (got {MaxFileSeconds}).");
+        }
+
+        if (CommitEveryFiles < 1 || CommitEveryRows < 1 || RowGroupRows < 1 || BatchClips < 1)
+        {
+            errors.Add("CommitEveryFiles, CommitEveryRows, RowGroupRows and BatchClips must be at least 1.");
+        }
+
+        return errors;
+    }
+}

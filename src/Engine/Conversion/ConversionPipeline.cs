@@ -1,0 +1,483 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Threading.Channels;
+using Cepstra.Audio;
+using Cepstra.Backends;
+using Cepstra.Dataset;
+using Cepstra.Dsp;
+using Cepstra.Features;
+using Cepstra.Output;
+
+namespace Cepstra.Conversion;
+
+/// <summary>
+/// Converts audio files to a Cepstra dataset folder. Three stages joined by bounded channels:
+/// decode workers (ffmpeg processes for compressed formats) → feature workers (one back end and one
+/// reused <see cref="ClipFeatures"/> each) → one writer. The channel capacities bound how many decoded
+/// clips and results exist at once, so peak memory depends on the worker count and the longest file,
+/// never on the number of files. A file that fails at any stage becomes an errors/ row and the run
+/// goes on; finished inputs are committed in batches (see <see cref="FeatureDatasetWriter"/>) so a
+/// rerun after a crash or cancellation converts only what is missing.
+/// </summary>
+public static class ConversionPipeline
+{
+    /// <summary>Converts the inputs of <paramref name="options"/>.Shard into <paramref name="outputDirectory"/>.</summary>
+    /// <param name="inputs">Every input of the dataset (all shards; this run keeps its own by hash).</param>
+    /// <param name="outputDirectory">The dataset folder (created, or resumed when it holds this shard's earlier commits).</param>
+    /// <param name="options">Run options.</param>
+    /// <param name="progress">Receives progress snapshots (from the writer task); may be null.</param>
+    /// <param name="cancellationToken">Stops the run after committing what is finished.</param>
+    /// <exception cref="InvalidOptionsException">The options are invalid.</exception>
+    /// <exception cref="InvalidOperationException">The folder holds this shard's output made with different settings, or shards of a different shard count.</exception>
+    public static async Task<ConversionSummary> RunAsync(
+        IReadOnlyList<AudioInput> inputs,
+        string outputDirectory,
+        ConversionOptions options,
+        IProgress<ConversionProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputDirectory);
+        ArgumentNullException.ThrowIfNull(options);
+        IReadOnlyList<string> errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOptionsException(errors);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var plan = new FeaturePlan(options.Extraction);
+        Directory.CreateDirectory(outputDirectory);
+        ShardSpec shard = options.Shard;
+
+        // Plan the shard: which inputs are ours, and which an earlier run already committed.
+        string settings = SettingsFingerprint(options);
+        List<AudioInput> assigned = [.. inputs.Where(i => shard.Contains(i.RelativePath)).OrderBy(i => i.RelativePath, StringComparer.Ordinal)];
+        // Shards of different counts in one folder would assign some inputs twice; refuse before writing.
+        ShardPlan? otherCount = DatasetManifests.ReadShardPlans(outputDirectory)
+            .FirstOrDefault(p => !ShardSpec.TryParse(p.Shard, out ShardSpec s, out _) || s.Count != shard.Count);
+        if (otherCount is not null)
+        {
+            throw new InvalidOperationException(
+                $"{outputDirectory} already holds shard {otherCount.Shard}, from a run split into a different number of shards than {shard}. Use the same shard count or a new --out folder.");
+        }
+
+        ShardPlan? previous = DatasetManifests.ReadShardPlan(outputDirectory, shard);
+        if (previous is not null && previous.Settings != settings)
+        {
+            throw new InvalidOperationException(
+                $"{outputDirectory} already holds shard {shard} converted with other settings ({previous.Settings}); now: {settings}. Use a new --out folder.");
+        }
+
+        ShardProgressState state = ShardProgressState.LoadAndClean(outputDirectory, shard);
+        DatasetManifests.WriteShardPlan(outputDirectory, shard, new ShardPlan(
+            DatasetTables.FormatVersion, shard.ToString(), inputs.Count, InputsFingerprint(inputs), settings, [.. assigned.Select(a => a.RelativePath)]));
+        List<AudioInput> todo = [.. assigned.Where(a => !state.CompletedInputs.Contains(a.RelativePath))];
+
+        Func<FeaturePlan, IFeatureBackend> backendFactory = options.BackendFactory ?? (p => CpuBackends.Create(p, options.Extraction.Backend));
+        IReadOnlyList<string> featureNames = FeatureSummary.ColumnNames(plan);
+        var frameRows = new Dictionary<FeatureKinds, int>();
+        foreach (FeatureKinds k in DatasetTables.FrameKinds)
+        {
+            if ((options.FrameTables & k) != 0)
+            {
+                frameRows[k] = plan.RowCount(k);
+            }
+        }
+
+        // Probe the back end once: its name goes into the metadata, and a back end that cannot be
+        // created (e.g. an explicit GPU request without a GPU) fails the run before any work starts.
+        string backendName;
+        using (IFeatureBackend probe = backendFactory(plan))
+        {
+            backendName = probe.Name;
+        }
+
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [MetadataKeys.EngineVersion] = EngineVersion,
+            [MetadataKeys.Backend] = backendName,
+            [MetadataKeys.Segmentation] = options.SegmentationName,
+            [MetadataKeys.FrameTables] = string.Join(',', frameRows.Keys.Select(DatasetTables.FrameName)),
+            [MetadataKeys.Layout] = options.Layout,
+        };
+        ExtractionOptionsMetadata.AddTo(metadata, options.Extraction);
+
+        var run = new RunContext(options, plan, featureNames, frameRows, backendFactory);
+        var stats = new RunStats(todo.Count);
+        int decodeWorkers = options.DecodeWorkers ?? options.Workers;
+        var decoded = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(Math.Max(2 * options.Workers, options.BatchClips)) { SingleWriter = false, SingleReader = false });
+        var results = Channel.CreateBounded<FileResult>(new BoundedChannelOptions(options.Workers * 2) { SingleWriter = false, SingleReader = true });
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        CancellationToken token = linked.Token;
+
+        var inputQueue = Channel.CreateUnbounded<AudioInput>();
+        foreach (AudioInput a in todo)
+        {
+            inputQueue.Writer.TryWrite(a);
+        }
+
+        inputQueue.Writer.Complete();
+
+        Task decodeStage = RunStageAsync(decodeWorkers, () => DecodeWorkerAsync(run, inputQueue.Reader, decoded.Writer, token), decoded.Writer);
+        Task computeStage = RunStageAsync(options.Workers, () => Task.Run(() => ComputeWorkerAsync(run, decoded.Reader, results.Writer, token), token), results.Writer);
+
+        int commits = 0;
+        bool cancelled = false;
+        await using (var writer = new FeatureDatasetWriter(outputDirectory, shard, state.NextSequence, featureNames, frameRows, metadata, options.RowGroupRows, options.Compression))
+        {
+            try
+            {
+                var lastReport = TimeSpan.Zero;
+                await foreach (FileResult result in results.Reader.ReadAllAsync(token))
+                {
+                    await WriteResultAsync(writer, result, token);
+                    stats.Record(result);
+                    if (writer.PendingInputs >= options.CommitEveryFiles || writer.PendingRows >= options.CommitEveryRows)
+                    {
+                        commits += await writer.CommitAsync(token) is null ? 0 : 1;
+                    }
+
+                    if (progress is not null && clock.Elapsed - lastReport >= options.ProgressInterval)
+                    {
+                        lastReport = clock.Elapsed;
+                        progress.Report(stats.Snapshot(clock.Elapsed));
+                    }
+                }
+
+                // Surface worker faults (a bug, not a bad file: those become errors/ rows).
+                await Task.WhenAll(decodeStage, computeStage);
+                commits += await writer.CommitAsync(token) is null ? 0 : 1;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Keep what is finished: the results already handed to the writer are whole files.
+                cancelled = true;
+                commits += await writer.CommitAsync(CancellationToken.None) is null ? 0 : 1;
+            }
+            finally
+            {
+                await linked.CancelAsync();
+                try
+                {
+                    await Task.WhenAll(decodeStage, computeStage);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Expected after cancellation.
+                }
+            }
+        }
+
+        progress?.Report(stats.Snapshot(clock.Elapsed));
+        return stats.ToSummary(outputDirectory, shard, backendName, inputs.Count, assigned.Count, assigned.Count(a => state.CompletedInputs.Contains(a.RelativePath)), commits, cancelled, clock.Elapsed);
+    }
+
+    /// <summary>Engine version recorded in the metadata.</summary>
+    public static string EngineVersion { get; } =
+        typeof(ConversionPipeline).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(ConversionPipeline).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    /// <summary>The settings a resumed run must share with the run it continues.</summary>
+    internal static string SettingsFingerprint(ConversionOptions options) =>
+        string.Join(" | ", ExtractionOptionsMetadata.ToJson(options.Extraction with { Backend = BackendKind.Auto, MaxDegreeOfParallelism = 1 }), options.SegmentationName, options.FrameTables.ToString());
+
+    /// <summary>FNV-1a over the sorted relative paths: shards that saw the same inputs share it.</summary>
+    internal static string InputsFingerprint(IReadOnlyList<AudioInput> inputs) =>
+        ShardSpec.Fnv1a64(string.Join('\n', inputs.Select(i => i.RelativePath).Order(StringComparer.Ordinal))).ToString("x16", CultureInfo.InvariantCulture);
+
+    private static async Task RunStageAsync<T>(int workers, Func<Task> worker, ChannelWriter<T> output)
+    {
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => worker()));
+            output.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            output.TryComplete(ex);
+            throw;
+        }
+    }
+
+    private static async Task DecodeWorkerAsync(RunContext run, ChannelReader<AudioInput> inputs, ChannelWriter<WorkItem> output, CancellationToken token)
+    {
+        Func<string, AudioLoadOptions, CancellationToken, DecodedAudio> decode = run.Options.Decoder ?? AudioLoader.Load;
+        var loadOptions = new AudioLoadOptions
+        {
+            SampleRate = run.Plan.Options.SampleRate,
+            FfmpegPath = run.Options.FfmpegPath,
+            MaxDurationSeconds = run.Options.MaxFileSeconds,
+        };
+        TimeSpan limit = run.Options.FileTimeout;
+        await foreach (AudioInput input in inputs.ReadAllAsync(token))
+        {
+            WorkItem item;
+            using var fileCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
+            fileCancel.CancelAfter(limit);
+            try
+            {
+                // The decoder has its own ffmpeg timeout; this one also covers the built-in readers and
+                // anything else that could block. The per-file token kills an ffmpeg process; WaitAsync
+                // abandons a decode that ignores the token, so no single file can stall the run.
+                DecodedAudio audio = await Task.Run(() => decode(input.FullPath, loadOptions, fileCancel.Token), CancellationToken.None)
+                    .WaitAsync(limit + TimeSpan.FromSeconds(1), token);
+                item = new WorkItem(input, audio, null) { Segments = Segmentation.Split(audio.Samples.Length, audio.SampleRate, run.Options.Segmentation) };
+            }
+            catch (Exception ex) when (!token.IsCancellationRequested && (ex is TimeoutException || fileCancel.IsCancellationRequested))
+            {
+                item = new WorkItem(input, null, Issue(input, ConversionStage.Decode, IssueSeverity.Error,
+                    string.Create(CultureInfo.InvariantCulture, $"decoding took longer than {limit.TotalSeconds:0.#} s (file timeout); skipped")));
+            }
+            catch (Exception ex) when (!token.IsCancellationRequested)
+            {
+                item = new WorkItem(input, null, Issue(input, ConversionStage.Decode, IssueSeverity.Error, Describe(ex)));
+            }
+
+            await output.WriteAsync(item, token);
+        }
+    }
+
+    private static async Task ComputeWorkerAsync(RunContext run, ChannelReader<WorkItem> inputs, ChannelWriter<FileResult> output, CancellationToken token)
+    {
+        using IFeatureBackend backend = run.BackendFactory(run.Plan);
+        var holders = new List<ClipFeatures>();
+        float[] summary = new float[run.FeatureNames.Count];
+        var batch = new List<WorkItem>();
+        while (await inputs.WaitToReadAsync(token))
+        {
+            // Take what is ready, up to BatchClips segments, without waiting for more: a batching back
+            // end (GPU) gets many clips per launch when decoding keeps up, and nothing stalls when not.
+            batch.Clear();
+            int segmentCount = 0;
+            while (segmentCount < run.Options.BatchClips && inputs.TryRead(out WorkItem? item))
+            {
+                batch.Add(item);
+                segmentCount += item.Segments.Count;
+            }
+
+            foreach (FileResult result in ComputeBatch(run, backend, holders, summary, batch))
+            {
+                await output.WriteAsync(result, token);
+            }
+        }
+    }
+
+    private static List<FileResult> ComputeBatch(RunContext run, IFeatureBackend backend, List<ClipFeatures> holders, float[] summary, List<WorkItem> batch)
+    {
+        var clips = new List<ReadOnlyMemory<float>>();
+        foreach (WorkItem item in batch)
+        {
+            if (item.Audio is not null)
+            {
+                foreach (Segment seg in item.Segments)
+                {
+                    clips.Add(item.Audio.Samples.AsMemory(seg.StartSample, seg.SampleCount));
+                }
+            }
+        }
+
+        while (holders.Count < clips.Count)
+        {
+            // One reusable holder per clip of the largest batch seen: steady state allocates none.
+            holders.Add(new ClipFeatures(run.Plan, FeatureSummary.RequiredFeatures | run.Options.FrameTables));
+        }
+
+        bool batchComputed = false;
+        if (clips.Count > 1)
+        {
+            try
+            {
+                backend.ComputeBatch(clips, holders.GetRange(0, clips.Count));
+                batchComputed = true;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // One bad clip must not cost the others: recompute clip by clip below to find it.
+            }
+        }
+
+        var results = new List<FileResult>(batch.Count);
+        int next = 0;
+        foreach (WorkItem item in batch)
+        {
+            if (item.Audio is null)
+            {
+                results.Add(new FileResult(item.Input, [], [], [item.Failure!], InputStatus.Failed, 0, false));
+                continue;
+            }
+
+            results.Add(Summarise(run, backend, holders, next, batchComputed, summary, item));
+            next += item.Segments.Count;
+        }
+
+        return results;
+    }
+
+    private static FileResult Summarise(RunContext run, IFeatureBackend backend, List<ClipFeatures> holders, int first, bool computed, float[] summary, WorkItem item)
+    {
+        AudioInput input = item.Input;
+        DecodedAudio audio = item.Audio!;
+        var issues = new List<ConversionIssue>();
+        if (audio.Truncated || audio.Warning is not null)
+        {
+            issues.Add(Issue(input, ConversionStage.Decode, IssueSeverity.Warning,
+                audio.Warning ?? "file is truncated: converted the intact beginning"));
+        }
+
+        int sr = audio.SampleRate;
+        if (item.Segments.Count == 0)
+        {
+            issues.Add(Issue(input, ConversionStage.Features, IssueSeverity.Error,
+                string.Create(CultureInfo.InvariantCulture, $"too short for the requested segments ({audio.DurationSeconds:0.###} s of audio, segmentation {run.Options.SegmentationName})")));
+            return new FileResult(input, [], [], issues, InputStatus.Failed, 0, false);
+        }
+
+        var rows = new List<TrackRecord>(item.Segments.Count);
+        var frames = new List<(FeatureKinds, FrameBlock)>();
+        double secondsPerFrame = run.Plan.HopLength / (double)sr;
+        try
+        {
+            for (int i = 0; i < item.Segments.Count; i++)
+            {
+                Segment seg = item.Segments[i];
+                ClipFeatures clip = holders[first + i];
+                if (!computed)
+                {
+                    backend.Compute(audio.Samples.AsSpan(seg.StartSample, seg.SampleCount), clip);
+                }
+
+                FeatureSummary.Compute(clip, summary);
+                double offset = seg.StartSample / (double)sr;
+                rows.Add(new TrackRecord(input.TrackId, input.RelativePath, input.Label, input.Split, seg.Index, offset, seg.SampleCount / (double)sr,
+                    sr, audio.SourceSampleRate, audio.Truncated, [.. summary]));
+                foreach (FeatureKinds kind in run.FrameRows.Keys)
+                {
+                    FeatureMatrix m = clip.Get(kind);
+                    frames.Add((kind, new FrameBlock(input.TrackId, seg.Index, offset, secondsPerFrame, m.Frames, m.Rows, m.Data.ToArray())));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            issues.Add(Issue(input, ConversionStage.Features, IssueSeverity.Error, Describe(ex)));
+            return new FileResult(input, [], [], issues, InputStatus.Failed, 0, false);
+        }
+
+        return new FileResult(input, rows, frames, issues, InputStatus.Converted, audio.DurationSeconds, audio.Truncated);
+    }
+
+    private static async Task WriteResultAsync(FeatureDatasetWriter writer, FileResult result, CancellationToken token)
+    {
+        foreach (TrackRecord row in result.Rows)
+        {
+            await writer.AddTrackAsync(row, token);
+        }
+
+        foreach ((FeatureKinds kind, FrameBlock block) in result.Frames)
+        {
+            await writer.AddFramesAsync(kind, block, token);
+        }
+
+        foreach (ConversionIssue issue in result.Issues)
+        {
+            await writer.AddIssueAsync(issue, token);
+        }
+
+        writer.CompleteInput(result.Input.RelativePath, result.Status);
+    }
+
+    private static ConversionIssue Issue(AudioInput input, ConversionStage stage, IssueSeverity severity, string reason) =>
+        new(input.RelativePath, input.TrackId, stage, severity, reason);
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        AudioDecodeException decode => decode.Reason,
+        EngineException or IOException or UnauthorizedAccessException or InvalidDataException => ex.Message,
+        _ => ex.GetType().Name + ": " + ex.Message,
+    };
+
+    private sealed record RunContext(
+        ConversionOptions Options,
+        FeaturePlan Plan,
+        IReadOnlyList<string> FeatureNames,
+        IReadOnlyDictionary<FeatureKinds, int> FrameRows,
+        Func<FeaturePlan, IFeatureBackend> BackendFactory);
+
+    private sealed record WorkItem(AudioInput Input, DecodedAudio? Audio, ConversionIssue? Failure)
+    {
+        /// <summary>The segments of the decoded audio (empty for a failed decode or a clip too short to segment).</summary>
+        public IReadOnlyList<Segment> Segments { get; init; } = [];
+    }
+
+    private sealed record FileResult(
+        AudioInput Input,
+        IReadOnlyList<TrackRecord> Rows,
+        IReadOnlyList<(FeatureKinds Kind, FrameBlock Block)> Frames,
+        IReadOnlyList<ConversionIssue> Issues,
+        InputStatus Status,
+        double AudioSeconds,
+        bool Truncated);
+
+    /// <summary>Counters kept by the writer task (single-threaded).</summary>
+    private sealed class RunStats(int total)
+    {
+        private readonly List<ConversionIssue> _failures = [];
+        private readonly List<ConversionIssue> _warnings = [];
+        private int _done;
+        private int _converted;
+        private int _truncated;
+        private long _rows;
+        private double _seconds;
+
+        public void Record(FileResult r)
+        {
+            _done++;
+            _rows += r.Rows.Count;
+            _seconds += r.AudioSeconds;
+            if (r.Status == InputStatus.Converted)
+            {
+                _converted++;
+            }
+
+            if (r.Truncated)
+            {
+                _truncated++;
+            }
+
+            foreach (ConversionIssue i in r.Issues)
+            {
+                (i.Severity == IssueSeverity.Error ? _failures : _warnings).Add(i);
+            }
+        }
+
+        public ConversionProgress Snapshot(TimeSpan elapsed) => new(_done, total, _failures.Count, _rows, _seconds, elapsed);
+
+        public ConversionSummary ToSummary(string output, ShardSpec shard, string backend, int discovered, int shardInputs, int alreadyDone, int commits, bool cancelled, TimeSpan elapsed)
+        {
+            using var self = Process.GetCurrentProcess();
+            return new ConversionSummary
+            {
+                OutputDirectory = output,
+                Shard = shard.ToString(),
+                Backend = backend,
+                DiscoveredInputs = discovered,
+                ShardInputs = shardInputs,
+                AlreadyDone = alreadyDone,
+                Converted = _converted,
+                Failed = _failures.Count,
+                Truncated = _truncated,
+                Rows = _rows,
+                AudioSeconds = _seconds,
+                Elapsed = elapsed,
+                PeakWorkingSetBytes = self.PeakWorkingSet64,
+                Commits = commits,
+                Cancelled = cancelled,
+                Failures = [.. _failures],
+                Warnings = [.. _warnings],
+            };
+        }
+    }
+}

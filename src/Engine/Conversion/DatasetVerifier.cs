@@ -1,0 +1,208 @@
+using System.Globalization;
+using Cepstra.Dataset;
+using Cepstra.Output;
+using Parquet;
+using Parquet.Schema;
+
+namespace Cepstra.Conversion;
+
+/// <summary>The outcome of <see cref="DatasetVerifier.VerifyAsync"/>.</summary>
+/// <param name="Problems">Everything wrong; empty when the dataset is complete and consistent.</param>
+/// <param name="ShardCount">Number of shards the dataset was planned with (0 when unknown).</param>
+/// <param name="Inputs">Inputs discovered by the shards.</param>
+/// <param name="Converted">Inputs committed as converted.</param>
+/// <param name="Failed">Inputs committed as failed (listed in errors/).</param>
+/// <param name="Rows">Rows in the committed tracks parts.</param>
+public sealed record VerificationReport(IReadOnlyList<string> Problems, int ShardCount, int Inputs, int Converted, int Failed, long Rows)
+{
+    /// <summary>True when no problem was found.</summary>
+    public bool IsComplete => Problems.Count == 0;
+}
+
+/// <summary>
+/// Checks that the shards of a dataset folder together cover every input exactly once: every shard
+/// planned and present, all shards saw the same inputs, each input assigned to one shard and committed
+/// once (converted or failed), tracks rows only for converted inputs and never twice, and no
+/// uncommitted part files that would make readers see duplicates.
+/// </summary>
+public static class DatasetVerifier
+{
+    /// <summary>How many paths of one kind of problem are named before the rest are counted.</summary>
+    private const int MaxListed = 20;
+
+    /// <summary>Verifies <paramref name="datasetDirectory"/>.</summary>
+    public static async Task<VerificationReport> VerifyAsync(string datasetDirectory, CancellationToken cancellationToken = default)
+    {
+        var problems = new List<string>();
+        if (!Directory.Exists(datasetDirectory))
+        {
+            return new VerificationReport([$"{datasetDirectory} does not exist."], 0, 0, 0, 0, 0);
+        }
+
+        IReadOnlyList<ShardPlan> plans = DatasetManifests.ReadShardPlans(datasetDirectory);
+        IReadOnlyList<CommitManifest> commits = DatasetManifests.ReadCommits(datasetDirectory);
+        if (plans.Count == 0)
+        {
+            return new VerificationReport([$"{datasetDirectory} has no shard plans in {DatasetTables.Manifests}/: not a Cepstra dataset, or no run has started."], 0, 0, 0, 0, 0);
+        }
+
+        // 1. The shard plans agree and are complete.
+        var shards = plans.Select(p => ShardSpec.TryParse(p.Shard, out ShardSpec s, out _) ? s : new ShardSpec(-1, 0)).ToList();
+        int[] counts = [.. shards.Select(s => s.Count).Distinct()];
+        int n = counts.Length == 1 ? counts[0] : 0;
+        if (counts.Length != 1)
+        {
+            problems.Add($"Shard plans with different shard counts are mixed in one folder: {string.Join(", ", plans.Select(p => p.Shard))}.");
+        }
+        else
+        {
+            int[] missing = [.. Enumerable.Range(0, n).Where(i => !shards.Any(s => s.Index == i))];
+            if (missing.Length > 0)
+            {
+                problems.Add($"Shards never started (no plan): {Listed(missing.Select(i => $"{i}/{n}"))}.");
+            }
+        }
+
+        if (plans.Select(p => p.InputsFingerprint).Distinct().Count() > 1 || plans.Select(p => p.TotalInputs).Distinct().Count() > 1)
+        {
+            problems.Add("The shards discovered different input lists (files added or removed between shard runs, or different --layout/--subset): "
+                + string.Join(", ", plans.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Shard}: {p.TotalInputs} inputs"))) + ".");
+        }
+
+        if (plans.Select(p => p.Settings).Distinct().Count() > 1)
+        {
+            problems.Add("The shards were converted with different settings: " + string.Join(" vs ", plans.Select(p => p.Settings).Distinct()) + ".");
+        }
+
+        // 2. Each input is assigned to exactly one shard and all inputs are assigned.
+        var assignedTo = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (ShardPlan p in plans)
+        {
+            foreach (string path in p.Assigned)
+            {
+                assignedTo[path] = assignedTo.GetValueOrDefault(path) + 1;
+            }
+        }
+
+        string[] doubleAssigned = [.. assignedTo.Where(kv => kv.Value > 1).Select(kv => kv.Key)];
+        if (doubleAssigned.Length > 0)
+        {
+            problems.Add($"{doubleAssigned.Length} inputs are assigned to more than one shard: {Listed(doubleAssigned)}.");
+        }
+
+        int totalInputs = plans.Max(p => p.TotalInputs);
+        if (counts.Length == 1 && shards.Count == n && assignedTo.Count != totalInputs)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"The shard plans assign {assignedTo.Count} inputs but {totalInputs} were discovered."));
+        }
+
+        // 3. Every assigned input is committed exactly once.
+        var committed = new Dictionary<string, List<(string Shard, InputStatus Status)>>(StringComparer.Ordinal);
+        foreach (CommitManifest m in commits)
+        {
+            foreach (ManifestInput i in m.Inputs)
+            {
+                if (!committed.TryGetValue(i.Path, out var list))
+                {
+                    committed[i.Path] = list = [];
+                }
+
+                list.Add((m.Shard, i.Status));
+            }
+        }
+
+        string[] notDone = [.. assignedTo.Keys.Where(k => !committed.ContainsKey(k)).Order(StringComparer.Ordinal)];
+        if (notDone.Length > 0)
+        {
+            problems.Add($"{notDone.Length} inputs are not converted yet (rerun their shards to resume): {Listed(notDone)}.");
+        }
+
+        string[] twice = [.. committed.Where(kv => kv.Value.Count > 1).Select(kv => kv.Key).Order(StringComparer.Ordinal)];
+        if (twice.Length > 0)
+        {
+            problems.Add($"{twice.Length} inputs were committed more than once: {Listed(twice)}.");
+        }
+
+        string[] stray = [.. committed.Keys.Where(k => !assignedTo.ContainsKey(k)).Order(StringComparer.Ordinal)];
+        if (stray.Length > 0)
+        {
+            problems.Add($"{stray.Length} committed inputs are in no shard plan: {Listed(stray)}.");
+        }
+
+        // 4. The tracks rows match the committed inputs, without duplicates.
+        var rowsPerPath = new Dictionary<string, int>(StringComparer.Ordinal);
+        var seenKeys = new HashSet<(string, int)>();
+        var duplicateRows = new List<string>();
+        long rows = 0;
+        IReadOnlyList<string> trackParts = Directory.Exists(Path.Combine(datasetDirectory, DatasetTables.Tracks))
+            ? FeatureDatasetReader.CommittedParts(datasetDirectory, DatasetTables.Tracks)
+            : [];
+        foreach (string part in trackParts)
+        {
+            await using ParquetReader reader = await ParquetReader.CreateAsync(part, null, cancellationToken);
+            DataField[] fields = reader.Schema.GetDataFields();
+            DataField pathField = fields.First(f => f.Name == "path");
+            DataField segmentField = fields.First(f => f.Name == "segment");
+            for (int g = 0; g < reader.RowGroupCount; g++)
+            {
+                using ParquetRowGroupReader rg = reader.OpenRowGroupReader(g);
+                int count = checked((int)rg.RowCount);
+                string[] paths = new string[count];
+                int[] segments = new int[count];
+                await rg.ReadAsync(pathField, paths, null, cancellationToken);
+                await rg.ReadAsync<int>(segmentField, segments, null, cancellationToken);
+                for (int i = 0; i < count; i++)
+                {
+                    rows++;
+                    rowsPerPath[paths[i]] = rowsPerPath.GetValueOrDefault(paths[i]) + 1;
+                    if (!seenKeys.Add((paths[i], segments[i])))
+                    {
+                        duplicateRows.Add(string.Create(CultureInfo.InvariantCulture, $"{paths[i]}#{segments[i]}"));
+                    }
+                }
+            }
+        }
+
+        if (duplicateRows.Count > 0)
+        {
+            problems.Add($"{duplicateRows.Count} duplicate tracks rows (path#segment): {Listed(duplicateRows)}.");
+        }
+
+        string[] convertedWithoutRows = [.. committed.Where(kv => kv.Value.Any(v => v.Status == InputStatus.Converted) && !rowsPerPath.ContainsKey(kv.Key)).Select(kv => kv.Key)];
+        if (convertedWithoutRows.Length > 0)
+        {
+            problems.Add($"{convertedWithoutRows.Length} inputs are committed as converted but have no tracks rows: {Listed(convertedWithoutRows)}.");
+        }
+
+        string[] rowsWithoutCommit = [.. rowsPerPath.Keys.Where(k => !committed.TryGetValue(k, out var v) || v.All(x => x.Status != InputStatus.Converted))];
+        if (rowsWithoutCommit.Length > 0)
+        {
+            problems.Add($"{rowsWithoutCommit.Length} inputs have tracks rows but are not committed as converted: {Listed(rowsWithoutCommit)}.");
+        }
+
+        // 5. No part file outside the commits: glob readers (DuckDB, Spark) would read it too.
+        var committedParts = new HashSet<string>(commits.SelectMany(m => m.Parts.Values).Select(p => Path.GetFullPath(Path.Combine(datasetDirectory, p))), StringComparer.Ordinal);
+        string[] uncommitted = [.. Directory.EnumerateFiles(datasetDirectory, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(datasetDirectory, f).StartsWith(DatasetTables.Manifests, StringComparison.Ordinal))
+            .Where(f => f.EndsWith(".parquet", StringComparison.Ordinal) || f.EndsWith(DatasetTables.TempSuffix, StringComparison.Ordinal))
+            .Where(f => !committedParts.Contains(Path.GetFullPath(f)))
+            .Select(f => Path.GetRelativePath(datasetDirectory, f))
+            .Order(StringComparer.Ordinal)];
+        if (uncommitted.Length > 0)
+        {
+            problems.Add($"{uncommitted.Length} part or temporary files belong to no commit (a shard crashed or is still running; rerunning it removes them): {Listed(uncommitted)}.");
+        }
+
+        int converted = committed.Count(kv => kv.Value.Any(v => v.Status == InputStatus.Converted));
+        int failed = committed.Count(kv => kv.Value.All(v => v.Status == InputStatus.Failed));
+        return new VerificationReport(problems, n, totalInputs, converted, failed, rows);
+    }
+
+    private static string Listed(IEnumerable<string> items)
+    {
+        string[] all = [.. items];
+        return all.Length <= MaxListed
+            ? string.Join(", ", all)
+            : string.Join(", ", all.Take(MaxListed)) + string.Create(CultureInfo.InvariantCulture, $" and {all.Length - MaxListed} more");
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Cepstra.Conversion;
+using Cepstra.Features;
+
+namespace Cepstra.Output;
+
+/// <summary>
+/// Names of the folders and files of a Cepstra dataset (see docs/dataset-format.md). Table folders
+/// contain no '=' so hive-partition discovery in Spark/pyarrow/DuckDB does not turn them into columns;
+/// bookkeeping lives in a folder starting with '_' which Spark and pyarrow skip.
+/// </summary>
+public static partial class DatasetTables
+{
+    /// <summary>The per-track/segment table folder.</summary>
+    public const string Tracks = "tracks";
+
+    /// <summary>The errors and warnings table folder.</summary>
+    public const string Errors = "errors";
+
+    /// <summary>Folder of the commit manifests and shard plans.</summary>
+    public const string Manifests = "_manifests";
+
+    /// <summary>Suffix of files being written; never part of the dataset.</summary>
+    public const string TempSuffix = ".tmp";
+
+    /// <summary>Format version recorded in every file's metadata.</summary>
+    public const string FormatVersion = "1";
+
+    /// <summary>Frame-level features that can be written as <c>frames_&lt;name&gt;/</c> tables.</summary>
+    public static IReadOnlyList<FeatureKinds> FrameKinds { get; } = [FeatureKinds.Mfcc, FeatureKinds.LogMelDb, FeatureKinds.Chroma];
+
+    /// <summary>Folder of the frame table of <paramref name="kind"/>: frames_mfcc, frames_log_mel, frames_chroma.</summary>
+    public static string FramesTable(FeatureKinds kind) => "frames_" + FrameName(kind);
+
+    /// <summary>Short name used by <c>--frames</c>: mfcc, log_mel, chroma.</summary>
+    public static string FrameName(FeatureKinds kind) => kind switch
+    {
+        FeatureKinds.Mfcc => "mfcc",
+        FeatureKinds.LogMelDb => "log_mel",
+        FeatureKinds.Chroma => "chroma",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Frame tables exist for mfcc, log_mel and chroma."),
+    };
+
+    /// <summary>Parses a <c>--frames</c> list such as "mfcc,log_mel".</summary>
+    public static FeatureKinds ParseFrameKinds(string? list)
+    {
+        FeatureKinds result = FeatureKinds.None;
+        if (string.IsNullOrWhiteSpace(list))
+        {
+            return result;
+        }
+
+        foreach (string part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            FeatureKinds match = FeatureKinds.None;
+            foreach (FeatureKinds k in FrameKinds)
+            {
+                string p = part.ToLowerInvariant().Replace('-', '_');
+                if (p == FrameName(k) || p == FeatureKindsInfo.Name(k) || (k == FeatureKinds.LogMelDb && p is "logmel" or "mel"))
+                {
+                    match = k;
+                }
+            }
+
+            if (match == FeatureKinds.None)
+            {
+                throw new ArgumentException($"Unknown frame table '{part}'. Choose from: mfcc, log_mel, chroma.", nameof(list));
+            }
+
+            result |= match;
+        }
+
+        return result;
+    }
+
+    /// <summary>Column names of one frame of <paramref name="kind"/> with <paramref name="rows"/> values: mfcc_01…, mel_001…, chroma_01….</summary>
+    public static IReadOnlyList<string> FrameColumnNames(FeatureKinds kind, int rows)
+    {
+        string prefix = kind switch
+        {
+            FeatureKinds.Mfcc => "mfcc_",
+            FeatureKinds.LogMelDb => "mel_",
+            FeatureKinds.Chroma => "chroma_",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Frame tables exist for mfcc, log_mel and chroma."),
+        };
+        int width = Math.Max(2, rows.ToString(CultureInfo.InvariantCulture).Length);
+        if (kind == FeatureKinds.LogMelDb)
+        {
+            width = Math.Max(3, width);
+        }
+
+        var names = new string[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            names[i] = prefix + (i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
+        }
+
+        return names;
+    }
+
+    /// <summary>"00003-of-00010": the part of every file name (parts, manifests, temporary files) that names the shard.</summary>
+    public static string ShardTag(ShardSpec shard) =>
+        string.Create(CultureInfo.InvariantCulture, $"{shard.Index:D5}-of-{shard.Count:D5}");
+
+    /// <summary>File name of part <paramref name="sequence"/> of shard <paramref name="shard"/>: <c>part-00003-of-00010-000001.parquet</c>.</summary>
+    public static string PartFileName(ShardSpec shard, int sequence) =>
+        string.Create(CultureInfo.InvariantCulture, $"part-{shard.Index:D5}-of-{shard.Count:D5}-{sequence:D6}.parquet");
+
+    /// <summary>File name of the manifest committing part <paramref name="sequence"/> of a shard.</summary>
+    public static string ManifestFileName(ShardSpec shard, int sequence) =>
+        string.Create(CultureInfo.InvariantCulture, $"part-{shard.Index:D5}-of-{shard.Count:D5}-{sequence:D6}.json");
+
+    /// <summary>File name of a shard's plan (the inputs assigned to it).</summary>
+    public static string ShardPlanFileName(ShardSpec shard) =>
+        string.Create(CultureInfo.InvariantCulture, $"shard-{shard.Index:D5}-of-{shard.Count:D5}.json");
+
+    /// <summary>Parses a part or manifest file name into (shard, sequence); false for other names.</summary>
+    public static bool TryParsePartName(string fileName, out ShardSpec shard, out int sequence)
+    {
+        Match m = PartNameRegex().Match(fileName);
+        if (!m.Success)
+        {
+            shard = default;
+            sequence = 0;
+            return false;
+        }
+
+        shard = new ShardSpec(
+            int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
+            int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        sequence = int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
+        return true;
+    }
+
+    [GeneratedRegex(@"^part-(\d+)-of-(\d+)-(\d+)\.(parquet|json)$")]
+    private static partial Regex PartNameRegex();
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+using Cepstra.Conversion;
+using Cepstra.Features;
+using Parquet;
+
+namespace Cepstra.Output;
+
+/// <summary>
+/// Writes one shard of a Cepstra dataset folder: the <c>tracks/</c>, <c>errors/</c> and optional
+/// <c>frames_*/</c> tables as part files, committed together. Each <see cref="CommitAsync"/> renames one
+/// part per table into place and then writes the manifest listing the inputs those parts complete;
+/// memory holds at most one row group per table between commits. Not thread-safe: the conversion
+/// pipeline gives it to a single writer task.
+/// </summary>
+public sealed class FeatureDatasetWriter : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly TracksTableWriter _tracks;
+    private readonly ErrorsTableWriter _errors;
+    private readonly List<FramesTableWriter> _frames = [];
+    private readonly IReadOnlyDictionary<string, string> _metadata;
+    private readonly List<ManifestInput> _pending = [];
+    private readonly CompressionMethod _compression;
+    private int _sequence;
+
+    /// <summary>Creates a writer for <paramref name="shard"/> of the dataset in <paramref name="datasetDirectory"/>.</summary>
+    /// <param name="datasetDirectory">The dataset folder (created when absent).</param>
+    /// <param name="shard">The shard this process writes.</param>
+    /// <param name="firstSequence">Sequence number of the first commit (see <see cref="ShardProgressState.NextSequence"/>).</param>
+    /// <param name="featureNames">Summary feature column names of the tracks table.</param>
+    /// <param name="frameTables">Frame tables to write: feature → values per frame.</param>
+    /// <param name="metadata">Key-value metadata written into every part (extraction options, engine version, back end…).</param>
+    /// <param name="rowGroupRows">Rows per row group (default 65 536).</param>
+    /// <param name="compression">Column compression (default Snappy: read by every Parquet reader).</param>
+    public FeatureDatasetWriter(
+        string datasetDirectory,
+        ShardSpec shard,
+        int firstSequence,
+        IReadOnlyList<string> featureNames,
+        IReadOnlyDictionary<FeatureKinds, int> frameTables,
+        IReadOnlyDictionary<string, string> metadata,
+        int rowGroupRows = 65_536,
+        CompressionMethod compression = CompressionMethod.Snappy)
+    {
+        ArgumentNullException.ThrowIfNull(featureNames);
+        ArgumentNullException.ThrowIfNull(frameTables);
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (!shard.IsValid)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shard), shard, "Invalid shard.");
+        }
+
+        _directory = datasetDirectory;
+        Shard = shard;
+        _sequence = firstSequence;
+        _metadata = metadata;
+        _compression = compression;
+        string tag = DatasetTables.ShardTag(shard);
+        _tracks = new TracksTableWriter(Path.Combine(datasetDirectory, DatasetTables.Tracks), featureNames, rowGroupRows, compression);
+        _tracks.Part.TempTag = tag;
+        _errors = new ErrorsTableWriter(Path.Combine(datasetDirectory, DatasetTables.Errors), rowGroupRows, compression);
+        _errors.Part.TempTag = tag;
+        foreach (FeatureKinds kind in DatasetTables.FrameKinds)
+        {
+            if (frameTables.TryGetValue(kind, out int rows))
+            {
+                var w = new FramesTableWriter(Path.Combine(datasetDirectory, DatasetTables.FramesTable(kind)), kind, rows, rowGroupRows, compression);
+                w.Part.TempTag = tag;
+                _frames.Add(w);
+            }
+        }
+    }
+
+    /// <summary>The shard being written.</summary>
+    public ShardSpec Shard { get; }
+
+    /// <summary>Inputs completed since the last commit.</summary>
+    public int PendingInputs => _pending.Count;
+
+    /// <summary>Rows buffered or written since the last commit, over all tables.</summary>
+    public long PendingRows => _tracks.Part.PartRows + _errors.Part.PartRows + _frames.Sum(f => f.Part.PartRows);
+
+    /// <summary>Appends one tracks row.</summary>
+    public ValueTask AddTrackAsync(TrackRecord row, CancellationToken cancellationToken = default) => _tracks.AddAsync(row, cancellationToken);
+
+    /// <summary>Appends the frames of one clip/segment to the frame table of <paramref name="kind"/>.</summary>
+    public ValueTask AddFramesAsync(FeatureKinds kind, FrameBlock block, CancellationToken cancellationToken = default)
+    {
+        foreach (FramesTableWriter w in _frames)
+        {
+            if (w.Kind == kind)
+            {
+                return w.AddAsync(block, cancellationToken);
+            }
+        }
+
+        throw new ArgumentException($"No frame table for {kind} was configured.", nameof(kind));
+    }
+
+    /// <summary>Appends one errors row (a failure or a warning).</summary>
+    public ValueTask AddIssueAsync(ConversionIssue issue, CancellationToken cancellationToken = default) => _errors.AddAsync(issue, cancellationToken);
+
+    /// <summary>Records that every row of <paramref name="path"/> has been added; the next commit lists it as done.</summary>
+    public void CompleteInput(string path, InputStatus status) => _pending.Add(new ManifestInput(path, status));
+
+    /// <summary>
+    /// Commits everything added since the last commit: one part per table (renamed atomically into
+    /// place), then the manifest. Returns null when nothing was added.
+    /// </summary>
+    public async Task<CommitManifest?> CommitAsync(CancellationToken cancellationToken = default)
+    {
+        if (_pending.Count == 0 && PendingRows == 0)
+        {
+            return null;
+        }
+
+        string fileName = DatasetTables.PartFileName(Shard, _sequence);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var parts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var rows = new Dictionary<string, long>(StringComparer.Ordinal);
+
+        async Task CommitTable(string table, ParquetPartWriter part)
+        {
+            rows[table] = part.PartRows;
+            var md = new Dictionary<string, string>(_metadata, StringComparer.Ordinal)
+            {
+                [MetadataKeys.Table] = table,
+                [MetadataKeys.Shard] = Shard.ToString(),
+                [MetadataKeys.PartSequence] = _sequence.ToString(CultureInfo.InvariantCulture),
+                [MetadataKeys.Compression] = _compression.ToString().ToLowerInvariant(),
+                [MetadataKeys.CreatedUtc] = now.ToString("O", CultureInfo.InvariantCulture),
+                [MetadataKeys.FormatVersion] = DatasetTables.FormatVersion,
+            };
+            await part.CommitAsync(fileName, md, cancellationToken);
+            parts[table] = table + "/" + fileName;
+        }
+
+        await CommitTable(DatasetTables.Tracks, _tracks.Part);
+        await CommitTable(DatasetTables.Errors, _errors.Part);
+        foreach (FramesTableWriter f in _frames)
+        {
+            await CommitTable(DatasetTables.FramesTable(f.Kind), f.Part);
+        }
+
+        var manifest = new CommitManifest(DatasetTables.FormatVersion, Shard.ToString(), _sequence, now, parts, rows, [.. _pending]);
+        DatasetManifests.WriteCommit(_directory, Shard, manifest);
+        _pending.Clear();
+        _sequence++;
+        return manifest;
+    }
+
+    /// <summary>Discards anything not committed (temporary files are deleted).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _tracks.DisposeAsync();
+        await _errors.DisposeAsync();
+        foreach (FramesTableWriter f in _frames)
+        {
+            await f.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Cepstra.Output;
+
+/// <summary>Keys of the Parquet key-value metadata in every part file of a Cepstra dataset.</summary>
+public static class MetadataKeys
+{
+    /// <summary>Dataset format version.</summary>
+    public const string FormatVersion = "cepstra.format_version";
+
+    /// <summary>Table of this part (tracks, errors, frames_mfcc…).</summary>
+    public const string Table = "cepstra.table";
+
+    /// <summary>Shard "i/N" that wrote the part.</summary>
+    public const string Shard = "cepstra.shard";
+
+    /// <summary>Commit number of the part within its shard.</summary>
+    public const string PartSequence = "cepstra.part_sequence";
+
+    /// <summary>Column compression codec.</summary>
+    public const string Compression = "cepstra.compression";
+
+    /// <summary>When the part was committed (ISO 8601, UTC).</summary>
+    public const string CreatedUtc = "cepstra.created_utc";
+
+    /// <summary>Engine assembly version.</summary>
+    public const string EngineVersion = "cepstra.engine_version";
+
+    /// <summary>Back end that computed the features.</summary>
+    public const string Backend = "cepstra.backend";
+
+    /// <summary>Every <see cref="ExtractionOptions"/> property as JSON.</summary>
+    public const string ExtractionOptions = "cepstra.extraction_options";
+
+    /// <summary>Prefix of one key per extraction option (cepstra.option.sample_rate = 22050…).</summary>
+    public const string OptionPrefix = "cepstra.option.";
+
+    /// <summary>Segmentation ("whole", "segments=10", "segment_seconds=3").</summary>
+    public const string Segmentation = "cepstra.segmentation";
+
+    /// <summary>Comma-separated frame tables written (mfcc,log_mel).</summary>
+    public const string FrameTables = "cepstra.frame_tables";
+
+    /// <summary>Dataset layout the inputs were discovered with.</summary>
+    public const string Layout = "cepstra.layout";
+}
