@@ -64,7 +64,9 @@ public sealed class PredictionServerTests(DemoFixture demo)
         {
             byte[] wav = await File.ReadAllBytesAsync(demo.HeldOutWav);
             string expected = predictor.PredictFile(demo.HeldOutWav).Genre;
-            foreach (HttpContent content in new HttpContent[] { Multipart(wav, "clip.wav"), new ByteArrayContent(wav) })
+            var formLabelled = new ByteArrayContent(wav);
+            formLabelled.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded"); // what curl --data-binary sends
+            foreach (HttpContent content in new HttpContent[] { Multipart(wav, "clip.wav"), new ByteArrayContent(wav), formLabelled })
             {
                 HttpResponseMessage r = await client.PostAsync(new Uri("/predict", UriKind.Relative), content);
                 string body = await r.Content.ReadAsStringAsync();

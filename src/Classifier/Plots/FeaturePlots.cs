@@ -98,8 +98,7 @@ public static class FeaturePlots
         hm.Colormap = new ScottPlot.Colormaps.Viridis();
         hm.Rectangle = new CoordinateRect(-0.5, k - 0.5, -0.5, k - 0.5);
         hm.ManualRange = new ScottPlot.Range(0, 1);
-        var bar = plot.Add.ColorBar(hm);
-        bar.Label = "fraction of actual class";
+        plot.Add.ColorBar(hm);
         for (int a = 0; a < k; a++)
         {
             for (int q = 0; q < k; q++)
@@ -116,7 +115,8 @@ public static class FeaturePlots
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, [.. report.Classes.Reverse()]);
         plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-        plot.Title(title);
+        plot.Title(title + "\n(colour: fraction of the actual genre)");
+        plot.Axes.Bottom.MinimumSize = 110;
         plot.XLabel("Predicted genre");
         plot.YLabel("Actual genre");
         plot.Axes.SetLimits(-0.5, k - 0.5, -0.5, k - 0.5);

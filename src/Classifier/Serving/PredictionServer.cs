@@ -202,7 +202,9 @@ public static class PredictionServer
 
     private static async Task<(string Name, long Length)> SaveUploadAsync(HttpRequest request, string temp, long limit, CancellationToken aborted)
     {
-        if (request.HasFormContentType)
+        // Only multipart bodies are forms here: `curl --data-binary @song.wav` labels raw bytes as
+        // application/x-www-form-urlencoded, and those bytes are the audio.
+        if (request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true)
         {
             IFormCollection form = await request.ReadFormAsync(aborted);
             IFormFile? file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null)

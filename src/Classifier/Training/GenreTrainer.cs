@@ -73,6 +73,9 @@ public sealed record TrainingResult
     /// <summary>Segment-level metrics of the best trainer under the same leak-free split.</summary>
     public required ClassificationReport SegmentReport { get; init; }
 
+    /// <summary>Segment-level accuracy of the best trainer in the leak-free cross-validation by track (same rows as <see cref="LeakySegmentAccuracy"/>).</summary>
+    public double LeakFreeCvSegmentAccuracy { get; init; }
+
     /// <summary>Segment-level accuracy of the best trainer when rows are split at random (leaky), or null when not measured.</summary>
     public double? LeakySegmentAccuracy { get; init; }
 
@@ -97,10 +100,11 @@ public sealed record TrainingResult
         sb.AppendLine();
         sb.AppendLine(ci, $"track level ({Best}, {Evaluation}):");
         sb.AppendLine(TrackReport.ToText());
-        sb.AppendLine(ci, $"segment level, leak-free split: accuracy {SegmentReport.Accuracy:P1}");
+        sb.AppendLine(ci, $"segment level ({Evaluation}): accuracy {SegmentReport.Accuracy:P1}");
         if (LeakySegmentAccuracy is double leaky)
         {
-            sb.AppendLine(ci, $"segment level, LEAKY random row split: accuracy {leaky:P1} (overstates by {(leaky - SegmentReport.Accuracy) * 100:+0.0;-0.0} points: segments of one track on both sides)");
+            sb.AppendLine(ci, $"segment-level CV, folds by track (leak-free):  accuracy {LeakFreeCvSegmentAccuracy:P1}");
+            sb.AppendLine(ci, $"segment-level CV, rows at random (LEAKY):     accuracy {leaky:P1}  -> overstates by {(leaky - LeakFreeCvSegmentAccuracy) * 100:+0.0;-0.0} points (segments of one track on both sides)");
         }
 
         return sb.ToString();
@@ -202,6 +206,7 @@ public static class GenreTrainer
             TrackReport = trackReport,
             SegmentReport = segmentReport,
             LeakySegmentAccuracy = leaky,
+            LeakFreeCvSegmentAccuracy = reports[best.Trainer].Segment.Accuracy,
             Tracks = TrackSplits.TrackLabels(rows).Count,
             Rows = rows.Count,
         };

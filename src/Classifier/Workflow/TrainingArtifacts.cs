@@ -11,7 +11,8 @@ namespace Cepstra.Classifier.Workflow;
 /// <param name="Comparison">Every trainer's cross-validated accuracy.</param>
 /// <param name="Track">Track-level metrics (voting over segments).</param>
 /// <param name="Segment">Segment-level metrics under the same leak-free split.</param>
-/// <param name="LeakySegmentAccuracy">Segment accuracy under a leaky random row split, or null.</param>
+/// <param name="LeakFreeCvSegmentAccuracy">Segment accuracy of the cross-validation with folds by track.</param>
+/// <param name="LeakySegmentAccuracy">Segment accuracy of the same cross-validation with rows dealt at random (leaky), or null.</param>
 /// <param name="Tracks">Tracks used.</param>
 /// <param name="Rows">Rows used.</param>
 /// <param name="Model">The saved model's description.</param>
@@ -21,6 +22,7 @@ public sealed record TrainingReportDocument(
     IReadOnlyList<TrainerScore> Comparison,
     ClassificationReport Track,
     ClassificationReport Segment,
+    double LeakFreeCvSegmentAccuracy,
     double? LeakySegmentAccuracy,
     int Tracks,
     int Rows,
@@ -41,7 +43,7 @@ public static class TrainingArtifacts
         File.WriteAllText(text, result.ToText());
         string json = Path.Combine(reportDirectory, "report.json");
         var doc = new TrainingReportDocument(result.Evaluation, result.Best.ToString(), result.Comparison, result.TrackReport, result.SegmentReport,
-            result.LeakySegmentAccuracy, result.Tracks, result.Rows, result.Model.Info);
+            result.LeakFreeCvSegmentAccuracy, result.LeakySegmentAccuracy, result.Tracks, result.Rows, result.Model.Info);
         File.WriteAllText(json, JsonSerializer.Serialize(doc, GenreModel.JsonOptions));
         string png = Path.Combine(reportDirectory, "confusion.png");
         FeaturePlots.ConfusionMatrix(result.TrackReport, png, $"Track-level confusion — {result.Best}, {result.Evaluation}");
