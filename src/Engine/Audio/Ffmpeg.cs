@@ -56,7 +56,7 @@ internal static partial class Ffmpeg
             "-t", limitSeconds.ToString("R", CultureInfo.InvariantCulture),
             "pipe:1",
         ];
-        using FfmpegProcess process = FfmpegProcess.Start(executable, args, withInput: false, timeout, cancellationToken);
+        using FfmpegProcess process = FfmpegProcess.Start(executable, path, args, withInput: false, timeout, cancellationToken);
         PcmFileResult? pcm = null;
         AudioDecodeException? readError = null;
         try
@@ -162,7 +162,7 @@ internal static partial class Ffmpeg
         string stderr;
         bool capped = false;
         long cap = (long)Math.Floor(maxDurationSeconds * targetRate);
-        using (FfmpegProcess process = FfmpegProcess.Start(executable, args, withInput: false, timeout, cancellationToken))
+        using (FfmpegProcess process = FfmpegProcess.Start(executable, path, args, withInput: false, timeout, cancellationToken))
         {
             byte[] buffer = new byte[1 << 16];
             int carry = 0;
@@ -283,7 +283,7 @@ internal static partial class Ffmpeg
             "-af", "aresample=resampler=soxr:precision=20",
             "-ar", targetRate.ToString(CultureInfo.InvariantCulture), "-f", "f32le", "pipe:1",
         ];
-        using FfmpegProcess process = FfmpegProcess.Start(executable, args, withInput: true, timeout, cancellationToken);
+        using FfmpegProcess process = FfmpegProcess.Start(executable, path, args, withInput: true, timeout, cancellationToken);
         Task writer = Task.Run(() =>
         {
             try

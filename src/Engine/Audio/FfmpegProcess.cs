@@ -41,8 +41,8 @@ internal sealed class FfmpegProcess : IDisposable
     /// <summary>ffmpeg's stdin (only when started with input).</summary>
     public Stream Input => _process.StandardInput.BaseStream;
 
-    /// <summary>Starts ffmpeg with <paramref name="arguments"/>.</summary>
-    public static FfmpegProcess Start(string executable, IEnumerable<string> arguments, bool withInput, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Starts ffmpeg with <paramref name="arguments"/> to work on <paramref name="audioPath"/> (named in errors).</summary>
+    public static FfmpegProcess Start(string executable, string audioPath, IEnumerable<string> arguments, bool withInput, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(executable)
         {
@@ -58,7 +58,16 @@ internal sealed class FfmpegProcess : IDisposable
             info.ArgumentList.Add(a);
         }
 
-        Process process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new AudioDecodeException(audioPath, $"could not start ffmpeg ({executable}).");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new AudioDecodeException(audioPath, $"could not start ffmpeg ({executable}): {e.Message}", e);
+        }
+
         return new FfmpegProcess(process, timeout, cancellationToken);
     }
 

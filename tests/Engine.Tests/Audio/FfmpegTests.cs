@@ -139,6 +139,20 @@ public sealed class FfmpegTests : IDisposable
     }
 
     [Fact]
+    public void Load_FfmpegPathNotExecutable_ThrowsDecodeErrorNamingIt()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        string fake = Write(_dir, "ffmpeg", "not a program"u8.ToArray());
+        string mp3 = Write(_dir, "x.mp3", [0xFF, 0xFB, 0x90, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+        var e = Assert.Throws<AudioDecodeException>(() => AudioLoader.Load(mp3, new AudioLoadOptions { FfmpegPath = fake }));
+        Assert.Contains("could not start ffmpeg", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_TextNamedMp3_SaysItIsText()
     {
         string path = Write(_dir, "song.mp3", "hello, I am a text file\n"u8.ToArray());
