@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Cepstra.Dsp;
@@ -154,53 +156,55 @@ internal sealed class ComplexFft
     }
 
     // Stockham radix-4 decimation in frequency: inputs at p, p + n/4, p + n/2, p + 3n/4 (stride s), outputs at 4p..4p+3.
+    // Indexing is through refs: the first stages run with s = 1 and n/4 twiddles, where per-p span slicing and
+    // bounds checks would cost more than the butterflies. Every index stays below n·s = Length (checked in debug).
     private static void Radix4<T, TLane>(ReadOnlySpan<T> xr, ReadOnlySpan<T> xi, Span<T> yr, Span<T> yi, int n, int s, ReadOnlySpan<float> tw)
         where T : struct
         where TLane : struct, IFftLane<T>
     {
+        Debug.Assert(xr.Length >= n * s && xi.Length >= n * s && yr.Length >= n * s && yi.Length >= n * s, "FFT buffers too short");
+        Debug.Assert(tw.Length >= 6 * (n / 4), "Twiddle table too short");
         int quarter = n / 4;
+        ref T xr0 = ref MemoryMarshal.GetReference(xr);
+        ref T xi0 = ref MemoryMarshal.GetReference(xi);
+        ref T yr0 = ref MemoryMarshal.GetReference(yr);
+        ref T yi0 = ref MemoryMarshal.GetReference(yi);
+        ref float w0 = ref MemoryMarshal.GetReference(tw);
+        int sq = s * quarter;
         for (int p = 0; p < quarter; p++)
         {
-            float w1r = tw[6 * p];
-            float w1i = tw[(6 * p) + 1];
-            float w2r = tw[(6 * p) + 2];
-            float w2i = tw[(6 * p) + 3];
-            float w3r = tw[(6 * p) + 4];
-            float w3i = tw[(6 * p) + 5];
-            int ia = s * p;
-            int ib = s * (p + quarter);
-            int ic = s * (p + (2 * quarter));
-            int id = s * (p + (3 * quarter));
-            int io = s * 4 * p;
-            ReadOnlySpan<T> arS = xr.Slice(ia, s);
-            ReadOnlySpan<T> aiS = xi.Slice(ia, s);
-            ReadOnlySpan<T> brS = xr.Slice(ib, s);
-            ReadOnlySpan<T> biS = xi.Slice(ib, s);
-            ReadOnlySpan<T> crS = xr.Slice(ic, s);
-            ReadOnlySpan<T> ciS = xi.Slice(ic, s);
-            ReadOnlySpan<T> drS = xr.Slice(id, s);
-            ReadOnlySpan<T> diS = xi.Slice(id, s);
-            Span<T> y0r = yr.Slice(io, s);
-            Span<T> y0i = yi.Slice(io, s);
-            Span<T> y1r = yr.Slice(io + s, s);
-            Span<T> y1i = yi.Slice(io + s, s);
-            Span<T> y2r = yr.Slice(io + (2 * s), s);
-            Span<T> y2i = yi.Slice(io + (2 * s), s);
-            Span<T> y3r = yr.Slice(io + (3 * s), s);
-            Span<T> y3i = yi.Slice(io + (3 * s), s);
+            float w1r = Unsafe.Add(ref w0, 6 * p);
+            float w1i = Unsafe.Add(ref w0, (6 * p) + 1);
+            float w2r = Unsafe.Add(ref w0, (6 * p) + 2);
+            float w2i = Unsafe.Add(ref w0, (6 * p) + 3);
+            float w3r = Unsafe.Add(ref w0, (6 * p) + 4);
+            float w3i = Unsafe.Add(ref w0, (6 * p) + 5);
+            ref T ar = ref Unsafe.Add(ref xr0, s * p);
+            ref T ai = ref Unsafe.Add(ref xi0, s * p);
+            ref T y0r = ref Unsafe.Add(ref yr0, s * 4 * p);
+            ref T y0i = ref Unsafe.Add(ref yi0, s * 4 * p);
             for (int q = 0; q < s; q++)
             {
-                T apcR = TLane.Add(arS[q], crS[q]);
-                T apcI = TLane.Add(aiS[q], ciS[q]);
-                T amcR = TLane.Subtract(arS[q], crS[q]);
-                T amcI = TLane.Subtract(aiS[q], ciS[q]);
-                T bpdR = TLane.Add(brS[q], drS[q]);
-                T bpdI = TLane.Add(biS[q], diS[q]);
-                T bmdR = TLane.Subtract(brS[q], drS[q]);
-                T bmdI = TLane.Subtract(biS[q], diS[q]);
+                T aR = Unsafe.Add(ref ar, q);
+                T aI = Unsafe.Add(ref ai, q);
+                T bR = Unsafe.Add(ref ar, q + sq);
+                T bI = Unsafe.Add(ref ai, q + sq);
+                T cR = Unsafe.Add(ref ar, q + (2 * sq));
+                T cI = Unsafe.Add(ref ai, q + (2 * sq));
+                T dR = Unsafe.Add(ref ar, q + (3 * sq));
+                T dI = Unsafe.Add(ref ai, q + (3 * sq));
 
-                y0r[q] = TLane.Add(apcR, bpdR);
-                y0i[q] = TLane.Add(apcI, bpdI);
+                T apcR = TLane.Add(aR, cR);
+                T apcI = TLane.Add(aI, cI);
+                T amcR = TLane.Subtract(aR, cR);
+                T amcI = TLane.Subtract(aI, cI);
+                T bpdR = TLane.Add(bR, dR);
+                T bpdI = TLane.Add(bI, dI);
+                T bmdR = TLane.Subtract(bR, dR);
+                T bmdI = TLane.Subtract(bI, dI);
+
+                Unsafe.Add(ref y0r, q) = TLane.Add(apcR, bpdR);
+                Unsafe.Add(ref y0i, q) = TLane.Add(apcI, bpdI);
 
                 // With j·(b − d) = (−bmdI, bmdR): t1 = (a − c) − j(b − d), t3 = (a − c) + j(b − d).
                 T t1r = TLane.Add(amcR, bmdI);
@@ -210,12 +214,12 @@ internal sealed class ComplexFft
                 T t3r = TLane.Subtract(amcR, bmdI);
                 T t3i = TLane.Add(amcI, bmdR);
 
-                y1r[q] = TLane.Subtract(TLane.Scale(t1r, w1r), TLane.Scale(t1i, w1i));
-                y1i[q] = TLane.Add(TLane.Scale(t1r, w1i), TLane.Scale(t1i, w1r));
-                y2r[q] = TLane.Subtract(TLane.Scale(t2r, w2r), TLane.Scale(t2i, w2i));
-                y2i[q] = TLane.Add(TLane.Scale(t2r, w2i), TLane.Scale(t2i, w2r));
-                y3r[q] = TLane.Subtract(TLane.Scale(t3r, w3r), TLane.Scale(t3i, w3i));
-                y3i[q] = TLane.Add(TLane.Scale(t3r, w3i), TLane.Scale(t3i, w3r));
+                Unsafe.Add(ref y0r, q + s) = TLane.Subtract(TLane.Scale(t1r, w1r), TLane.Scale(t1i, w1i));
+                Unsafe.Add(ref y0i, q + s) = TLane.Add(TLane.Scale(t1r, w1i), TLane.Scale(t1i, w1r));
+                Unsafe.Add(ref y0r, q + (2 * s)) = TLane.Subtract(TLane.Scale(t2r, w2r), TLane.Scale(t2i, w2i));
+                Unsafe.Add(ref y0i, q + (2 * s)) = TLane.Add(TLane.Scale(t2r, w2i), TLane.Scale(t2i, w2r));
+                Unsafe.Add(ref y0r, q + (3 * s)) = TLane.Subtract(TLane.Scale(t3r, w3r), TLane.Scale(t3i, w3i));
+                Unsafe.Add(ref y0i, q + (3 * s)) = TLane.Add(TLane.Scale(t3r, w3i), TLane.Scale(t3i, w3r));
             }
         }
     }

@@ -19,9 +19,9 @@ public sealed class RealFft
     private readonly ComplexFft _fft;
     private readonly bool _powerOfTwo;
 
-    // Power of two: cos/sin(2πk/n), k = 0..n/2, for the split of the packed half-length transform.
-    private readonly float[] _splitCos = [];
-    private readonly float[] _splitSin = [];
+    // Power of two: cos/sin(2πk/n)/2, k = 0..n/2, for the split of the packed half-length transform.
+    private readonly float[] _splitCosHalf = [];
+    private readonly float[] _splitSinHalf = [];
 
     // Bluestein: chirp w[j] = e^{−iπj²/n} (j < n) and the transform of the conjugate chirp divided by the
     // convolution length, so the inverse transform needs no separate scaling.
@@ -41,13 +41,13 @@ public sealed class RealFft
         {
             int half = length / 2;
             _fft = new ComplexFft(half);
-            _splitCos = new float[half + 1];
-            _splitSin = new float[half + 1];
+            _splitCosHalf = new float[half + 1];
+            _splitSinHalf = new float[half + 1];
             for (int k = 0; k <= half; k++)
             {
                 double angle = 2.0 * Math.PI * k / length;
-                _splitCos[k] = (float)Math.Cos(angle);
-                _splitSin[k] = (float)Math.Sin(angle);
+                _splitCosHalf[k] = (float)(0.5 * Math.Cos(angle));
+                _splitSinHalf[k] = (float)(0.5 * Math.Sin(angle));
             }
         }
         else
@@ -114,6 +114,20 @@ public sealed class RealFft
     internal void ForwardLanes(ReadOnlySpan<Vector<float>> input, Span<Vector<float>> real, Span<Vector<float>> imaginary, Span<Vector<float>> scratch)
         => Run<Vector<float>, VectorLane>(input, real, imaginary, scratch);
 
+    /// <summary>True when <see cref="Length"/> is a power of two, so <see cref="ForwardLanesPacked"/> applies.</summary>
+    internal bool IsPowerOfTwo => _powerOfTwo;
+
+    /// <summary>
+    /// Power-of-two lengths only: like <see cref="ForwardLanes"/>, but the caller has already written the input into
+    /// <paramref name="scratch"/> in packed form (vector j of the first n/2 holds samples 2j, vector n/2 + j holds
+    /// samples 2j + 1), which saves the packing pass when the frames are gathered anyway.
+    /// </summary>
+    internal void ForwardLanesPacked(Span<Vector<float>> real, Span<Vector<float>> imaginary, Span<Vector<float>> scratch)
+    {
+        int m = _fft.Length;
+        SplitPacked<Vector<float>, VectorLane>(real, imaginary, scratch[..m], scratch.Slice(m, m), scratch.Slice(2 * m, m), scratch.Slice(3 * m, m));
+    }
+
     private void Run<T, TLane>(ReadOnlySpan<T> input, Span<T> real, Span<T> imaginary, Span<T> scratch)
         where T : struct
         where TLane : struct, IFftLane<T>
@@ -146,17 +160,29 @@ public sealed class RealFft
             xi[j] = input[(2 * j) + 1];
         }
 
+        SplitPacked<T, TLane>(real, imaginary, xr, xi, yr, yi);
+    }
+
+    private void SplitPacked<T, TLane>(Span<T> real, Span<T> imaginary, Span<T> xr, Span<T> xi, Span<T> yr, Span<T> yi)
+        where T : struct
+        where TLane : struct, IFftLane<T>
+    {
+        int m = _fft.Length;
         bool inY = TLane.Transform(_fft, xr, xi, yr, yi);
         ReadOnlySpan<T> zr = inY ? yr : xr;
         ReadOnlySpan<T> zi = inY ? yi : xi;
 
         // X[k] = E[k] − i·e^{−2πik/n}·O[k] with E = (Z[k] + conj Z[m−k])/2 and O = (Z[k] − conj Z[m−k])/2,
-        // Z[m] ≡ Z[0]. Bins 0 and m are real: Z0r ± Z0i.
+        // Z[m] ≡ Z[0]. Bins 0 and m are real: Z0r ± Z0i. Bins k and m − k share their four loads: with
+        // A = c·Oi − s·Or and B = c·Or + s·Oi (c, s = cos, sin 2πk/n), X[k] = (Er + A) + i(Ei − B) and
+        // X[m−k] = (Er − A) − i(Ei + B), because cos 2π(m−k)/n = −c, sin 2π(m−k)/n = s, and swapping Z[k] with
+        // Z[m−k] flips the signs of Ei and Or. The halves of O are folded into the c/2, s/2 tables.
         real[0] = TLane.Add(zr[0], zi[0]);
         imaginary[0] = TLane.Zero;
         real[m] = TLane.Subtract(zr[0], zi[0]);
         imaginary[m] = TLane.Zero;
-        for (int k = 1; k < m; k++)
+        int k = 1;
+        for (; k < m - k; k++)
         {
             T ar = zr[k];
             T ai = zi[k];
@@ -164,12 +190,29 @@ public sealed class RealFft
             T bi = zi[m - k];
             T er = TLane.Scale(TLane.Add(ar, br), 0.5f);
             T ei = TLane.Scale(TLane.Subtract(ai, bi), 0.5f);
-            T or = TLane.Scale(TLane.Subtract(ar, br), 0.5f);
-            T oi = TLane.Scale(TLane.Add(ai, bi), 0.5f);
-            float c = _splitCos[k];
-            float s = _splitSin[k];
-            real[k] = TLane.Add(er, TLane.Subtract(TLane.Scale(oi, c), TLane.Scale(or, s)));
-            imaginary[k] = TLane.Subtract(ei, TLane.Add(TLane.Scale(or, c), TLane.Scale(oi, s)));
+            T or = TLane.Subtract(ar, br);
+            T oi = TLane.Add(ai, bi);
+            float c = _splitCosHalf[k];
+            float s = _splitSinHalf[k];
+            T a = TLane.Subtract(TLane.Scale(oi, c), TLane.Scale(or, s));
+            T b = TLane.Add(TLane.Scale(or, c), TLane.Scale(oi, s));
+            real[k] = TLane.Add(er, a);
+            imaginary[k] = TLane.Subtract(ei, b);
+            real[m - k] = TLane.Subtract(er, a);
+            imaginary[m - k] = TLane.Subtract(TLane.Subtract(TLane.Zero, ei), b);
+        }
+
+        if (k == m - k)
+        {
+            // The middle bin (m even) pairs with itself.
+            T ar = zr[k];
+            T ai = zi[k];
+            T er = ar;
+            T oi = TLane.Add(ai, ai);
+            T a = TLane.Scale(oi, _splitCosHalf[k]);
+            T b = TLane.Scale(oi, _splitSinHalf[k]);
+            real[k] = TLane.Add(er, a);
+            imaginary[k] = TLane.Subtract(TLane.Zero, b);
         }
     }
 

@@ -27,19 +27,23 @@ public sealed class SimdBackendTests
             backend.Compute(shorter, features);
         }
 
-        // ClipFeatures.Prepare (shared code every back end calls) currently allocates an enumerator per call;
-        // it is measured on its own so that this test judges the back end's share, which must be zero.
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        features.Prepare(clip.Length);
-        features.Prepare(shorter.Length);
-        long prepare = GC.GetAllocatedBytesForCurrentThread() - before;
+        // ArrayPool.Shared (used per clip by the shared TuningEstimator) drops its cached arrays when a gen-2 GC
+        // trims it, which other tests running in parallel can trigger; then one Rent allocates again. Steady state
+        // means: some measured round of two clips allocates nothing. A back end that allocates per clip fails all.
+        var rounds = new List<long>();
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            backend.Compute(clip, features);
+            backend.Compute(shorter, features);
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            if (rounds[^1] == 0)
+            {
+                break;
+            }
+        }
 
-        before = GC.GetAllocatedBytesForCurrentThread();
-        backend.Compute(clip, features);
-        backend.Compute(shorter, features);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.Equal(prepare, allocated);
+        Assert.True(rounds[^1] == 0, $"Bytes allocated per round of two clips: {string.Join(", ", rounds)}");
     }
 
     [Fact]

@@ -212,8 +212,18 @@ internal sealed class SimdClipWorker : IDisposable
         {
             int first = batch * width;
             int count = Math.Min(width, _frames - first);
-            SimdKernels.GatherWindowedFrames(_padded, first, count, hop, _plan.Window, s.Windowed, s.LaneInput);
-            _fft.ForwardLanes(s.LaneInputVectors, s.ReVectors, s.ImVectors, s.FftScratchVectors);
+            if (_fft.IsPowerOfTwo)
+            {
+                // Gather straight into the FFT's packed input (even samples, then odd samples): no packing pass.
+                int half = _plan.FftSize / 2 * width;
+                SimdKernels.GatherWindowedFramesPacked(_padded, first, count, hop, _plan.Window, s.FftScratch[..half], s.FftScratch.Slice(half, half));
+                _fft.ForwardLanesPacked(s.ReVectors, s.ImVectors, s.FftScratchVectors);
+            }
+            else
+            {
+                SimdKernels.GatherWindowedFrames(_padded, first, count, hop, _plan.Window, s.Windowed, s.LaneInput);
+                _fft.ForwardLanes(s.LaneInputVectors, s.ReVectors, s.ImVectors, s.FftScratchVectors);
+            }
             SimdKernels.PowerAndMagnitude(s.Re, s.Im, s.Power, magnitudeNeeded ? s.Magnitude : []);
 
             if ((want & FeatureKinds.StftPower) != 0)

@@ -54,7 +54,9 @@ internal sealed class SimdFrameScratch : IDisposable
 
     public ReadOnlySpan<Vector<float>> LaneInputVectors => MemoryMarshal.Cast<float, Vector<float>>(LaneInput);
 
-    public Span<Vector<float>> FftScratchVectors => MemoryMarshal.Cast<float, Vector<float>>(_fftScratchBuffer.AsSpan(0, _fftScratch));
+    public Span<float> FftScratch => _fftScratchBuffer.AsSpan(0, _fftScratch);
+
+    public Span<Vector<float>> FftScratchVectors => MemoryMarshal.Cast<float, Vector<float>>(FftScratch);
 
     public Span<float> Re => _re.AsSpan(0, _bins * _width);
 

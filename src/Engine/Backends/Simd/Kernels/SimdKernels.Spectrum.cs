@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Cepstra.Dsp;
 
 namespace Cepstra.Backends.Simd;
@@ -45,11 +46,40 @@ internal static partial class SimdKernels
     public static void DctLanes(ReadOnlySpan<float> dct, ReadOnlySpan<Vector<float>> db, Span<Vector<float>> mfcc)
     {
         int bands = db.Length;
-        for (int k = 0; k < mfcc.Length; k++)
+        int k = 0;
+
+        // Four coefficients per pass: each dB vector is loaded once for four independent accumulation chains,
+        // which keeps the FMA units busy instead of waiting on one chain's latency.
+        for (; k + 4 <= mfcc.Length; k += 4)
+        {
+            ReadOnlySpan<float> row0 = dct.Slice(k * bands, bands);
+            ReadOnlySpan<float> row1 = dct.Slice((k + 1) * bands, bands);
+            ReadOnlySpan<float> row2 = dct.Slice((k + 2) * bands, bands);
+            ReadOnlySpan<float> row3 = dct.Slice((k + 3) * bands, bands);
+            Vector<float> sum0 = Vector<float>.Zero;
+            Vector<float> sum1 = Vector<float>.Zero;
+            Vector<float> sum2 = Vector<float>.Zero;
+            Vector<float> sum3 = Vector<float>.Zero;
+            for (int b = 0; b < db.Length; b++)
+            {
+                Vector<float> v = db[b];
+                sum0 += v * row0[b];
+                sum1 += v * row1[b];
+                sum2 += v * row2[b];
+                sum3 += v * row3[b];
+            }
+
+            mfcc[k] = sum0;
+            mfcc[k + 1] = sum1;
+            mfcc[k + 2] = sum2;
+            mfcc[k + 3] = sum3;
+        }
+
+        for (; k < mfcc.Length; k++)
         {
             ReadOnlySpan<float> row = dct.Slice(k * bands, bands);
             Vector<float> sum = Vector<float>.Zero;
-            for (int b = 0; b < bands; b++)
+            for (int b = 0; b < db.Length; b++)
             {
                 sum += db[b] * row[b];
             }
@@ -117,15 +147,62 @@ internal static partial class SimdKernels
     /// </summary>
     public static void Chroma(ChromaFilters bank, ReadOnlySpan<float> power, Span<float> chroma)
     {
-        for (int c = 0; c < bank.Rows; c++)
+        int bins = bank.Columns;
+        int vectorEnd = bins - (bins % Vector<float>.Count);
+        ReadOnlySpan<Vector<float>> p = MemoryMarshal.Cast<float, Vector<float>>(power[..vectorEnd]);
+        int c = 0;
+
+        // Four chroma rows per pass over the (L1-resident) frame: four independent accumulation chains per load of P.
+        for (; c + 4 <= bank.Rows; c += 4)
         {
-            chroma[c] = TensorPrimitives.Dot(bank.Row(c), power);
+            ReadOnlySpan<float> row0 = bank.Row(c);
+            ReadOnlySpan<float> row1 = bank.Row(c + 1);
+            ReadOnlySpan<float> row2 = bank.Row(c + 2);
+            ReadOnlySpan<float> row3 = bank.Row(c + 3);
+            ReadOnlySpan<Vector<float>> w0 = MemoryMarshal.Cast<float, Vector<float>>(row0[..vectorEnd]);
+            ReadOnlySpan<Vector<float>> w1 = MemoryMarshal.Cast<float, Vector<float>>(row1[..vectorEnd]);
+            ReadOnlySpan<Vector<float>> w2 = MemoryMarshal.Cast<float, Vector<float>>(row2[..vectorEnd]);
+            ReadOnlySpan<Vector<float>> w3 = MemoryMarshal.Cast<float, Vector<float>>(row3[..vectorEnd]);
+            Vector<float> sum0 = Vector<float>.Zero;
+            Vector<float> sum1 = Vector<float>.Zero;
+            Vector<float> sum2 = Vector<float>.Zero;
+            Vector<float> sum3 = Vector<float>.Zero;
+            for (int v = 0; v < p.Length; v++)
+            {
+                Vector<float> x = p[v];
+                sum0 += x * w0[v];
+                sum1 += x * w1[v];
+                sum2 += x * w2[v];
+                sum3 += x * w3[v];
+            }
+
+            float s0 = Vector.Sum(sum0);
+            float s1 = Vector.Sum(sum1);
+            float s2 = Vector.Sum(sum2);
+            float s3 = Vector.Sum(sum3);
+            for (int k = vectorEnd; k < bins; k++)
+            {
+                s0 += row0[k] * power[k];
+                s1 += row1[k] * power[k];
+                s2 += row2[k] * power[k];
+                s3 += row3[k] * power[k];
+            }
+
+            chroma[c] = s0;
+            chroma[c + 1] = s1;
+            chroma[c + 2] = s2;
+            chroma[c + 3] = s3;
         }
 
-        float max = TensorPrimitives.MaxMagnitude(chroma);
+        for (; c < bank.Rows; c++)
+        {
+            chroma[c] = TensorPrimitives.Dot(bank.Row(c), power[..bins]);
+        }
+
+        float max = TensorPrimitives.MaxMagnitude(chroma[..bank.Rows]);
         if (Math.Abs(max) >= Float32Tiny)
         {
-            TensorPrimitives.Divide(chroma, Math.Abs(max), chroma);
+            TensorPrimitives.Divide(chroma[..bank.Rows], Math.Abs(max), chroma[..bank.Rows]);
         }
     }
 

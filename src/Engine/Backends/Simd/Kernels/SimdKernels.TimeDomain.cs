@@ -24,15 +24,25 @@ internal static partial class SimdKernels
         int n = samples.Length;
         int length = n + (2 * pad);
         const float NegativeThreshold = -1e-10f;
-        int previous = 0;
-        int count = 0;
-        for (int i = 0; i < length; i++)
+        if (n == 0)
         {
-            float x = n == 0 ? 0f : samples[Math.Clamp(i - pad, 0, n - 1)];
-            int negative = x < NegativeThreshold ? 1 : 0;
-            count += i == 0 ? 0 : negative ^ previous;
-            previous = negative;
-            prefix[i] = count;
+            prefix[..length].Clear();
+        }
+        else
+        {
+            // The edge pads repeat the first and last sample, so they contain no crossings of their own.
+            prefix[..pad].Clear();
+            int previous = samples[0] < NegativeThreshold ? 1 : 0;
+            int count = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int negative = samples[i] < NegativeThreshold ? 1 : 0;
+                count += negative ^ previous;
+                previous = negative;
+                prefix[pad + i] = count;
+            }
+
+            prefix.Slice(pad + n, pad).Fill(count);
         }
 
         for (int t = 0; t < destination.Length; t++)
