@@ -65,6 +65,57 @@ public sealed class ConvertCommandTests
     }
 
     [Fact]
+    public async Task Convert_ExtractionOptions_AreRecordedInTheMetadata()
+    {
+        string root = TempDir("convert-options");
+        string genres = ConvertTestAudio.CreateGenres(root, ["a"], perLabel: 1, seconds: 0.5);
+        string output = Path.Combine(root, "out");
+
+        (int code, _, string stderr) = await RunAsync("convert", genres, "--out", output, "--quiet", "--sr", "16000", "--n-fft", "1024", "--hop", "256",
+            "--n-mels", "64", "--htk", "--no-mel-norm", "--pad", "reflect", "--tuning", "0.1", "--top-db", "none", "--backend", "reference");
+
+        Assert.True(code == 0, stderr);
+        IReadOnlyDictionary<string, string> md = FeatureDatasetReader.Read(output).Metadata;
+        Assert.Equal("16000", md["cepstra.option.sample_rate"]);
+        Assert.Equal("1024", md["cepstra.option.fft_size"]);
+        Assert.Equal("256", md["cepstra.option.hop_length"]);
+        Assert.Equal("64", md["cepstra.option.mel_bands"]);
+        Assert.Equal("htk", md["cepstra.option.mel_scale"]);
+        Assert.Equal("none", md["cepstra.option.mel_norm"]);
+        Assert.Equal("reflect", md["cepstra.option.pad_mode"]);
+        Assert.Equal("0.1", md["cepstra.option.tuning"]);
+        Assert.Equal("null", md["cepstra.option.top_db"]);
+        Assert.Equal("reference", md["cepstra.backend"]);
+    }
+
+    [Fact]
+    public async Task Convert_GpuBackendOnIlgpuCpuAccelerator_MatchesSimd()
+    {
+        string root = TempDir("convert-gpu");
+        string genres = ConvertTestAudio.CreateGenres(root, ["a", "b"], perLabel: 1, seconds: 0.5);
+        string gpuOut = Path.Combine(root, "gpu");
+        string simdOut = Path.Combine(root, "simd");
+
+        (int code, _, string stderr) = await RunAsync("convert", genres, "--out", gpuOut, "--backend", "gpu", "--device", "cpu", "--quiet");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(0, (await RunAsync("convert", genres, "--out", simdOut, "--backend", "simd", "--quiet")).Code);
+
+        FeatureTable gpu = FeatureDatasetReader.Read(gpuOut);
+        FeatureTable simd = FeatureDatasetReader.Read(simdOut);
+        Assert.StartsWith("gpu", gpu.Metadata["cepstra.backend"], StringComparison.Ordinal);
+        Assert.Equal(simd.Rows.Count, gpu.Rows.Count);
+        for (int r = 0; r < simd.Rows.Count; r++)
+        {
+            for (int c = 0; c < simd.FeatureNames.Count; c++)
+            {
+                float expected = simd.Rows[r].Features[c];
+                float actual = gpu.Rows[r].Features[c];
+                Assert.True(Math.Abs(expected - actual) <= 1e-3 + (1e-3 * Math.Abs(expected)), $"{simd.FeatureNames[c]}: simd {expected}, gpu {actual}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Convert_BrokenFile_ExitCode1_AndListsIt()
     {
         string root = TempDir("convert-bad");

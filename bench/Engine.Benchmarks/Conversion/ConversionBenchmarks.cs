@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Cepstra.Audio;
 using Cepstra.Backends;
 using Cepstra.Conversion;
@@ -16,11 +19,23 @@ namespace Cepstra.Benchmarks.Conversion;
 /// vs one plain ffmpeg decode+resample process per file. Each iteration converts into a fresh folder.
 /// Monitoring strategy: one conversion is seconds long, so a few iterations give stable figures.
 /// Run: <c>dotnet run -c Release --project bench/Engine.Benchmarks -- --filter '*ConversionBenchmarks*'</c>.
+/// In-process toolchain: each operation runs seconds (far above the harness overhead) and the suite
+/// does not depend on how the benchmark project is named.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[Config(typeof(Config))]
 [MemoryDiagnoser]
 public class ConversionBenchmarks
 {
+    private sealed class Config : ManualConfig
+    {
+        public Config() => AddJob(Job.Default
+            .WithStrategy(RunStrategy.Monitoring)
+            .WithLaunchCount(1)
+            .WithWarmupCount(1)
+            .WithIterationCount(3)
+            .WithToolchain(InProcessEmitToolchain.Instance));
+    }
+
     private IReadOnlyList<AudioInput> _gtzan = [];
     private IReadOnlyList<AudioInput> _fma = [];
     private string _scratch = string.Empty;

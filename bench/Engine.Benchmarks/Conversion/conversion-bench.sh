@@ -21,9 +21,9 @@ convert() { # name input extra-args...
     local name="$1" input="$2"; shift 2
     local start end
     start=$(date +%s.%N)
-    "${cli[@]}" convert "$input" --out "$scratch/$name" --workers "$workers" --backend "$backend" --quiet --json "$@" >"$scratch/$name.json" || [ $? -eq 1 ]
+    "${cli[@]}" convert "$input" --out "$scratch/out-${name// /_}" --workers "$workers" --backend "$backend" --quiet --json "$@" >"$scratch/summary.json" || [ $? -eq 1 ]
     end=$(date +%s.%N)
-    python3 - "$scratch/$name.json" "$start" "$end" "$name" <<'PY'
+    python3 - "$scratch/summary.json" "$start" "$end" "$name" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1])); wall = float(sys.argv[3]) - float(sys.argv[2])
 print(f"| {sys.argv[4]} | {s['converted']} files, {s['rows']} rows | {wall:.2f} s | {s['elapsed_seconds']:.2f} s | {s['realtime_factor']:.0f}× | {s['peak_rss_bytes']/2**20:.0f} MiB |")
@@ -51,8 +51,10 @@ convert gtzan-mini-frames "$shared/datasets/gtzan-mini" --frames mfcc,log_mel
 ffmpeg_only
 convert fma-mini "$shared/datasets/fma-mini" --layout fma
 ffmpeg_only
-# Peak RSS must not grow with the number of files: 20 vs 100 gtzan-mini clips (list files).
-find "$shared/datasets/gtzan-mini/genres" -name '*.wav' | sort | head -n 20 >"$scratch/gtzan-20.txt"
-find "$shared/datasets/gtzan-mini/genres" -name '*.wav' | sort >"$scratch/gtzan-100.txt"
-convert gtzan-20-list "$scratch/gtzan-20.txt" --layout list
-convert gtzan-100-list "$scratch/gtzan-100.txt" --layout list
+# Peak RSS must not grow with the number of files: 20, 100 and 300 clips (symlinks to gtzan-mini's clips).
+for n in 20 100 300; do
+    mkdir -p "$scratch/links-$n"
+    find "$shared/datasets/gtzan-mini/genres" -name '*.wav' | sort | awk -v n="$n" '{ for (r = 0; r < 3; r++) print r, $0 }' \
+        | sort -n -s -k1,1 | head -n "$n" | while read -r r f; do ln -s "$f" "$scratch/links-$n/r$r-$(basename "$f")"; done
+    convert "gtzan x$n (plain folder)" "$scratch/links-$n" --layout plain
+done

@@ -30,6 +30,7 @@ internal static class ConvertCommand
         var shardCount = new Option<int?>("--shard-count") { Description = "Shard count N when the index comes from JOB_COMPLETION_INDEX/SLURM_ARRAY_TASK_ID (or CEPSTRA_SHARD_COUNT)." };
         var workers = new Option<int?>("--workers", "-j") { Description = "Feature workers (default: number of cores)." };
         var decodeWorkers = new Option<int?>("--decode-workers") { Description = "Concurrent decoders/ffmpeg processes (default: --workers)." };
+        var batchClips = new Option<int?>("--batch-clips") { Description = "Clips per back-end call (default 1 on CPU, 64 with --backend gpu)." };
         var commitEvery = new Option<int>("--commit-every") { Description = "Commit part files every N files (resume granularity).", DefaultValueFactory = _ => 1000 };
         var fileTimeout = new Option<double>("--file-timeout") { Description = "Seconds allowed to decode one file before it is reported and skipped.", DefaultValueFactory = _ => 300 };
         var ffmpeg = new Option<string?>("--ffmpeg") { Description = "ffmpeg executable (default: from PATH)." };
@@ -40,7 +41,7 @@ internal static class ConvertCommand
         var command = new Command("convert", "Convert a whole audio archive (GTZAN, FMA, any folder) into a Parquet feature dataset: parallel, resumable, shardable.")
         {
             input, output, layout, fmaMetadata, subset, segments, segmentSeconds, frames, shard, shardCount,
-            workers, decodeWorkers, commitEvery, fileTimeout, ffmpeg, quiet, json,
+            workers, decodeWorkers, batchClips, commitEvery, fileTimeout, ffmpeg, quiet, json,
         };
         extraction.AddTo(command);
 
@@ -105,7 +106,9 @@ internal static class ConvertCommand
             ConversionOptions? options = null;
             if (extractionOptions is not null)
             {
-                int workerCount = parse.GetValue(workers) ?? Environment.ProcessorCount;
+                // A GPU back end batches many clips per launch: one feature worker feeds it while every core decodes.
+                bool gpu = ConvertBackends.IsExplicitGpu(extractionOptions.Backend, extraction.Device(parse));
+                int workerCount = parse.GetValue(workers) ?? (gpu ? 1 : Environment.ProcessorCount);
                 options = new ConversionOptions
                 {
                     Extraction = extractionOptions,
@@ -113,12 +116,13 @@ internal static class ConvertCommand
                     FrameTables = frameKinds,
                     Shard = shardSpec,
                     Workers = workerCount,
-                    DecodeWorkers = parse.GetValue(decodeWorkers),
+                    DecodeWorkers = parse.GetValue(decodeWorkers) ?? (gpu ? Environment.ProcessorCount : null),
+                    BatchClips = parse.GetValue(batchClips) ?? (gpu ? 64 : 1),
                     CommitEveryFiles = parse.GetValue(commitEvery),
                     FileTimeout = TimeSpan.FromSeconds(Math.Max(parse.GetValue(fileTimeout), 0)),
                     FfmpegPath = parse.GetValue(ffmpeg),
                     Layout = parse.GetValue(layout)!,
-                    BackendFactory = ConvertBackends.Factory(extractionOptions.Backend),
+                    BackendFactory = ConvertBackends.Factory(extractionOptions.Backend, extraction.Device(parse), isQuiet ? TextWriter.Null : stderr),
                 };
                 problems.AddRange(options.Validate());
             }

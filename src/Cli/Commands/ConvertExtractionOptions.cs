@@ -19,17 +19,24 @@ internal sealed class ConvertExtractionOptions
     private readonly Option<double?> _fMin = new("--fmin") { Description = "Lowest mel edge in Hz (default 0)." };
     private readonly Option<double?> _fMax = new("--fmax") { Description = "Highest mel edge in Hz (default sr/2)." };
     private readonly Option<bool> _htk = new("--htk") { Description = "HTK mel scale instead of Slaney." };
+    private readonly Option<bool> _noMelNorm = new("--no-mel-norm") { Description = "Mel triangles peak at 1 (librosa norm=None) instead of Slaney area normalisation." };
+    private readonly Option<string?> _pad = new("--pad") { Description = "Centre padding: constant (zeros, librosa ≥ 0.10, default) or reflect." };
+    private readonly Option<string?> _tuning = new("--tuning") { Description = "Chroma tuning in fractions of a bin, or 'estimate' per clip (default)." };
     private readonly Option<string?> _topDb = new("--top-db") { Description = "Dynamic range of the log-mel in dB (default 80; 'none' keeps everything)." };
-    private readonly Option<string> _backend = new("--backend") { Description = "Back end: auto, reference, simd or gpu.", DefaultValueFactory = _ => "auto" };
+    private readonly Option<string> _backend = new("--backend") { Description = "Back end: auto (CUDA/OpenCL GPU if usable, else simd), reference, simd or gpu.", DefaultValueFactory = _ => "auto" };
+    private readonly Option<string?> _device = new("--device") { Description = "GPU device: " + Gpu.BackendSelector.DeviceSyntax + " (see `cepstra devices`)." };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { _sampleRate, _fftSize, _hop, _windowLength, _melBands, _mfcc, _chroma, _fMin, _fMax, _htk, _topDb, _backend })
+        foreach (Option o in new Option[] { _sampleRate, _fftSize, _hop, _windowLength, _melBands, _mfcc, _chroma, _fMin, _fMax, _htk, _noMelNorm, _pad, _tuning, _topDb, _backend, _device })
         {
             command.Options.Add(o);
         }
     }
+
+    /// <summary>The requested GPU device, if any.</summary>
+    public string? Device(ParseResult parse) => parse.GetValue(_device);
 
     /// <summary>Builds the options, adding every problem to <paramref name="problems"/>; null when invalid.</summary>
     public ExtractionOptions? Bind(ParseResult parse, List<string> problems)
@@ -83,6 +90,35 @@ internal sealed class ConvertExtractionOptions
         if (parse.GetValue(_htk))
         {
             o = o with { MelScale = MelScale.Htk };
+        }
+
+        if (parse.GetValue(_noMelNorm))
+        {
+            o = o with { MelNorm = MelNorm.None };
+        }
+
+        switch (parse.GetValue(_pad)?.Trim().ToLowerInvariant())
+        {
+            case null or "constant":
+                break;
+            case "reflect":
+                o = o with { PadMode = PadMode.Reflect };
+                break;
+            default:
+                problems.Add($"--pad '{parse.GetValue(_pad)}' must be constant or reflect.");
+                break;
+        }
+
+        if (parse.GetValue(_tuning) is string tuning && !tuning.Equals("estimate", StringComparison.OrdinalIgnoreCase))
+        {
+            if (double.TryParse(tuning, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double t))
+            {
+                o = o with { Tuning = t };
+            }
+            else
+            {
+                problems.Add($"--tuning '{tuning}' is neither a number nor 'estimate'.");
+            }
         }
 
         if (parse.GetValue(_topDb) is string topDb)

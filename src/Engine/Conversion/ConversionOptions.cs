@@ -28,8 +28,13 @@ public sealed record ConversionOptions
     /// <summary>Concurrent decoders (ffmpeg processes for compressed files); null = <see cref="Workers"/>.</summary>
     public int? DecodeWorkers { get; init; }
 
-    /// <summary>Most clips (segments) one worker hands its back end in one <see cref="IFeatureBackend.ComputeBatch"/> call; a batching back end (GPU) gets many clips per launch.</summary>
-    public int BatchClips { get; init; } = 32;
+    /// <summary>
+    /// Most clips (segments) one worker hands its back end in one <see cref="IFeatureBackend.ComputeBatch"/> call.
+    /// 1 suits the CPU back ends (no gain from batching, less memory); a GPU back end wants many clips per
+    /// launch (the CLI uses 64). Decoded clips waiting for the feature workers are bounded by
+    /// max(2 × Workers, BatchClips).
+    /// </summary>
+    public int BatchClips { get; init; } = 1;
 
     /// <summary>Creates a back end per worker; null = the CPU back end chosen by <see cref="ExtractionOptions.Backend"/>.</summary>
     public Func<FeaturePlan, IFeatureBackend>? BackendFactory { get; init; }

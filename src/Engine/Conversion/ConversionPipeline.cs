@@ -29,7 +29,7 @@ public static class ConversionPipeline
     /// <param name="progress">Receives progress snapshots (from the writer task); may be null.</param>
     /// <param name="cancellationToken">Stops the run after committing what is finished.</param>
     /// <exception cref="InvalidOptionsException">The options are invalid.</exception>
-    /// <exception cref="InvalidOperationException">The folder holds this shard's output made with different settings.</exception>
+    /// <exception cref="InvalidOperationException">The folder holds this shard's output made with different settings, or shards of a different shard count.</exception>
     public static async Task<ConversionSummary> RunAsync(
         IReadOnlyList<AudioInput> inputs,
         string outputDirectory,
@@ -107,7 +107,7 @@ public static class ConversionPipeline
         var run = new RunContext(options, plan, featureNames, frameRows, backendFactory);
         var stats = new RunStats(todo.Count);
         int decodeWorkers = options.DecodeWorkers ?? options.Workers;
-        var decoded = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.Workers) { SingleWriter = false, SingleReader = false });
+        var decoded = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(Math.Max(2 * options.Workers, options.BatchClips)) { SingleWriter = false, SingleReader = false });
         var results = Channel.CreateBounded<FileResult>(new BoundedChannelOptions(options.Workers * 2) { SingleWriter = false, SingleReader = true });
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

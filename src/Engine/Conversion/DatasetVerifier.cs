@@ -134,7 +134,10 @@ public static class DatasetVerifier
         var seenKeys = new HashSet<(string, int)>();
         var duplicateRows = new List<string>();
         long rows = 0;
-        foreach (string part in FeatureDatasetReader.CommittedParts(datasetDirectory, DatasetTables.Tracks))
+        IReadOnlyList<string> trackParts = Directory.Exists(Path.Combine(datasetDirectory, DatasetTables.Tracks))
+            ? FeatureDatasetReader.CommittedParts(datasetDirectory, DatasetTables.Tracks)
+            : [];
+        foreach (string part in trackParts)
         {
             await using ParquetReader reader = await ParquetReader.CreateAsync(part, null, cancellationToken);
             DataField[] fields = reader.Schema.GetDataFields();

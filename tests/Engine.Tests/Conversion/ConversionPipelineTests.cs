@@ -337,6 +337,18 @@ public sealed class ConversionPipelineTests
     }
 
     [Fact]
+    public async Task RunAsync_NoInputs_WritesAPlanThatVerifiesComplete()
+    {
+        string output = Path.Combine(DatasetTestHelpers.NewTempDirectory("pipe-empty"), "out");
+        ConversionSummary summary = await ConversionPipeline.RunAsync([], output, Options());
+        Assert.Equal(0, summary.Converted);
+        Assert.Equal(0, summary.ExitCode);
+        VerificationReport report = await DatasetVerifier.VerifyAsync(output);
+        Assert.True(report.IsComplete, string.Join("\n", report.Problems));
+        Assert.Equal(0, report.Rows);
+    }
+
+    [Fact]
     public async Task RunAsync_InvalidOptions_ThrowsWithEveryProblem()
     {
         var ex = await Assert.ThrowsAsync<InvalidOptionsException>(() => ConversionPipeline.RunAsync([], Path.GetTempPath(),

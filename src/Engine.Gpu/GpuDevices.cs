@@ -1,0 +1,110 @@
+using System.Globalization;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+
+namespace Cepstra.Gpu;
+
+/// <summary>One accelerator ILGPU sees, as the <c>devices</c> command lists it.</summary>
+/// <param name="Type">CUDA, OpenCL or CPU.</param>
+/// <param name="Index">Index among the devices of that type (what <c>--device cuda:1</c> selects).</param>
+/// <param name="Name">The device's name.</param>
+/// <param name="MemoryBytes">Device memory in bytes.</param>
+/// <param name="Usable">Whether ILGPU can run kernels on it (OpenCL devices without the generic address space cannot).</param>
+/// <param name="IsCpu">Whether it is a CPU (ILGPU's CPU accelerator, or an OpenCL CPU device such as PoCL).</param>
+public sealed record GpuDeviceInfo(AcceleratorType Type, int Index, string Name, long MemoryBytes, bool Usable, bool IsCpu)
+{
+    /// <summary>"cuda:0 NVIDIA H100 80GB HBM3 (79.1 GiB)" and so on.</summary>
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{GpuDevices.TypeName(Type)}:{Index} {Name} ({(Type == AcceleratorType.CPU ? "host memory" : $"{MemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB")}){(Usable ? string.Empty : " [not usable by ILGPU]")}");
+}
+
+/// <summary>Enumerates ILGPU's accelerators and creates contexts for one accelerator type.</summary>
+public static class GpuDevices
+{
+    /// <summary>"cuda", "opencl" or "cpu".</summary>
+    public static string TypeName(AcceleratorType type) => type switch
+    {
+        AcceleratorType.Cuda => "cuda",
+        AcceleratorType.OpenCL => "opencl",
+        AcceleratorType.CPU => "cpu",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>
+    /// Every device ILGPU finds: CUDA devices, OpenCL devices (including those ILGPU cannot use, marked so) and its
+    /// CPU accelerator. Failures to probe a driver are reported as an empty list for that type, never thrown.
+    /// </summary>
+    public static IReadOnlyList<GpuDeviceInfo> List()
+    {
+        var result = new List<GpuDeviceInfo>();
+        HashSet<string> usableCl = [];
+        try
+        {
+            using Context usable = Context.Create(b => b.OpenCL());
+            foreach (Device d in usable.Devices.Where(d => d.AcceleratorType == AcceleratorType.OpenCL))
+            {
+                usableCl.Add(d.Name);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // No OpenCL runtime: nothing usable.
+        }
+
+        try
+        {
+            using Context all = Context.Create(b => b.AllAccelerators());
+            var counters = new Dictionary<AcceleratorType, int>();
+            foreach (Device d in all.Devices)
+            {
+                int index = counters.GetValueOrDefault(d.AcceleratorType);
+                counters[d.AcceleratorType] = index + 1;
+                bool isCpu = d.AcceleratorType == AcceleratorType.CPU
+                    || (d is CLDevice cl && cl.DeviceType == CLDeviceType.CL_DEVICE_TYPE_CPU);
+                bool usable = d.AcceleratorType != AcceleratorType.OpenCL || usableCl.Contains(d.Name);
+                result.Add(new GpuDeviceInfo(d.AcceleratorType, index, d.Name, d.MemorySize, usable, isCpu));
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Probing failed (e.g. a broken driver): report what was found so far.
+        }
+
+        return result;
+    }
+
+    /// <summary>The devices of <see cref="List"/> as one line, for error messages.</summary>
+    public static string Describe(IReadOnlyList<GpuDeviceInfo> devices) =>
+        devices.Count == 0 ? "no ILGPU devices" : string.Join("; ", devices.Select(d => d.ToString()));
+
+    /// <summary>The devices of <paramref name="context"/> as one line.</summary>
+    internal static string Describe(Context context) =>
+        context.Devices.Length == 0 ? "no ILGPU devices" : string.Join("; ", context.Devices.Select(d => $"{TypeName(d.AcceleratorType)}: {d.Name}"));
+
+    /// <summary>A context with only <paramref name="type"/>'s usable devices and ILGPU.Algorithms' intrinsics (XMath) enabled.</summary>
+    internal static Context CreateContext(AcceleratorType type)
+    {
+        try
+        {
+            return type switch
+            {
+                AcceleratorType.Cuda => Context.Create(b => b.Cuda().EnableAlgorithms()),
+                AcceleratorType.OpenCL => Context.Create(b => b.OpenCL().EnableAlgorithms()),
+                AcceleratorType.CPU => Context.Create(b => b.CPU().EnableAlgorithms()),
+                _ => throw new BackendException($"Unsupported ILGPU accelerator type {type}."),
+            };
+        }
+        catch (Exception ex) when (ex is not EngineException)
+        {
+            throw new BackendException($"ILGPU could not initialise {TypeName(type)}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The <paramref name="index"/>-th device of <paramref name="type"/> in <paramref name="context"/>, or null.</summary>
+    internal static Device? Find(Context context, AcceleratorType type, int index) =>
+        context.Devices.Where(d => d.AcceleratorType == type).ElementAtOrDefault(index);
+}

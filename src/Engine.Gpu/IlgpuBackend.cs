@@ -1,0 +1,678 @@
+using System.Numerics;
+using Cepstra.Backends;
+using Cepstra.Dsp;
+using Cepstra.Features;
+using Cepstra.Gpu.Kernels;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace Cepstra.Gpu;
+
+/// <summary>
+/// The ILGPU back end: many frames of many clips per kernel launch on CUDA, OpenCL or ILGPU's CPU accelerator.
+/// It owns one <see cref="Context"/> and <see cref="Accelerator"/>, loads every kernel once, uploads the plan
+/// once, and keeps device buffers and page-locked host staging that grow to the largest batch and are reused.
+/// A batch concatenates its clips; one framing launch produces every frame of every clip (a frame → clip table
+/// keeps the clips apart), then each stage runs once over the whole batch. Per-clip work stays per clip: the
+/// top_db floor uses a per-clip maximum reduced on the device, and chroma's tuning is estimated per clip on the
+/// host with <see cref="TuningEstimator"/> from the downloaded power spectrogram (the same code the CPU back ends
+/// use, so every back end picks the same tuning; a device port of piptrack's median and histogram was not worth
+/// the risk of a different bin). Not thread-safe: use one instance per thread.
+/// </summary>
+public sealed class IlgpuBackend : IFeatureBackend
+{
+    /// <summary>Default upper bound of frames per launch (whole clips are grouped up to it; one longer clip gets its own launch).</summary>
+    public const int DefaultMaxBatchFrames = 65_536;
+
+    private const FeatureKinds NeedsMel = FeatureKinds.MelPower | FeatureKinds.LogMelDb | FeatureKinds.Mfcc;
+    private const FeatureKinds NeedsDb = FeatureKinds.LogMelDb | FeatureKinds.Mfcc;
+    private const FeatureKinds NeedsSpectral = FeatureKinds.SpectralCentroid | FeatureKinds.SpectralBandwidth | FeatureKinds.SpectralRolloff;
+    private const FeatureKinds NeedsStft = FeatureKinds.StftMagnitude | FeatureKinds.StftPower | NeedsMel | FeatureKinds.Chroma | NeedsSpectral;
+
+    private readonly Context _context;
+    private readonly Accelerator _accelerator;
+    private readonly AcceleratorStream _stream;
+    private readonly int _maxBatchFrames;
+    private readonly int _threads;
+    private readonly FrameGeometry _geometry;
+    private readonly bool _powerOfTwo;
+    private readonly bool _fftInShared;
+    private readonly int _fftGroupSize;
+    private readonly int _fftGroups;
+
+    // Plan tables, uploaded once.
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _window;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _cos;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _sin;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _bitReverse;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _melStart;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _melLength;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _melOffset;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _melWeights;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _dct;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _frequencies;
+
+    // Batch buffers, reused and grown.
+    private readonly DeviceBuffer<float> _samples;
+    private readonly DeviceBuffer<int> _frameClip;
+    private readonly DeviceBuffer<int> _clipSampleOffset;
+    private readonly DeviceBuffer<int> _clipSampleLength;
+    private readonly DeviceBuffer<int> _clipFrameOffset;
+    private readonly DeviceBuffer<float> _frames;
+    private readonly DeviceBuffer<float> _fftScratch;
+    private readonly DeviceBuffer<float> _magnitude;
+    private readonly DeviceBuffer<float> _power;
+    private readonly DeviceBuffer<float> _mel;
+    private readonly DeviceBuffer<float> _db;
+    private readonly DeviceBuffer<float> _clipMax;
+    private readonly DeviceBuffer<float> _mfcc;
+    private readonly DeviceBuffer<float> _chromaBanks;
+    private readonly DeviceBuffer<int> _clipBank;
+    private readonly DeviceBuffer<float> _chroma;
+    private readonly DeviceBuffer<float> _centroid;
+    private readonly DeviceBuffer<float> _bandwidth;
+    private readonly DeviceBuffer<float> _rolloff;
+    private readonly DeviceBuffer<float> _rms;
+    private readonly DeviceBuffer<float> _zcr;
+
+    private readonly PinnedStaging<float> _sampleStaging;
+    private readonly PinnedStaging<float> _resultStaging;
+
+    // Host-side tables of the current batch, reused.
+    private int[] _hostFrameClip = [];
+    private int[] _hostClipSampleOffset = [];
+    private int[] _hostClipSampleLength = [];
+    private int[] _hostClipFrameOffset = [];
+    private int[] _hostClipBank = [];
+    private float[] _hostBanks = [];
+    private readonly List<double> _bankTunings = [];
+
+    // Kernels, loaded once.
+    private readonly Action<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>, ArrayView<float>> _frameKernel;
+    private readonly Action<KernelConfig, ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>>? _fftSharedKernel;
+    private readonly Action<KernelConfig, ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>>? _fftGlobalKernel;
+    private readonly Action<Index1D, int, int, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>? _dftKernel;
+    private readonly Action<Index1D, int, int, SparseMelBank, int, ArrayView<float>, ArrayView<float>, int, float, ArrayView<float>> _melKernel;
+    private readonly Action<Index1D, ArrayView<float>> _resetMaxKernel;
+    private readonly Action<Index1D, int, int, int, ArrayView<float>, float, float, ArrayView<int>, ArrayView<float>, ArrayView<float>> _toDbKernel;
+    private readonly Action<Index1D, int, int, int, ArrayView<int>, ArrayView<float>, float, ArrayView<float>> _floorKernel;
+    private readonly Action<Index1D, int, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>> _dctKernel;
+    private readonly Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, float, ArrayView<float>, ArrayView<float>, ArrayView<float>> _spectralKernel;
+    private readonly Action<Index1D, int, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>> _chromaKernel;
+    private readonly Action<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>> _rmsKernel;
+    private readonly Action<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>> _zcrKernel;
+
+    private bool _disposed;
+
+    /// <summary>
+    /// Creates the back end on the <paramref name="deviceIndex"/>-th ILGPU device of type <paramref name="type"/>
+    /// (see <see cref="GpuDevices"/>). Throws <see cref="BackendException"/> naming the device when it is missing
+    /// or ILGPU fails to create the accelerator or compile a kernel.
+    /// </summary>
+    /// <param name="plan">The plan every clip is computed with.</param>
+    /// <param name="type">CUDA, OpenCL or CPU (ILGPU's CPU accelerator, for tests and machines without a GPU).</param>
+    /// <param name="deviceIndex">Index among the devices of that type.</param>
+    /// <param name="maxBatchFrames">Upper bound of frames per launch; bounds device memory (about 4·(n + 3·bins) bytes per frame).</param>
+    public IlgpuBackend(FeaturePlan plan, AcceleratorType type, int deviceIndex = 0, int maxBatchFrames = DefaultMaxBatchFrames)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentOutOfRangeException.ThrowIfNegative(deviceIndex);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchFrames, 1);
+        Plan = plan;
+        _context = GpuDevices.CreateContext(type);
+        string label = $"{GpuDevices.TypeName(type)} device {deviceIndex}";
+        try
+        {
+            Device device = GpuDevices.Find(_context, type, deviceIndex)
+                ?? throw new BackendException($"No ILGPU {GpuDevices.TypeName(type)} device with index {deviceIndex} (found: {GpuDevices.Describe(_context)}).");
+            label = device.Name;
+            _accelerator = device.CreateAccelerator(_context);
+            AcceleratorName = _accelerator.Name;
+            AcceleratorType = type;
+            Name = $"gpu:{GpuDevices.TypeName(type)}:{_accelerator.Name}";
+            _stream = _accelerator.DefaultStream;
+
+            int n = plan.FftSize;
+            // Every index in the kernels is an int: cap the batch so frames · n and frames · bins stay below 2^31.
+            _maxBatchFrames = Math.Max(1, Math.Min(maxBatchFrames, (int.MaxValue / Math.Max(n, 1)) - 1));
+            _threads = (int)Math.Max(64, Math.Min(int.MaxValue, (long)_accelerator.MaxNumThreads));
+            _geometry = new FrameGeometry(n, plan.HopLength, plan.Options.Center ? n / 2 : 0, plan.Options.PadMode == PadMode.Reflect ? PadModes.Reflect : PadModes.Constant);
+            _powerOfTwo = BitOperations.IsPow2(n) && n >= 2;
+            _fftInShared = 2L * n * sizeof(float) <= _accelerator.MaxSharedMemoryPerGroup;
+            _fftGroupSize = Math.Max(1, Math.Min(Math.Min(_accelerator.MaxNumThreadsPerGroup, 256), n / 2));
+            _fftGroups = Math.Max(1, _accelerator.NumMultiprocessors * Math.Max(1, _accelerator.MaxNumThreadsPerMultiprocessor / _fftGroupSize));
+
+            (float[] cos, float[] sin) = Twiddles(n);
+            _window = _accelerator.Allocate1D(plan.Window.ToArray());
+            _cos = _accelerator.Allocate1D(cos);
+            _sin = _accelerator.Allocate1D(sin);
+            _bitReverse = _accelerator.Allocate1D(_powerOfTwo ? BitReversal(n) : [0]);
+            _melStart = _accelerator.Allocate1D(plan.MelBandStart.ToArray());
+            _melLength = _accelerator.Allocate1D(plan.MelBandLength.ToArray());
+            _melOffset = _accelerator.Allocate1D(plan.MelBandOffset.ToArray());
+            _melWeights = _accelerator.Allocate1D(plan.MelWeights.Length == 0 ? [0f] : plan.MelWeights.ToArray());
+            _dct = _accelerator.Allocate1D(plan.DctMatrix.Length == 0 ? [0f] : plan.DctMatrix.ToArray());
+            _frequencies = _accelerator.Allocate1D(plan.FftFrequencies.ToArray());
+
+            _samples = new(_accelerator);
+            _frameClip = new(_accelerator);
+            _clipSampleOffset = new(_accelerator);
+            _clipSampleLength = new(_accelerator);
+            _clipFrameOffset = new(_accelerator);
+            _frames = new(_accelerator);
+            _fftScratch = new(_accelerator);
+            _magnitude = new(_accelerator);
+            _power = new(_accelerator);
+            _mel = new(_accelerator);
+            _db = new(_accelerator);
+            _clipMax = new(_accelerator);
+            _mfcc = new(_accelerator);
+            _chromaBanks = new(_accelerator);
+            _clipBank = new(_accelerator);
+            _chroma = new(_accelerator);
+            _centroid = new(_accelerator);
+            _bandwidth = new(_accelerator);
+            _rolloff = new(_accelerator);
+            _rms = new(_accelerator);
+            _zcr = new(_accelerator);
+            _sampleStaging = new(_accelerator);
+            _resultStaging = new(_accelerator);
+
+            _frameKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>, ArrayView<float>>(FramingKernels.FrameAndWindow);
+            if (_powerOfTwo && _fftInShared)
+            {
+                _fftSharedKernel = _accelerator.LoadStreamKernel<ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>>(FftKernels.Radix2Shared);
+            }
+            else if (_powerOfTwo)
+            {
+                _fftGlobalKernel = _accelerator.LoadStreamKernel<ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(FftKernels.Radix2Global);
+            }
+            else
+            {
+                _dftKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(FftKernels.Direct);
+            }
+
+            _melKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, SparseMelBank, int, ArrayView<float>, ArrayView<float>, int, float, ArrayView<float>>(MelKernels.Project);
+            _resetMaxKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>>(LogKernels.ResetMax);
+            _toDbKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, float, float, ArrayView<int>, ArrayView<float>, ArrayView<float>>(LogKernels.ToDb);
+            _floorKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<int>, ArrayView<float>, float, ArrayView<float>>(LogKernels.ApplyFloor);
+            _dctKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>(DctKernels.Dct);
+            _spectralKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, float, ArrayView<float>, ArrayView<float>, ArrayView<float>>(SpectralKernels.Spectral);
+            _chromaKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>>(ChromaKernels.Chroma);
+            _rmsKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>>(TimeDomainKernels.Rms);
+            _zcrKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>>(TimeDomainKernels.ZeroCrossingRate);
+        }
+        catch (Exception ex) when (ex is not EngineException and not ArgumentException)
+        {
+            _accelerator?.Dispose();
+            _context.Dispose();
+            throw new BackendException($"ILGPU back end on {label} could not be created: {ex.Message}", ex);
+        }
+        catch
+        {
+            _accelerator?.Dispose();
+            _context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>"gpu:cuda:NVIDIA H100 …", "gpu:opencl:…" or "gpu:cpu:CPUAccelerator".</summary>
+    public string Name { get; }
+
+    /// <summary>The accelerator's own name as ILGPU reports it.</summary>
+    public string AcceleratorName { get; }
+
+    /// <summary>CUDA, OpenCL or CPU.</summary>
+    public AcceleratorType AcceleratorType { get; }
+
+    /// <inheritdoc />
+    public FeaturePlan Plan { get; }
+
+    /// <summary>The accelerator (for benchmarks that synchronise inside the timed method).</summary>
+    internal Accelerator Accelerator => _accelerator;
+
+    /// <summary>Creates the back end on ILGPU's CPU accelerator (tests, and machines without a GPU when asked for explicitly).</summary>
+    public static IlgpuBackend CreateCpu(FeaturePlan plan, int maxBatchFrames = DefaultMaxBatchFrames) =>
+        new(plan, AcceleratorType.CPU, 0, maxBatchFrames);
+
+    /// <inheritdoc />
+    public void Compute(ReadOnlySpan<float> samples, ClipFeatures destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        CheckDestination(destination);
+        destination.Prepare(samples.Length);
+        if (destination.FrameCount > _maxBatchFrames)
+        {
+            // One clip longer than a batch: its per-clip floor and tuning need every frame in one launch.
+            EnsureBatchFrames(destination.FrameCount);
+        }
+
+        Span<float> staging = _sampleStaging.Span(samples.Length);
+        samples.CopyTo(staging);
+        GrowHostTables(1);
+        _hostClipSampleOffset[0] = 0;
+        _hostClipSampleLength[0] = samples.Length;
+        RunBatch(new SingleClip(destination), staging, destination.FrameCount);
+    }
+
+    /// <summary>
+    /// Computes many clips in as few launches as possible: clips are grouped in order until a batch would exceed
+    /// the frame limit, and each batch runs every stage once over all its frames.
+    /// </summary>
+    public void ComputeBatch(IReadOnlyList<ReadOnlyMemory<float>> clips, IReadOnlyList<ClipFeatures> destinations)
+    {
+        ArgumentNullException.ThrowIfNull(clips);
+        ArgumentNullException.ThrowIfNull(destinations);
+        if (clips.Count != destinations.Count)
+        {
+            throw new ArgumentException("One destination per clip is required.", nameof(destinations));
+        }
+
+        for (int i = 0; i < clips.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(destinations[i], nameof(destinations));
+            CheckDestination(destinations[i]);
+            destinations[i].Prepare(clips[i].Length);
+        }
+
+        int start = 0;
+        while (start < clips.Count)
+        {
+            long frames = 0;
+            long samples = 0;
+            int end = start;
+            while (end < clips.Count)
+            {
+                long nextFrames = frames + destinations[end].FrameCount;
+                long nextSamples = samples + clips[end].Length;
+                if (end > start && (nextFrames > _maxBatchFrames || nextSamples > int.MaxValue))
+                {
+                    break;
+                }
+
+                frames = nextFrames;
+                samples = nextSamples;
+                end++;
+            }
+
+            if (frames > _maxBatchFrames)
+            {
+                EnsureBatchFrames((int)frames);
+            }
+
+            Span<float> staging = _sampleStaging.Span((int)samples);
+            GrowHostTables(end - start);
+            int offset = 0;
+            for (int c = start; c < end; c++)
+            {
+                ReadOnlySpan<float> clip = clips[c].Span;
+                clip.CopyTo(staging[offset..]);
+                _hostClipSampleOffset[c - start] = offset;
+                _hostClipSampleLength[c - start] = clip.Length;
+                offset += clip.Length;
+            }
+
+            RunBatch(new ClipRange(destinations, start, end - start), staging, (int)frames);
+            start = end;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (IDisposable d in new IDisposable[]
+        {
+            _samples, _frameClip, _clipSampleOffset, _clipSampleLength, _clipFrameOffset, _frames, _fftScratch, _magnitude,
+            _power, _mel, _db, _clipMax, _mfcc, _chromaBanks, _clipBank, _chroma, _centroid, _bandwidth, _rolloff, _rms, _zcr,
+            _sampleStaging, _resultStaging, _window, _cos, _sin, _bitReverse, _melStart, _melLength, _melOffset, _melWeights,
+            _dct, _frequencies,
+        })
+        {
+            d.Dispose();
+        }
+
+        _accelerator.Dispose();
+        _context.Dispose();
+    }
+
+    /// <summary>Waits until every launched kernel and copy has finished (benchmarks time through it).</summary>
+    internal void Synchronize() => _accelerator.Synchronize();
+
+    private static (float[] Cos, float[] Sin) Twiddles(int n)
+    {
+        // e^{−2πim/n} for m = 0..n−1, each from its own angle in double (the radix-2 kernel uses the first half).
+        var cos = new float[n];
+        var sin = new float[n];
+        for (int m = 0; m < n; m++)
+        {
+            double angle = 2.0 * Math.PI * m / n;
+            cos[m] = (float)Math.Cos(angle);
+            sin[m] = (float)-Math.Sin(angle);
+        }
+
+        return (cos, sin);
+    }
+
+    private static int[] BitReversal(int n)
+    {
+        int bits = BitOperations.Log2((uint)n);
+        var reversed = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int r = 0;
+            for (int b = 0; b < bits; b++)
+            {
+                r |= ((i >> b) & 1) << (bits - 1 - b);
+            }
+
+            reversed[i] = r;
+        }
+
+        return reversed;
+    }
+
+    private static T[] Grow<T>(T[] array, int length) => array.Length >= length ? array : new T[Math.Max(length, array.Length + (array.Length / 4))];
+
+    private void CheckDestination(ClipFeatures destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!ReferenceEquals(destination.Plan, Plan) && destination.Plan.Options != Plan.Options)
+        {
+            throw new ArgumentException("The destination was created for a plan with different options.", nameof(destination));
+        }
+    }
+
+    private void EnsureBatchFrames(int frames)
+    {
+        if ((long)frames * Plan.FftSize >= int.MaxValue)
+        {
+            throw new BackendException($"{Name}: a clip of {frames} frames × n_fft {Plan.FftSize} exceeds one launch's index range; split the clip.");
+        }
+    }
+
+    private void GrowHostTables(int clips)
+    {
+        _hostClipSampleOffset = Grow(_hostClipSampleOffset, clips);
+        _hostClipSampleLength = Grow(_hostClipSampleLength, clips);
+        _hostClipFrameOffset = Grow(_hostClipFrameOffset, clips);
+        _hostClipBank = Grow(_hostClipBank, clips);
+    }
+
+    private int Launch(long work) => (int)Math.Min(work, _threads);
+
+    /// <summary>Runs every stage over one batch whose samples are staged and whose clip tables are filled.</summary>
+    private void RunBatch<TClips>(TClips clips, ReadOnlySpan<float> stagedSamples, int frameCount)
+        where TClips : IClipSet
+    {
+        try
+        {
+            RunBatchCore(clips, stagedSamples, frameCount);
+        }
+        catch (Exception ex) when (ex is not EngineException and not ArgumentException)
+        {
+            throw new BackendException($"{Name} failed: {ex.Message}", ex);
+        }
+    }
+
+    private void RunBatchCore<TClips>(TClips clips, ReadOnlySpan<float> stagedSamples, int frameCount)
+        where TClips : IClipSet
+    {
+        int clipCount = clips.Count;
+        FeatureKinds want = FeatureKinds.None;
+        _hostFrameClip = Grow(_hostFrameClip, frameCount);
+        int frameOffset = 0;
+        for (int c = 0; c < clipCount; c++)
+        {
+            ClipFeatures d = clips[c];
+            want |= d.Requested;
+            _hostClipFrameOffset[c] = frameOffset;
+            _hostFrameClip.AsSpan(frameOffset, d.FrameCount).Fill(c);
+            frameOffset += d.FrameCount;
+        }
+
+        if (frameCount == 0 || want == FeatureKinds.None)
+        {
+            // No frames: nothing to launch, but chroma still reports its tuning (the given one, or the estimate of nothing).
+            for (int c = 0; c < clipCount; c++)
+            {
+                if ((clips[c].Requested & FeatureKinds.Chroma) != 0)
+                {
+                    clips[c].SetTuning(Plan.Options.Tuning
+                        ?? TuningEstimator.Estimate([], 0, Plan.FrequencyBins, Plan.SampleRate, Plan.FftSize, Plan.ChromaBins));
+                }
+            }
+
+            return;
+        }
+
+        ExtractionOptions o = Plan.Options;
+        int n = Plan.FftSize;
+        int bins = Plan.FrequencyBins;
+        int bands = Plan.MelBands;
+
+        var layout = new BatchLayout(
+            _samples.Upload(_stream, stagedSamples),
+            _frameClip.Upload(_stream, _hostFrameClip.AsSpan(0, frameCount)),
+            _clipSampleOffset.Upload(_stream, _hostClipSampleOffset.AsSpan(0, clipCount)),
+            _clipSampleLength.Upload(_stream, _hostClipSampleLength.AsSpan(0, clipCount)),
+            _clipFrameOffset.Upload(_stream, _hostClipFrameOffset.AsSpan(0, clipCount)));
+
+        ArrayView<float> magnitude = default;
+        ArrayView<float> power = default;
+        if ((want & NeedsStft) != 0)
+        {
+            ArrayView<float> frames = _frames.View((long)frameCount * n);
+            magnitude = _magnitude.View((long)frameCount * bins);
+            power = _power.View((long)frameCount * bins);
+            int frameWork = frameCount * n;
+            _frameKernel(Launch(frameWork), frameWork, Launch(frameWork), layout, _geometry, _window.View, frames);
+            RunFft(frames, frameCount, magnitude, power);
+        }
+
+        ArrayView<float> db = default;
+        ArrayView<float> mel = default;
+        if ((want & NeedsMel) != 0)
+        {
+            mel = _mel.View((long)frameCount * bands);
+            int melWork = frameCount * bands;
+            int mode = o.Power == 2.0 ? SpectrumModes.Power : o.Power == 1.0 ? SpectrumModes.Magnitude : SpectrumModes.Exponent;
+            var bank = new SparseMelBank(_melStart.View, _melLength.View, _melOffset.View, _melWeights.View, bands);
+            _melKernel(Launch(melWork), melWork, Launch(melWork), bank, bins, magnitude, power, mode, (float)o.Power, mel);
+
+            if ((want & NeedsDb) != 0)
+            {
+                db = _db.View((long)frameCount * bands);
+                ArrayView<float> clipMax = _clipMax.View(clipCount);
+                _resetMaxKernel(clipCount, clipMax);
+                float referenceDb = (float)PowerToDb.ReferenceDb(o.DbReference, o.DbAmin);
+                _toDbKernel(Launch(frameCount), frameCount, Launch(frameCount), bands, mel, (float)o.DbAmin, referenceDb, layout.FrameClip, db, clipMax);
+                if (o.TopDb is double topDb)
+                {
+                    _floorKernel(Launch(melWork), melWork, Launch(melWork), bands, layout.FrameClip, clipMax, (float)topDb, db);
+                }
+            }
+        }
+
+        ArrayView<float> mfcc = default;
+        if ((want & FeatureKinds.Mfcc) != 0 && Plan.MfccCount > 0)
+        {
+            mfcc = _mfcc.View((long)frameCount * Plan.MfccCount);
+            int work = frameCount * Plan.MfccCount;
+            _dctKernel(Launch(work), work, Launch(work), bands, Plan.MfccCount, _dct.View, db, mfcc);
+        }
+
+        ArrayView<float> centroid = default;
+        ArrayView<float> bandwidth = default;
+        ArrayView<float> rolloff = default;
+        if ((want & NeedsSpectral) != 0)
+        {
+            centroid = _centroid.View(frameCount);
+            bandwidth = _bandwidth.View(frameCount);
+            rolloff = _rolloff.View(frameCount);
+            _spectralKernel(Launch(frameCount), frameCount, Launch(frameCount), bins, magnitude, _frequencies.View, (float)o.RolloffPercent, centroid, bandwidth, rolloff);
+        }
+
+        ArrayView<float> rms = default;
+        if ((want & FeatureKinds.Rms) != 0)
+        {
+            rms = _rms.View(frameCount);
+            _rmsKernel(Launch(frameCount), frameCount, Launch(frameCount), layout, _geometry, rms);
+        }
+
+        ArrayView<float> zcr = default;
+        if ((want & FeatureKinds.ZeroCrossingRate) != 0)
+        {
+            zcr = _zcr.View(frameCount);
+            _zcrKernel(Launch(frameCount), frameCount, Launch(frameCount), layout, _geometry, zcr);
+        }
+
+        ArrayView<float> chroma = default;
+        if ((want & FeatureKinds.Chroma) != 0)
+        {
+            chroma = RunChroma(clips, frameCount, power, layout.FrameClip);
+        }
+
+        // Downloads wait for the kernels queued above on the same stream.
+        Download(clips, FeatureKinds.StftMagnitude, magnitude, bins);
+        Download(clips, FeatureKinds.StftPower, power, bins);
+        Download(clips, FeatureKinds.MelPower, mel, bands);
+        Download(clips, FeatureKinds.LogMelDb, db, bands);
+        Download(clips, FeatureKinds.Mfcc, mfcc, Plan.MfccCount);
+        Download(clips, FeatureKinds.Chroma, chroma, Plan.ChromaBins);
+        Download(clips, FeatureKinds.SpectralCentroid, centroid, 1);
+        Download(clips, FeatureKinds.SpectralBandwidth, bandwidth, 1);
+        Download(clips, FeatureKinds.SpectralRolloff, rolloff, 1);
+        Download(clips, FeatureKinds.Rms, rms, 1);
+        Download(clips, FeatureKinds.ZeroCrossingRate, zcr, 1);
+    }
+
+    private void RunFft(ArrayView<float> frames, int frameCount, ArrayView<float> magnitude, ArrayView<float> power)
+    {
+        int n = Plan.FftSize;
+        if (_fftSharedKernel is not null)
+        {
+            int groups = Math.Min(frameCount, _fftGroups);
+            var config = new KernelConfig(groups, _fftGroupSize, SharedMemoryConfig.RequestDynamic<float>(2 * n));
+            _fftSharedKernel(config, frames, frameCount, n, _cos.View, _sin.View, _bitReverse.View, magnitude, power);
+        }
+        else if (_fftGlobalKernel is not null)
+        {
+            int groups = Math.Min(frameCount, _fftGroups);
+            ArrayView<float> scratch = _fftScratch.View(2L * n * groups);
+            _fftGlobalKernel(new KernelConfig(groups, _fftGroupSize), frames, frameCount, n, _cos.View, _sin.View, _bitReverse.View, magnitude, power, scratch);
+        }
+        else
+        {
+            int work = frameCount * Plan.FrequencyBins;
+            _dftKernel!(Launch(work), work, Launch(work), frames, n, _cos.View, _sin.View, magnitude, power);
+        }
+    }
+
+    private ArrayView<float> RunChroma<TClips>(TClips clips, int frameCount, ArrayView<float> power, ArrayView<int> frameClip)
+        where TClips : IClipSet
+    {
+        int bins = Plan.FrequencyBins;
+        int chromaBins = Plan.ChromaBins;
+        int clipCount = clips.Count;
+        _bankTunings.Clear();
+        Span<float> hostPower = default;
+        if (Plan.Options.Tuning is null)
+        {
+            // piptrack's per-clip median and histogram run on the host, on the power spectrogram of each clip.
+            hostPower = _resultStaging.Span(frameCount * bins);
+            power.CopyToCPU(_stream, hostPower);
+        }
+
+        for (int c = 0; c < clipCount; c++)
+        {
+            ClipFeatures d = clips[c];
+            double tuning = Plan.Options.Tuning
+                ?? TuningEstimator.Estimate(hostPower.Slice(_hostClipFrameOffset[c] * bins, d.FrameCount * bins), d.FrameCount, bins, Plan.SampleRate, Plan.FftSize, chromaBins);
+            if ((d.Requested & FeatureKinds.Chroma) != 0)
+            {
+                d.SetTuning(tuning);
+            }
+
+            int bank = _bankTunings.IndexOf(tuning);
+            if (bank < 0)
+            {
+                bank = _bankTunings.Count;
+                _bankTunings.Add(tuning);
+            }
+
+            _hostClipBank[c] = bank;
+        }
+
+        int bankSize = chromaBins * bins;
+        _hostBanks = Grow(_hostBanks, _bankTunings.Count * bankSize);
+        for (int b = 0; b < _bankTunings.Count; b++)
+        {
+            Plan.ChromaFilterbank(_bankTunings[b]).Weights.CopyTo(_hostBanks.AsSpan(b * bankSize, bankSize));
+        }
+
+        ArrayView<float> banks = _chromaBanks.Upload(_stream, _hostBanks.AsSpan(0, _bankTunings.Count * bankSize));
+        ArrayView<int> clipBank = _clipBank.Upload(_stream, _hostClipBank.AsSpan(0, clipCount));
+        ArrayView<float> chroma = _chroma.View((long)frameCount * chromaBins);
+        _chromaKernel(Launch(frameCount), frameCount, Launch(frameCount), bins, chromaBins, power, banks, clipBank, frameClip, chroma);
+        return chroma;
+    }
+
+    private void Download<TClips>(TClips clips, FeatureKinds kind, ArrayView<float> source, int rows)
+        where TClips : IClipSet
+    {
+        if (source.Length == 0 || rows == 0)
+        {
+            return;
+        }
+
+        bool any = false;
+        for (int c = 0; c < clips.Count && !any; c++)
+        {
+            any = (clips[c].Requested & kind) != 0;
+        }
+
+        if (!any)
+        {
+            return;
+        }
+
+        Span<float> host = _resultStaging.Span((int)source.Length);
+        source.CopyToCPU(_stream, host);
+        for (int c = 0; c < clips.Count; c++)
+        {
+            ClipFeatures d = clips[c];
+            if ((d.Requested & kind) != 0 && d.FrameCount > 0)
+            {
+                host.Slice(_hostClipFrameOffset[c] * rows, d.FrameCount * rows).CopyTo(d.Get(kind).Data);
+            }
+        }
+    }
+
+    /// <summary>The destinations of one batch, without allocating a list per call.</summary>
+    private interface IClipSet
+    {
+        int Count { get; }
+
+        ClipFeatures this[int index] { get; }
+    }
+
+    private readonly struct SingleClip(ClipFeatures destination) : IClipSet
+    {
+        public int Count => 1;
+
+        public ClipFeatures this[int index] => destination;
+    }
+
+    private readonly struct ClipRange(IReadOnlyList<ClipFeatures> destinations, int start, int count) : IClipSet
+    {
+        public int Count => count;
+
+        public ClipFeatures this[int index] => destinations[start + index];
+    }
+}
