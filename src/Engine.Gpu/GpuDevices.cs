@@ -57,7 +57,8 @@ public static class GpuDevices
 
         try
         {
-            using Context all = Context.Create(b => b.AllAccelerators());
+            // OpenCL(_ => true) also lists devices ILGPU would refuse (AllAccelerators() leaves them out), so users see why.
+            using Context all = Context.Create(b => b.Cuda().OpenCL(_ => true).DefaultCPU());
             var counters = new Dictionary<AcceleratorType, int>();
             foreach (Device d in all.Devices)
             {
@@ -85,6 +86,13 @@ public static class GpuDevices
     internal static string Describe(Context context) =>
         context.Devices.Length == 0 ? "no ILGPU devices" : string.Join("; ", context.Devices.Select(d => $"{TypeName(d.AcceleratorType)}: {d.Name}"));
 
+    /// <summary>
+    /// ILGPU's CPU accelerator with groups of two threads (one warp of two per multiprocessor, one multiprocessor per
+    /// core). The default CPU device simulates 16-thread groups whose barriers spin on OS threads, which on a small,
+    /// shared machine spends most of the time waiting; kernels are grid-stride loops, so fewer threads lose nothing.
+    /// </summary>
+    private static readonly CPUDevice SmallGroupCpu = new(2, 1, Math.Max(1, Environment.ProcessorCount));
+
     /// <summary>A context with only <paramref name="type"/>'s usable devices and ILGPU.Algorithms' intrinsics (XMath) enabled.</summary>
     internal static Context CreateContext(AcceleratorType type)
     {
@@ -94,7 +102,7 @@ public static class GpuDevices
             {
                 AcceleratorType.Cuda => Context.Create(b => b.Cuda().EnableAlgorithms()),
                 AcceleratorType.OpenCL => Context.Create(b => b.OpenCL().EnableAlgorithms()),
-                AcceleratorType.CPU => Context.Create(b => b.CPU().EnableAlgorithms()),
+                AcceleratorType.CPU => Context.Create(b => b.CPU(SmallGroupCpu).EnableAlgorithms()),
                 _ => throw new BackendException($"Unsupported ILGPU accelerator type {type}."),
             };
         }

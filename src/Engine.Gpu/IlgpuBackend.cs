@@ -102,6 +102,9 @@ public sealed class IlgpuBackend : IFeatureBackend
     private readonly Action<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>> _rmsKernel;
     private readonly Action<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>> _zcrKernel;
 
+    private ArrayView<float> _lastBanks;
+    private ArrayView<int> _lastClipBank;
+    private Action? _relaunch;
     private bool _disposed;
 
     /// <summary>
@@ -344,6 +347,16 @@ public sealed class IlgpuBackend : IFeatureBackend
     /// <summary>Waits until every launched kernel and copy has finished (benchmarks time through it).</summary>
     internal void Synchronize() => _accelerator.Synchronize();
 
+    /// <summary>When set, the next batch stays on the device so <see cref="RelaunchKernels"/> can time its kernels alone.</summary>
+    internal bool KeepBatchForRelaunch { get; set; }
+
+    /// <summary>
+    /// Launches every kernel of the last batch again on the data already on the device (no upload, no host tuning
+    /// estimate, no download; chroma reuses that batch's banks). For kernel-only benchmarks; call <see cref="Synchronize"/> after.
+    /// </summary>
+    internal void RelaunchKernels() =>
+        (_relaunch ?? throw new InvalidOperationException("Compute a batch with KeepBatchForRelaunch set first."))();
+
     private static (float[] Cos, float[] Sin) Twiddles(int n)
     {
         // e^{−2πim/n} for m = 0..n−1, each from its own angle in double (the radix-2 kernel uses the first half).
@@ -463,73 +476,27 @@ public sealed class IlgpuBackend : IFeatureBackend
             _clipSampleLength.Upload(_stream, _hostClipSampleLength.AsSpan(0, clipCount)),
             _clipFrameOffset.Upload(_stream, _hostClipFrameOffset.AsSpan(0, clipCount)));
 
-        ArrayView<float> magnitude = default;
-        ArrayView<float> power = default;
-        if ((want & NeedsStft) != 0)
+        StageViews v = LaunchStages(frameCount, clipCount, layout, want);
+        ArrayView<float> magnitude = v.Magnitude;
+        ArrayView<float> power = v.Power;
+        ArrayView<float> mel = v.Mel;
+        ArrayView<float> db = v.Db;
+        ArrayView<float> mfcc = v.Mfcc;
+        ArrayView<float> centroid = v.Centroid;
+        ArrayView<float> bandwidth = v.Bandwidth;
+        ArrayView<float> rolloff = v.Rolloff;
+        ArrayView<float> rms = v.Rms;
+        ArrayView<float> zcr = v.Zcr;
+        if (KeepBatchForRelaunch)
         {
-            ArrayView<float> frames = _frames.View((long)frameCount * n);
-            magnitude = _magnitude.View((long)frameCount * bins);
-            power = _power.View((long)frameCount * bins);
-            int frameWork = frameCount * n;
-            _frameKernel(Launch(frameWork), frameWork, Launch(frameWork), layout, _geometry, _window.View, frames);
-            RunFft(frames, frameCount, magnitude, power);
-        }
-
-        ArrayView<float> db = default;
-        ArrayView<float> mel = default;
-        if ((want & NeedsMel) != 0)
-        {
-            mel = _mel.View((long)frameCount * bands);
-            int melWork = frameCount * bands;
-            int mode = o.Power == 2.0 ? SpectrumModes.Power : o.Power == 1.0 ? SpectrumModes.Magnitude : SpectrumModes.Exponent;
-            var bank = new SparseMelBank(_melStart.View, _melLength.View, _melOffset.View, _melWeights.View, bands);
-            _melKernel(Launch(melWork), melWork, Launch(melWork), bank, bins, magnitude, power, mode, (float)o.Power, mel);
-
-            if ((want & NeedsDb) != 0)
+            _relaunch = () =>
             {
-                db = _db.View((long)frameCount * bands);
-                ArrayView<float> clipMax = _clipMax.View(clipCount);
-                _resetMaxKernel(clipCount, clipMax);
-                float referenceDb = (float)PowerToDb.ReferenceDb(o.DbReference, o.DbAmin);
-                _toDbKernel(Launch(frameCount), frameCount, Launch(frameCount), bands, mel, (float)o.DbAmin, referenceDb, layout.FrameClip, db, clipMax);
-                if (o.TopDb is double topDb)
+                StageViews again = LaunchStages(frameCount, clipCount, layout, want);
+                if ((want & FeatureKinds.Chroma) != 0)
                 {
-                    _floorKernel(Launch(melWork), melWork, Launch(melWork), bands, layout.FrameClip, clipMax, (float)topDb, db);
+                    _chromaKernel(Launch(frameCount), frameCount, Launch(frameCount), bins, Plan.ChromaBins, again.Power, _lastBanks, _lastClipBank, layout.FrameClip, _chroma.View((long)frameCount * Plan.ChromaBins));
                 }
-            }
-        }
-
-        ArrayView<float> mfcc = default;
-        if ((want & FeatureKinds.Mfcc) != 0 && Plan.MfccCount > 0)
-        {
-            mfcc = _mfcc.View((long)frameCount * Plan.MfccCount);
-            int work = frameCount * Plan.MfccCount;
-            _dctKernel(Launch(work), work, Launch(work), bands, Plan.MfccCount, _dct.View, db, mfcc);
-        }
-
-        ArrayView<float> centroid = default;
-        ArrayView<float> bandwidth = default;
-        ArrayView<float> rolloff = default;
-        if ((want & NeedsSpectral) != 0)
-        {
-            centroid = _centroid.View(frameCount);
-            bandwidth = _bandwidth.View(frameCount);
-            rolloff = _rolloff.View(frameCount);
-            _spectralKernel(Launch(frameCount), frameCount, Launch(frameCount), bins, magnitude, _frequencies.View, (float)o.RolloffPercent, centroid, bandwidth, rolloff);
-        }
-
-        ArrayView<float> rms = default;
-        if ((want & FeatureKinds.Rms) != 0)
-        {
-            rms = _rms.View(frameCount);
-            _rmsKernel(Launch(frameCount), frameCount, Launch(frameCount), layout, _geometry, rms);
-        }
-
-        ArrayView<float> zcr = default;
-        if ((want & FeatureKinds.ZeroCrossingRate) != 0)
-        {
-            zcr = _zcr.View(frameCount);
-            _zcrKernel(Launch(frameCount), frameCount, Launch(frameCount), layout, _geometry, zcr);
+            };
         }
 
         ArrayView<float> chroma = default;
@@ -550,6 +517,76 @@ public sealed class IlgpuBackend : IFeatureBackend
         Download(clips, FeatureKinds.SpectralRolloff, rolloff, 1);
         Download(clips, FeatureKinds.Rms, rms, 1);
         Download(clips, FeatureKinds.ZeroCrossingRate, zcr, 1);
+    }
+
+    /// <summary>Launches every per-frame stage of <paramref name="want"/> over a staged batch (no host round trip, no download).</summary>
+    private StageViews LaunchStages(int frameCount, int clipCount, BatchLayout layout, FeatureKinds want)
+    {
+        ExtractionOptions o = Plan.Options;
+        int n = Plan.FftSize;
+        int bins = Plan.FrequencyBins;
+        int bands = Plan.MelBands;
+        var v = default(StageViews);
+        if ((want & NeedsStft) != 0)
+        {
+            ArrayView<float> frames = _frames.View((long)frameCount * n);
+            v.Magnitude = _magnitude.View((long)frameCount * bins);
+            v.Power = _power.View((long)frameCount * bins);
+            int frameWork = frameCount * n;
+            _frameKernel(Launch(frameWork), frameWork, Launch(frameWork), layout, _geometry, _window.View, frames);
+            RunFft(frames, frameCount, v.Magnitude, v.Power);
+        }
+
+        if ((want & NeedsMel) != 0)
+        {
+            v.Mel = _mel.View((long)frameCount * bands);
+            int melWork = frameCount * bands;
+            int mode = o.Power == 2.0 ? SpectrumModes.Power : o.Power == 1.0 ? SpectrumModes.Magnitude : SpectrumModes.Exponent;
+            var bank = new SparseMelBank(_melStart.View, _melLength.View, _melOffset.View, _melWeights.View, bands);
+            _melKernel(Launch(melWork), melWork, Launch(melWork), bank, bins, v.Magnitude, v.Power, mode, (float)o.Power, v.Mel);
+
+            if ((want & NeedsDb) != 0)
+            {
+                v.Db = _db.View((long)frameCount * bands);
+                ArrayView<float> clipMax = _clipMax.View(clipCount);
+                _resetMaxKernel(clipCount, clipMax);
+                float referenceDb = (float)PowerToDb.ReferenceDb(o.DbReference, o.DbAmin);
+                _toDbKernel(Launch(frameCount), frameCount, Launch(frameCount), bands, v.Mel, (float)o.DbAmin, referenceDb, layout.FrameClip, v.Db, clipMax);
+                if (o.TopDb is double topDb)
+                {
+                    _floorKernel(Launch(melWork), melWork, Launch(melWork), bands, layout.FrameClip, clipMax, (float)topDb, v.Db);
+                }
+            }
+        }
+
+        if ((want & FeatureKinds.Mfcc) != 0 && Plan.MfccCount > 0)
+        {
+            v.Mfcc = _mfcc.View((long)frameCount * Plan.MfccCount);
+            int work = frameCount * Plan.MfccCount;
+            _dctKernel(Launch(work), work, Launch(work), bands, Plan.MfccCount, _dct.View, v.Db, v.Mfcc);
+        }
+
+        if ((want & NeedsSpectral) != 0)
+        {
+            v.Centroid = _centroid.View(frameCount);
+            v.Bandwidth = _bandwidth.View(frameCount);
+            v.Rolloff = _rolloff.View(frameCount);
+            _spectralKernel(Launch(frameCount), frameCount, Launch(frameCount), bins, v.Magnitude, _frequencies.View, (float)o.RolloffPercent, v.Centroid, v.Bandwidth, v.Rolloff);
+        }
+
+        if ((want & FeatureKinds.Rms) != 0)
+        {
+            v.Rms = _rms.View(frameCount);
+            _rmsKernel(Launch(frameCount), frameCount, Launch(frameCount), layout, _geometry, v.Rms);
+        }
+
+        if ((want & FeatureKinds.ZeroCrossingRate) != 0)
+        {
+            v.Zcr = _zcr.View(frameCount);
+            _zcrKernel(Launch(frameCount), frameCount, Launch(frameCount), layout, _geometry, v.Zcr);
+        }
+
+        return v;
     }
 
     private void RunFft(ArrayView<float> frames, int frameCount, ArrayView<float> magnitude, ArrayView<float> power)
@@ -619,6 +656,8 @@ public sealed class IlgpuBackend : IFeatureBackend
         ArrayView<float> banks = _chromaBanks.Upload(_stream, _hostBanks.AsSpan(0, _bankTunings.Count * bankSize));
         ArrayView<int> clipBank = _clipBank.Upload(_stream, _hostClipBank.AsSpan(0, clipCount));
         ArrayView<float> chroma = _chroma.View((long)frameCount * chromaBins);
+        _lastBanks = banks;
+        _lastClipBank = clipBank;
         _chromaKernel(Launch(frameCount), frameCount, Launch(frameCount), bins, chromaBins, power, banks, clipBank, frameClip, chroma);
         return chroma;
     }
@@ -652,6 +691,21 @@ public sealed class IlgpuBackend : IFeatureBackend
                 host.Slice(_hostClipFrameOffset[c] * rows, d.FrameCount * rows).CopyTo(d.Get(kind).Data);
             }
         }
+    }
+
+    /// <summary>The device views each stage wrote (default when the stage did not run).</summary>
+    private struct StageViews
+    {
+        public ArrayView<float> Magnitude;
+        public ArrayView<float> Power;
+        public ArrayView<float> Mel;
+        public ArrayView<float> Db;
+        public ArrayView<float> Mfcc;
+        public ArrayView<float> Centroid;
+        public ArrayView<float> Bandwidth;
+        public ArrayView<float> Rolloff;
+        public ArrayView<float> Rms;
+        public ArrayView<float> Zcr;
     }
 
     /// <summary>The destinations of one batch, without allocating a list per call.</summary>
