@@ -34,7 +34,7 @@ internal static class EvaluateCommand
             {
                 GenreModel m = GenreModel.Load(parse.GetValue(model)!);
                 FeatureTable table = await FeatureDatasetReader.ReadAsync(parse.GetValue(dataset)!, cancellationToken);
-                if (table.Metadata.TryGetValue(MetadataKeys.ExtractionOptions, out string? opts) && opts != m.Info.ExtractionOptionsJson)
+                if (table.Metadata.TryGetValue(MetadataKeys.ExtractionOptions, out string? opts) && !SameFeatures(ExtractionOptionsMetadata.FromJson(opts), m.Info.GetExtraction()))
                 {
                     await stderr.WriteLineAsync("error: the dataset was converted with other extraction parameters than the model was trained on; convert it again with the model's settings.");
                     return 2;
@@ -76,4 +76,8 @@ internal static class EvaluateCommand
         });
         return command;
     }
+
+    /// <summary>Whether two option sets compute the same features (the back end and thread count do not change them).</summary>
+    private static bool SameFeatures(ExtractionOptions a, ExtractionOptions b) =>
+        a with { Backend = BackendKind.Auto, MaxDegreeOfParallelism = 1 } == b with { Backend = BackendKind.Auto, MaxDegreeOfParallelism = 1 };
 }
