@@ -48,6 +48,18 @@ internal static class EvaluateCommand
 
                 bool useTest = !parse.GetValue(all) && TrackSplits.HasPredefinedSplit(table.Rows);
                 List<FeatureRow> rows = [.. table.Rows.Where(r => r.Label is not null && (!useTest || TrackSplits.IsTest(r.Split)))];
+                int unknown = rows.Count(r => !m.Info.Classes.Contains(r.Label!));
+                if (unknown == rows.Count)
+                {
+                    await stderr.WriteLineAsync($"error: none of the {rows.Count} labelled rows has a genre the model knows (model: {string.Join(", ", m.Info.Classes)}; dataset: {string.Join(", ", rows.Select(r => r.Label).Distinct().Take(12))}).");
+                    return 1;
+                }
+
+                if (unknown > 0)
+                {
+                    await stderr.WriteLineAsync($"warning: {unknown} rows have genres the model does not know; they are left out.");
+                }
+
                 (ClassificationReport track, ClassificationReport segment) = GenreTrainer.Evaluate(m, rows);
                 if (parse.GetValue(confusion) is string png)
                 {
