@@ -139,7 +139,7 @@ public static class FeaturePlots
         plot.Title(title);
         plot.XLabel("Time (s)");
         plot.YLabel("Amplitude");
-        plot.Axes.SetLimitsY(-1.05, 1.05);
+        plot.Axes.SetLimits(0, Math.Max(samples.Length, 1) / (double)sr, -1.05, 1.05);
         return plot;
     }
 
