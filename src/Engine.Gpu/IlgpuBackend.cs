@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Cepstra.Backends;
 using Cepstra.Dsp;
 using Cepstra.Features;
@@ -13,7 +14,8 @@ namespace Cepstra.Gpu;
 /// It owns one <see cref="Context"/> and <see cref="Accelerator"/>, loads every kernel once, uploads the plan
 /// once, and keeps device buffers and page-locked host staging that grow to the largest batch and are reused.
 /// A batch concatenates its clips; one framing launch produces every frame of every clip (a frame → clip table
-/// keeps the clips apart), then each stage runs once over the whole batch. Per-clip work stays per clip: the
+/// keeps the clips apart), then each stage runs once over the whole batch; while a batch's kernels run, the next
+/// batch is staged in page-locked memory and uploaded on a second stream into the other of two sample slots. Per-clip work stays per clip: the
 /// top_db floor uses a per-clip maximum reduced on the device, and chroma's tuning is estimated per clip on the
 /// host with <see cref="TuningEstimator"/> from the downloaded power spectrogram (the same code the CPU back ends
 /// use, so every back end picks the same tuning; a device port of piptrack's median and histogram was not worth
@@ -53,7 +55,8 @@ public sealed class IlgpuBackend : IFeatureBackend
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _frequencies;
 
     // Batch buffers, reused and grown.
-    private readonly DeviceBuffer<float> _samples;
+    // Two sample slots: while batch k's kernels run, batch k+1's samples are staged and uploaded into the other slot.
+    private readonly DeviceBuffer<float>[] _samples;
     private readonly DeviceBuffer<int> _frameClip;
     private readonly DeviceBuffer<int> _clipSampleOffset;
     private readonly DeviceBuffer<int> _clipSampleLength;
@@ -75,7 +78,9 @@ public sealed class IlgpuBackend : IFeatureBackend
     private readonly DeviceBuffer<float> _rms;
     private readonly DeviceBuffer<float> _zcr;
 
-    private readonly PinnedStaging<float> _sampleStaging;
+    private readonly PinnedStaging<float>[] _sampleStaging;
+    private readonly AcceleratorStream _copyStream;
+    private readonly List<(int Start, int End, int Frames, int Samples)> _ranges = [];
     private readonly PinnedStaging<float> _resultStaging;
 
     // Host-side tables of the current batch, reused.
@@ -157,7 +162,7 @@ public sealed class IlgpuBackend : IFeatureBackend
             _dct = _accelerator.Allocate1D(plan.DctMatrix.Length == 0 ? [0f] : plan.DctMatrix.ToArray());
             _frequencies = _accelerator.Allocate1D(plan.FftFrequencies.ToArray());
 
-            _samples = new(_accelerator);
+            _samples = [new(_accelerator), new(_accelerator)];
             _frameClip = new(_accelerator);
             _clipSampleOffset = new(_accelerator);
             _clipSampleLength = new(_accelerator);
@@ -178,7 +183,8 @@ public sealed class IlgpuBackend : IFeatureBackend
             _rolloff = new(_accelerator);
             _rms = new(_accelerator);
             _zcr = new(_accelerator);
-            _sampleStaging = new(_accelerator);
+            _sampleStaging = [new(_accelerator), new(_accelerator)];
+            _copyStream = _accelerator.CreateStream();
             _resultStaging = new(_accelerator);
 
             _frameKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>, ArrayView<float>>(FramingKernels.FrameAndWindow);
@@ -250,12 +256,12 @@ public sealed class IlgpuBackend : IFeatureBackend
             EnsureBatchFrames(destination.FrameCount);
         }
 
-        Span<float> staging = _sampleStaging.Span(samples.Length);
+        _copyStream.Synchronize();
+        Span<float> staging = _sampleStaging[0].Span(samples.Length);
         samples.CopyTo(staging);
         GrowHostTables(1);
-        _hostClipSampleOffset[0] = 0;
-        _hostClipSampleLength[0] = samples.Length;
-        RunBatch(new SingleClip(destination), staging, destination.FrameCount);
+        ArrayView<float> deviceSamples = _samples[0].Upload(_stream, staging);
+        RunBatch(new SingleClip(destination), deviceSamples, destination.FrameCount, default(NoPrefetch));
     }
 
     /// <summary>
@@ -278,6 +284,8 @@ public sealed class IlgpuBackend : IFeatureBackend
             destinations[i].Prepare(clips[i].Length);
         }
 
+        // Group whole clips into batches first, so the next batch can be staged while the current one computes.
+        _ranges.Clear();
         int start = 0;
         while (start < clips.Count)
         {
@@ -303,21 +311,29 @@ public sealed class IlgpuBackend : IFeatureBackend
                 EnsureBatchFrames((int)frames);
             }
 
-            Span<float> staging = _sampleStaging.Span((int)samples);
-            GrowHostTables(end - start);
-            int offset = 0;
-            for (int c = start; c < end; c++)
-            {
-                ReadOnlySpan<float> clip = clips[c].Span;
-                clip.CopyTo(staging[offset..]);
-                _hostClipSampleOffset[c - start] = offset;
-                _hostClipSampleLength[c - start] = clip.Length;
-                offset += clip.Length;
-            }
-
-            RunBatch(new ClipRange(destinations, start, end - start), staging, (int)frames);
+            _ranges.Add((start, end, (int)frames, (int)samples));
             start = end;
         }
+
+        if (_ranges.Count == 0)
+        {
+            return;
+        }
+
+        _copyStream.Synchronize();
+        StageSamples(clips, _ranges[0], 0);
+        for (int k = 0; k < _ranges.Count; k++)
+        {
+            // Batch k's samples (uploaded on the copy stream) must be on the device before its kernels start.
+            _copyStream.Synchronize();
+            (int first, int last, int frames, int samples) = _ranges[k];
+            int slot = k & 1;
+            GrowHostTables(last - first);
+            var prefetch = new NextBatchPrefetch(this, clips, k + 1 < _ranges.Count ? k + 1 : -1, slot ^ 1);
+            RunBatch(new ClipRange(destinations, first, last - first), _samples[slot].View(samples), frames, prefetch);
+        }
+
+        _copyStream.Synchronize();
     }
 
     /// <inheritdoc />
@@ -331,15 +347,16 @@ public sealed class IlgpuBackend : IFeatureBackend
         _disposed = true;
         foreach (IDisposable d in new IDisposable[]
         {
-            _samples, _frameClip, _clipSampleOffset, _clipSampleLength, _clipFrameOffset, _frames, _fftScratch, _magnitude,
+            _samples[0], _samples[1], _frameClip, _clipSampleOffset, _clipSampleLength, _clipFrameOffset, _frames, _fftScratch, _magnitude,
             _power, _mel, _db, _clipMax, _mfcc, _chromaBanks, _clipBank, _chroma, _centroid, _bandwidth, _rolloff, _rms, _zcr,
-            _sampleStaging, _resultStaging, _window, _cos, _sin, _bitReverse, _melStart, _melLength, _melOffset, _melWeights,
+            _sampleStaging[0], _sampleStaging[1], _resultStaging, _window, _cos, _sin, _bitReverse, _melStart, _melLength, _melOffset, _melWeights,
             _dct, _frequencies,
         })
         {
             d.Dispose();
         }
 
+        _copyStream.Dispose();
         _accelerator.Dispose();
         _context.Dispose();
     }
@@ -420,12 +437,13 @@ public sealed class IlgpuBackend : IFeatureBackend
     private int Launch(long work) => (int)Math.Min(work, _threads);
 
     /// <summary>Runs every stage over one batch whose samples are staged and whose clip tables are filled.</summary>
-    private void RunBatch<TClips>(TClips clips, ReadOnlySpan<float> stagedSamples, int frameCount)
+    private void RunBatch<TClips, TPrefetch>(TClips clips, ArrayView<float> deviceSamples, int frameCount, TPrefetch prefetch)
         where TClips : IClipSet
+        where TPrefetch : IPrefetch
     {
         try
         {
-            RunBatchCore(clips, stagedSamples, frameCount);
+            RunBatchCore(clips, deviceSamples, frameCount, prefetch);
         }
         catch (Exception ex) when (ex is not EngineException and not ArgumentException)
         {
@@ -433,17 +451,22 @@ public sealed class IlgpuBackend : IFeatureBackend
         }
     }
 
-    private void RunBatchCore<TClips>(TClips clips, ReadOnlySpan<float> stagedSamples, int frameCount)
+    private void RunBatchCore<TClips, TPrefetch>(TClips clips, ArrayView<float> deviceSamples, int frameCount, TPrefetch prefetch)
         where TClips : IClipSet
+        where TPrefetch : IPrefetch
     {
         int clipCount = clips.Count;
         FeatureKinds want = FeatureKinds.None;
         _hostFrameClip = Grow(_hostFrameClip, frameCount);
         int frameOffset = 0;
+        int sampleOffset = 0;
         for (int c = 0; c < clipCount; c++)
         {
             ClipFeatures d = clips[c];
             want |= d.Requested;
+            _hostClipSampleOffset[c] = sampleOffset;
+            _hostClipSampleLength[c] = d.SampleCount;
+            sampleOffset += d.SampleCount;
             _hostClipFrameOffset[c] = frameOffset;
             _hostFrameClip.AsSpan(frameOffset, d.FrameCount).Fill(c);
             frameOffset += d.FrameCount;
@@ -461,6 +484,7 @@ public sealed class IlgpuBackend : IFeatureBackend
                 }
             }
 
+            prefetch.Run();
             return;
         }
 
@@ -470,13 +494,16 @@ public sealed class IlgpuBackend : IFeatureBackend
         int bands = Plan.MelBands;
 
         var layout = new BatchLayout(
-            _samples.Upload(_stream, stagedSamples),
+            deviceSamples,
             _frameClip.Upload(_stream, _hostFrameClip.AsSpan(0, frameCount)),
             _clipSampleOffset.Upload(_stream, _hostClipSampleOffset.AsSpan(0, clipCount)),
             _clipSampleLength.Upload(_stream, _hostClipSampleLength.AsSpan(0, clipCount)),
             _clipFrameOffset.Upload(_stream, _hostClipFrameOffset.AsSpan(0, clipCount)));
 
         StageViews v = LaunchStages(frameCount, clipCount, layout, want);
+
+        // The kernels above are queued asynchronously: stage and upload the next batch meanwhile.
+        prefetch.Run();
         ArrayView<float> magnitude = v.Magnitude;
         ArrayView<float> power = v.Power;
         ArrayView<float> mel = v.Mel;
@@ -689,6 +716,53 @@ public sealed class IlgpuBackend : IFeatureBackend
             if ((d.Requested & kind) != 0 && d.FrameCount > 0)
             {
                 host.Slice(_hostClipFrameOffset[c] * rows, d.FrameCount * rows).CopyTo(d.Get(kind).Data);
+            }
+        }
+    }
+
+    /// <summary>No next batch (single clip, or the last batch).</summary>
+    private interface IPrefetch
+    {
+        void Run();
+    }
+
+    /// <summary>
+    /// Copies the clips of <paramref name="range"/> into page-locked staging slot <paramref name="slot"/> and starts
+    /// their upload on the copy stream without waiting (the caller synchronises the copy stream before using them).
+    /// </summary>
+    private void StageSamples(IReadOnlyList<ReadOnlyMemory<float>> clips, (int Start, int End, int Frames, int Samples) range, int slot)
+    {
+        Span<float> staging = _sampleStaging[slot].Span(range.Samples);
+        int offset = 0;
+        for (int c = range.Start; c < range.End; c++)
+        {
+            ReadOnlySpan<float> clip = clips[c].Span;
+            clip.CopyTo(staging[offset..]);
+            offset += clip.Length;
+        }
+
+        ArrayView<float> target = _samples[slot].View(range.Samples);
+        if (range.Samples > 0)
+        {
+            target.CopyFromCPUUnsafeAsync(_copyStream, ref MemoryMarshal.GetReference(staging), range.Samples);
+        }
+    }
+
+    private readonly struct NoPrefetch : IPrefetch
+    {
+        public void Run()
+        {
+        }
+    }
+
+    /// <summary>Stages batch <c>next</c> of the current ComputeBatch into the other sample slot (nothing when next is −1).</summary>
+    private readonly struct NextBatchPrefetch(IlgpuBackend owner, IReadOnlyList<ReadOnlyMemory<float>> clips, int next, int slot) : IPrefetch
+    {
+        public void Run()
+        {
+            if (next >= 0)
+            {
+                owner.StageSamples(clips, owner._ranges[next], slot);
             }
         }
     }

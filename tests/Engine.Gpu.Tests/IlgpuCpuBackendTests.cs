@@ -88,6 +88,26 @@ public sealed class IlgpuBackendBatchTests
     }
 
     [Fact]
+    public void RelaunchKernels_ForKernelOnlyBenchmarks_LeavesLaterBatchesCorrect()
+    {
+        var plan = new FeaturePlan(new ExtractionOptions { FftSize = 256, HopLength = 64, MelBands = 20, MfccCount = 10, Tuning = 0.1 });
+        float[] clip = TestSignals.NoiseAndTones(5_000, seed: 9);
+        var actual = new ClipFeatures(plan, FeatureKinds.All);
+        using var gpu = IlgpuBackend.CreateCpu(plan);
+        Assert.Throws<InvalidOperationException>(gpu.RelaunchKernels);
+        gpu.KeepBatchForRelaunch = true;
+        gpu.ComputeBatch([clip], [actual]);
+        gpu.RelaunchKernels();
+        gpu.Synchronize();
+        gpu.ComputeBatch([clip], [actual]);
+
+        var expected = new ClipFeatures(plan, FeatureKinds.All);
+        using var reference = new ReferenceBackend(plan);
+        reference.Compute(clip, expected);
+        BackendComparison.AssertEquivalent(expected, actual, "after a kernel-only relaunch");
+    }
+
+    [Fact]
     public void ComputeBatch_MismatchedCounts_Throws()
     {
         var plan = new FeaturePlan(new ExtractionOptions { FftSize = 64, HopLength = 16, MelBands = 8, MfccCount = 4 });
