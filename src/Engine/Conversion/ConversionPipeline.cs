@@ -222,7 +222,11 @@ public static class ConversionPipeline
                 // The decoder has its own ffmpeg timeout; this one also covers the built-in readers and
                 // anything else that could block. The per-file token kills an ffmpeg process; WaitAsync
                 // abandons a decode that ignores the token, so no single file can stall the run.
-                DecodedAudio audio = await Task.Run(() => decode(input.FullPath, loadOptions, fileCancel.Token), CancellationToken.None)
+                // A dedicated thread per file: decoding blocks on ffmpeg pipes, and blocking thread-pool
+                // threads on a 2-core machine (2 pool threads at start) starves the async I/O the decoder
+                // and the feature workers need; a thread costs microseconds next to a decode.
+                DecodedAudio audio = await Task.Factory.StartNew(
+                        () => decode(input.FullPath, loadOptions, fileCancel.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
                     .WaitAsync(limit + TimeSpan.FromSeconds(1), token);
                 item = new WorkItem(input, audio, null) { Segments = Segmentation.Split(audio.Samples.Length, audio.SampleRate, run.Options.Segmentation) };
             }
