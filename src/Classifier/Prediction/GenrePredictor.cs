@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Cepstra.Audio;
+using Cepstra.Backends;
+using Cepstra.Classifier.Evaluation;
+using Cepstra.Classifier.Training;
+using Cepstra.Dataset;
+using Cepstra.Dsp;
+using Cepstra.Features;
+using Microsoft.ML;
+
+namespace Cepstra.Classifier.Prediction;
+
+/// <summary>A genre and its probability.</summary>
+/// <param name="Genre">Class name.</param>
+/// <param name="Probability">Mean probability over the track's segments.</param>
+public sealed record GenreProbability(string Genre, double Probability);
+
+/// <summary>One segment's own prediction (a "vote").</summary>
+/// <param name="Index">Segment index.</param>
+/// <param name="OffsetSeconds">Start of the segment.</param>
+/// <param name="Genre">The segment's most probable genre.</param>
+/// <param name="Probability">Its probability.</param>
+public sealed record SegmentVote(int Index, double OffsetSeconds, string Genre, double Probability);
+
+/// <summary>Prediction for one audio file.</summary>
+public sealed record GenrePrediction
+{
+    /// <summary>The file (or upload name).</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Most probable genre.</summary>
+    public required string Genre { get; init; }
+
+    /// <summary>All genres, most probable first.</summary>
+    public required IReadOnlyList<GenreProbability> Probabilities { get; init; }
+
+    /// <summary>Per-segment votes.</summary>
+    public required IReadOnlyList<SegmentVote> Segments { get; init; }
+
+    /// <summary>Decoded duration in seconds.</summary>
+    public double DurationSeconds { get; init; }
+
+    /// <summary>Time spent decoding, in milliseconds.</summary>
+    public double DecodeMs { get; init; }
+
+    /// <summary>Time spent computing features, in milliseconds.</summary>
+    public double FeaturesMs { get; init; }
+
+    /// <summary>Time spent in the classifier, in milliseconds.</summary>
+    public double InferenceMs { get; init; }
+
+    /// <summary>A note for the user (e.g. the clip was shorter than one segment), or null.</summary>
+    public string? Warning { get; init; }
+}
+
+/// <summary>
+/// Predicts genres of audio files with a <see cref="GenreModel"/>: decodes at the model's sample rate, cuts
+/// the same segments, computes the same summary features with the model's extraction parameters, and
+/// averages segment probabilities per file. Thread-safe: workers (back end + feature buffers + prediction
+/// engine) are pooled, one per concurrent call.
+/// </summary>
+public sealed class GenrePredictor : IDisposable
+{
+    private readonly ConcurrentBag<Worker> _workers = [];
+    private readonly FeaturePlan _plan;
+    private readonly SegmentationSpec _segmentation;
+    private bool _disposed;
+
+    /// <summary>Prepares prediction with <paramref name="model"/>.</summary>
+    /// <exception cref="InvalidDataException">The model's feature names do not match what its extraction parameters produce.</exception>
+    public GenrePredictor(GenreModel model)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        ExtractionOptions options = model.Info.GetExtraction();
+        // The model may come from a GPU conversion; the CPU back ends compute the same features (within float rounding).
+        _plan = new FeaturePlan(options with { Backend = BackendKind.Simd, MaxDegreeOfParallelism = 1 });
+        _segmentation = model.Info.GetSegmentation();
+        IReadOnlyList<string> names = FeatureSummary.ColumnNames(_plan);
+        if (!names.SequenceEqual(model.Info.FeatureNames))
+        {
+            throw new InvalidDataException("The model's feature columns differ from the summary its extraction parameters produce: it was trained on another feature set.");
+        }
+    }
+
+    /// <summary>The model.</summary>
+    public GenreModel Model { get; }
+
+    /// <summary>Decode options matching the model.</summary>
+    public AudioLoadOptions LoadOptions(TimeSpan? timeout = null, double maxSeconds = 6 * 3600) =>
+        new() { SampleRate = _plan.Options.SampleRate, Timeout = timeout, MaxDurationSeconds = maxSeconds };
+
+    /// <summary>Decodes and classifies the file at <paramref name="path"/>.</summary>
+    /// <exception cref="AudioDecodeException">The file cannot be decoded.</exception>
+    /// <exception cref="UnsupportedAudioFormatException">The format is not supported.</exception>
+    public GenrePrediction PredictFile(string path, AudioLoadOptions? loadOptions = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var clock = Stopwatch.StartNew();
+        DecodedAudio audio = AudioLoader.Load(path, loadOptions ?? LoadOptions(), cancellationToken);
+        double decodeMs = clock.Elapsed.TotalMilliseconds;
+        return Predict(path, audio.Samples, cancellationToken) with { DecodeMs = decodeMs };
+    }
+
+    /// <summary>Classifies mono samples at the model's sample rate.</summary>
+    public GenrePrediction Predict(string source, float[] samples, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int sr = _plan.Options.SampleRate;
+        IReadOnlyList<Segment> segments = Segmentation.Split(samples.Length, sr, _segmentation);
+        string? warning = null;
+        if (segments.Count == 0)
+        {
+            segments = [new Segment(0, 0, samples.Length)];
+            warning = $"The clip ({samples.Length / (double)sr:0.###} s) is shorter than one training segment ({_segmentation}); classified as a whole.";
+        }
+
+        if (!_workers.TryTake(out Worker? worker))
+        {
+            worker = new Worker(_plan, Model);
+        }
+
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var features = new List<float[]>(segments.Count);
+            foreach (Segment seg in segments)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                worker.Backend.Compute(samples.AsSpan(seg.StartSample, seg.SampleCount), worker.Clip);
+                float[] summary = new float[Model.Info.FeatureNames.Count];
+                FeatureSummary.Compute(worker.Clip, summary);
+                features.Add(summary);
+            }
+
+            double featuresMs = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            int k = Model.Info.Classes.Count;
+            double[] mean = new double[k];
+            var votes = new List<SegmentVote>(segments.Count);
+            for (int i = 0; i < features.Count; i++)
+            {
+                float[] p = worker.Engine.Predict(new FeatureVectorRow { Features = features[i] }).Score;
+                for (int c = 0; c < k; c++)
+                {
+                    mean[c] += p[c] / features.Count;
+                }
+
+                int best = ClassificationReport.ArgMax(p);
+                votes.Add(new SegmentVote(segments[i].Index, segments[i].OffsetSeconds(sr), Model.Info.Classes[best], p[best]));
+            }
+
+            GenreProbability[] ranked = [.. mean.Select((p, c) => new GenreProbability(Model.Info.Classes[c], p)).OrderByDescending(g => g.Probability)];
+            return new GenrePrediction
+            {
+                Source = source,
+                Genre = ranked[0].Genre,
+                Probabilities = ranked,
+                Segments = votes,
+                DurationSeconds = samples.Length / (double)sr,
+                FeaturesMs = featuresMs,
+                InferenceMs = clock.Elapsed.TotalMilliseconds,
+                Warning = warning,
+            };
+        }
+        finally
+        {
+            _workers.Add(worker);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        while (_workers.TryTake(out Worker? w))
+        {
+            w.Dispose();
+        }
+    }
+
+    private sealed class Worker : IDisposable
+    {
+        public Worker(FeaturePlan plan, GenreModel model)
+        {
+            Backend = CpuBackends.Create(plan, BackendKind.Simd);
+            Clip = new ClipFeatures(plan, FeatureSummary.RequiredFeatures);
+            Engine = model.CreateEngine();
+        }
+
+        public IFeatureBackend Backend { get; }
+
+        public ClipFeatures Clip { get; }
+
+        public PredictionEngine<FeatureVectorRow, ScoreRow> Engine { get; }
+
+        public void Dispose()
+        {
+            Backend.Dispose();
+            Engine.Dispose();
+        }
+    }
+}
