@@ -14,22 +14,22 @@ namespace Cepstra.Cli;
 /// </remarks>
 internal sealed class ExtractionOptionsBinder
 {
-    private readonly Option<string?> _sampleRate = new("--sr") { Description = "Sample rate features are computed at, in Hz (librosa sr; default 22050)." };
-    private readonly Option<string?> _fftSize = new("--n-fft") { Description = "FFT length, any n ≥ 2 (default 2048)." };
-    private readonly Option<string?> _hop = new("--hop", "--hop-length") { Description = "Hop length in samples (default 512)." };
-    private readonly Option<string?> _windowLength = new("--win-length") { Description = "Window length in samples (default: n_fft)." };
-    private readonly Option<string?> _melBands = new("--n-mels") { Description = "Mel bands (default 128)." };
-    private readonly Option<string?> _mfcc = new("--n-mfcc") { Description = "MFCC coefficients (default 20)." };
-    private readonly Option<string?> _chroma = new("--n-chroma") { Description = "Chroma bins (default 12)." };
-    private readonly Option<string?> _fMin = new("--fmin") { Description = "Lowest mel frequency in Hz (default 0)." };
-    private readonly Option<string?> _fMax = new("--fmax") { Description = "Highest mel frequency in Hz (default: sr/2)." };
+    private readonly Option<string?> _sampleRate = new("--sr") { HelpName = "hz", Description = "Sample rate features are computed at, in Hz (librosa sr; default 22050)." };
+    private readonly Option<string?> _fftSize = new("--n-fft") { HelpName = "n", Description = "FFT length, any n ≥ 2 (default 2048)." };
+    private readonly Option<string?> _hop = new("--hop", "--hop-length") { HelpName = "samples", Description = "Hop length in samples (default 512)." };
+    private readonly Option<string?> _windowLength = new("--win-length") { HelpName = "samples", Description = "Window length in samples (default: n_fft)." };
+    private readonly Option<string?> _melBands = new("--n-mels") { HelpName = "n", Description = "Mel bands (default 128)." };
+    private readonly Option<string?> _mfcc = new("--n-mfcc") { HelpName = "n", Description = "MFCC coefficients (default 20)." };
+    private readonly Option<string?> _chroma = new("--n-chroma") { HelpName = "n", Description = "Chroma bins (default 12)." };
+    private readonly Option<string?> _fMin = new("--fmin") { HelpName = "hz", Description = "Lowest mel frequency in Hz (default 0)." };
+    private readonly Option<string?> _fMax = new("--fmax") { HelpName = "hz", Description = "Highest mel frequency in Hz (default: sr/2)." };
     private readonly Option<bool> _htk = new("--htk") { Description = "HTK mel scale instead of Slaney." };
     private readonly Option<bool> _noMelNorm = new("--no-mel-norm") { Description = "Mel triangles peak at 1 (librosa norm=None) instead of Slaney area normalisation." };
-    private readonly Option<string?> _pad = new("--pad") { Description = "Centre padding: constant (zeros, librosa ≥ 0.10; default) or reflect." };
-    private readonly Option<string?> _topDb = new("--top-db") { Description = "dB range of the log-mel kept below the clip maximum (default 80), or 'none'." };
-    private readonly Option<string?> _tuning = new("--tuning") { Description = "Chroma tuning in fractions of a bin, or 'estimate' per clip (librosa estimate_tuning; default)." };
-    private readonly Option<string?> _backend = new("--backend") { Description = "Back end: auto (CUDA/OpenCL GPU if usable, else simd; default), reference (scalar), simd or gpu." };
-    private readonly Option<string?> _device = new("--device") { Description = "GPU device for --backend gpu/auto: " + Gpu.BackendSelector.DeviceSyntax + " (see `cepstra devices`)." };
+    private readonly Option<string?> _pad = new("--pad") { HelpName = "constant|reflect", Description = "Centre padding: constant (zeros, librosa ≥ 0.10; default) or reflect." };
+    private readonly Option<string?> _topDb = new("--top-db") { HelpName = "db|none", Description = "dB range of the log-mel kept below the clip maximum (default 80), or 'none'." };
+    private readonly Option<string?> _tuning = new("--tuning") { HelpName = "bins|estimate", Description = "Chroma tuning in fractions of a bin, or 'estimate' per clip (librosa estimate_tuning; default)." };
+    private readonly Option<string?> _backend = new("--backend") { HelpName = "auto|reference|simd|gpu", Description = "Back end: auto (CUDA/OpenCL GPU if usable, else simd; default), reference (scalar), simd or gpu." };
+    private readonly Option<string?> _device = new("--device") { HelpName = "cuda[:N]|opencl[:N]|cpu", Description = "GPU device for --backend gpu/auto: " + Gpu.BackendSelector.DeviceSyntax + "; `cepstra devices` lists them." };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -127,9 +127,12 @@ internal sealed class ExtractionOptionsBinder
         return null;
     }
 
-    private static double? Number(ParseResult parse, Option<string?> option, List<string> problems)
+    /// <summary>
+    /// Parses a finite invariant-culture number; null when <paramref name="text"/> is null (option not given) or
+    /// malformed, the latter also reported on <paramref name="problems"/> under <paramref name="optionName"/>.
+    /// </summary>
+    internal static double? Number(string? text, string optionName, List<string> problems)
     {
-        string? text = parse.GetValue(option);
         if (text is null)
         {
             return null;
@@ -140,9 +143,12 @@ internal sealed class ExtractionOptionsBinder
             return v;
         }
 
-        problems.Add($"{option.Name}: expected a number (got '{text}').");
+        problems.Add($"{optionName}: expected a number (got '{text}').");
         return null;
     }
+
+    private static double? Number(ParseResult parse, Option<string?> option, List<string> problems) =>
+        Number(parse.GetValue(option), option.Name, problems);
 
     /// <summary>True when the option was given well-formed: a number, or the keyword (then <paramref name="value"/> is null).</summary>
     private static bool NumberOrKeyword(ParseResult parse, Option<string?> option, string keyword, List<string> problems, out double? value)

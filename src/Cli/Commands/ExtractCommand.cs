@@ -94,10 +94,11 @@ internal sealed class ExtractCommand : Command
 
     internal Argument<string?> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrOne };
 
-    internal Option<string?> Out { get; } = new("--out", "-o") { Description = "Output folder (created if needed); required." };
+    internal Option<string?> Out { get; } = new("--out", "-o") { HelpName = "dir", Description = "Output folder (created if needed); required." };
 
     internal Option<string> FeatureList { get; } = new("--features", "-f")
     {
+        HelpName = "list",
         Description = "Comma-separated: mfcc, log_mel_db, mel_power, chroma_stft, rms, spectral_centroid, spectral_bandwidth, spectral_rolloff, zero_crossing_rate, stft_magnitude, stft_power; or 'genre' or 'all'.",
         DefaultValueFactory = _ => "mfcc",
     };
@@ -105,13 +106,13 @@ internal sealed class ExtractCommand : Command
     /// <summary>The shared extraction options (<c>--sr … --backend --device</c>).</summary>
     internal ExtractionOptionsBinder Extraction { get; } = new();
 
-    internal Option<string> Format { get; } = new("--format") { Description = "npy, csv or both.", DefaultValueFactory = _ => "both" };
+    internal Option<string> Format { get; } = new("--format") { HelpName = "npy|csv|both", Description = "npy, csv or both.", DefaultValueFactory = _ => "both" };
 
     internal Option<bool> SaveSignal { get; } = new("--save-signal") { Description = "Also write the decoded mono signal as y.npy (librosa.load's y)." };
 
-    internal Option<string> Offset { get; } = new("--offset") { Description = "Start reading at this many seconds (librosa offset).", DefaultValueFactory = _ => "0" };
+    internal Option<string> Offset { get; } = new("--offset") { HelpName = "seconds", Description = "Start reading at this many seconds (librosa offset).", DefaultValueFactory = _ => "0" };
 
-    internal Option<string?> Duration { get; } = new("--duration") { Description = "Read only this many seconds (librosa duration)." };
+    internal Option<string?> Duration { get; } = new("--duration") { HelpName = "seconds", Description = "Read only this many seconds (librosa duration)." };
 
     /// <summary>Maps parsed arguments to a request, collecting every problem (pure: no I/O).</summary>
     internal (ExtractRequest? Request, IReadOnlyList<string> Errors) Bind(ParseResult parse)
@@ -145,8 +146,8 @@ internal sealed class ExtractCommand : Command
         }
 
         ExtractionOptions? options = Extraction.Bind(parse, errors);
-        double offset = Number(parse.GetValue(Offset), "--offset", errors) ?? 0;
-        double? duration = Number(parse.GetValue(Duration), "--duration", errors);
+        double offset = ExtractionOptionsBinder.Number(parse.GetValue(Offset), "--offset", errors) ?? 0;
+        double? duration = ExtractionOptionsBinder.Number(parse.GetValue(Duration), "--duration", errors);
         if (!(offset >= 0) || double.IsInfinity(offset))
         {
             errors.Add($"--offset must be ≥ 0 seconds (got {offset}).");
@@ -269,22 +270,6 @@ internal sealed class ExtractCommand : Command
         }
 
         return 0;
-    }
-
-    private static double? Number(string? text, string option, List<string> errors)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
-        {
-            return v;
-        }
-
-        errors.Add($"{option}: expected a number (got '{text}').");
-        return null;
     }
 
     private static string WriteNpy(string dir, string name, float[] values, params int[] shape)
