@@ -10,13 +10,6 @@ namespace Cepstra.Tests.Cli;
 
 public sealed class ConvertCommandTests
 {
-    private static string TempDir(string name)
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "cepstra-cli-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
     private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
         var root = new RootCommand();
@@ -39,8 +32,8 @@ public sealed class ConvertCommandTests
     [Fact]
     public async Task Convert_GenreFolders_WritesDatasetAndJsonSummary()
     {
-        string root = TempDir("convert");
-        string genres = ConvertTestAudio.CreateGenres(root, ["a", "b"], perLabel: 2, seconds: 1.0);
+        string root = TestDirectories.Create("convert");
+        string genres = SynthDataset.CreateGenres(root, ["a", "b"], perLabel: 2, seconds: 1.0);
         string output = Path.Combine(root, "out");
 
         (int code, string stdout, string stderr) = await RunAsync("convert", genres, "--out", output, "--json", "--segments", "2", "--frames", "mfcc", "--workers", "2", "--n-mfcc", "13");
@@ -67,8 +60,8 @@ public sealed class ConvertCommandTests
     [Fact]
     public async Task Convert_ExtractionOptions_AreRecordedInTheMetadata()
     {
-        string root = TempDir("convert-options");
-        string genres = ConvertTestAudio.CreateGenres(root, ["a"], perLabel: 1, seconds: 0.5);
+        string root = TestDirectories.Create("convert-options");
+        string genres = SynthDataset.CreateGenres(root, ["a"], perLabel: 1, seconds: 0.5);
         string output = Path.Combine(root, "out");
 
         (int code, _, string stderr) = await RunAsync("convert", genres, "--out", output, "--quiet", "--sr", "16000", "--n-fft", "1024", "--hop", "256",
@@ -91,8 +84,8 @@ public sealed class ConvertCommandTests
     [Fact]
     public async Task Convert_GpuBackendOnIlgpuCpuAccelerator_MatchesSimd()
     {
-        string root = TempDir("convert-gpu");
-        string genres = ConvertTestAudio.CreateGenres(root, ["a", "b"], perLabel: 1, seconds: 0.5);
+        string root = TestDirectories.Create("convert-gpu");
+        string genres = SynthDataset.CreateGenres(root, ["a", "b"], perLabel: 1, seconds: 0.5);
         string gpuOut = Path.Combine(root, "gpu");
         string simdOut = Path.Combine(root, "simd");
 
@@ -118,8 +111,8 @@ public sealed class ConvertCommandTests
     [Fact]
     public async Task Convert_BrokenFile_ExitCode1_AndListsIt()
     {
-        string root = TempDir("convert-bad");
-        string genres = ConvertTestAudio.CreateGenres(root, ["a"], perLabel: 2, seconds: 0.5);
+        string root = TestDirectories.Create("convert-bad");
+        string genres = SynthDataset.CreateGenres(root, ["a"], perLabel: 2, seconds: 0.5);
         File.WriteAllText(Path.Combine(genres, "a", "broken.wav"), "not audio");
         string output = Path.Combine(root, "out");
 
@@ -141,9 +134,10 @@ public sealed class ConvertCommandTests
     [InlineData("--frames", "spectrogram")]
     [InlineData("--layout", "zip")]
     [InlineData("--backend", "quantum")]
+    [InlineData("--n-fft", "abc")]
     public async Task Convert_InvalidOptions_ExitCode2(string option, string value)
     {
-        string root = TempDir("convert-invalid");
+        string root = TestDirectories.Create("convert-invalid");
         (int code, _, string stderr) = await RunAsync("convert", root, "--out", Path.Combine(root, "out"), option, value);
         Assert.Equal(2, code);
         Assert.Contains("error:", stderr, StringComparison.Ordinal);
@@ -153,8 +147,8 @@ public sealed class ConvertCommandTests
     [Fact]
     public async Task Verify_MissingShard_ExitCode1()
     {
-        string root = TempDir("verify");
-        string genres = ConvertTestAudio.CreateGenres(root, ["a"], perLabel: 4, seconds: 0.5);
+        string root = TestDirectories.Create("verify");
+        string genres = SynthDataset.CreateGenres(root, ["a"], perLabel: 4, seconds: 0.5);
         string output = Path.Combine(root, "out");
         Assert.Equal(0, (await RunAsync("convert", genres, "--out", output, "--shard", "0/2", "--quiet")).Code);
 
@@ -172,8 +166,8 @@ public sealed class ConvertCommandTests
     [Fact]
     public async Task Convert_KilledMidRun_RerunFinishesEveryInputExactlyOnce()
     {
-        string root = TempDir("convert-kill");
-        string genres = ConvertTestAudio.CreateGenres(root, ["a", "b", "c", "d"], perLabel: 10, seconds: 2.0);
+        string root = TestDirectories.Create("convert-kill");
+        string genres = SynthDataset.CreateGenres(root, ["a", "b", "c", "d"], perLabel: 10, seconds: 2.0);
         string output = Path.Combine(root, "out");
         string cli = typeof(CommandRegistry).Assembly.Location;
         string[] args = ["convert", genres, "--out", output, "--commit-every", "1", "--workers", "1", "--backend", "reference", "--quiet"];

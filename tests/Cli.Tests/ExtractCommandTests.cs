@@ -105,6 +105,43 @@ public sealed class ExtractCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_GpuKernelsOnCpuDevice_MatchReferenceAndAreRecorded()
+    {
+        string wav = WriteSineWav(Path.Combine(_dir, "s.wav"), 22050, 11025);
+        var results = new Dictionary<string, float[]>();
+        foreach (string[] backend in new[] { new[] { "--backend", "reference" }, ["--backend", "gpu", "--device", "cpu"] })
+        {
+            string outDir = Path.Combine(_dir, backend[1]);
+            (int rc, _, string stderr) = await Invoke(["extract", wav, "-o", outDir, "--format", "npy", .. backend]);
+            Assert.True(rc == 0, stderr);
+            results[backend[1]] = Npy.Read(Path.Combine(outDir, "mfcc.npy")).Values;
+            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+            string recorded = summary.RootElement.GetProperty("backend").GetString()!;
+            Assert.StartsWith(backend[1], recorded, StringComparison.Ordinal);
+            Assert.Contains("backend: " + recorded, stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(results["reference"].Length, results["gpu"].Length);
+        float scale = results["reference"].Max(Math.Abs);
+        Assert.All(results["reference"].Zip(results["gpu"]), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4 * scale, $"{p.First} vs {p.Second}"));
+    }
+
+    [Fact]
+    public async Task Invoke_GpuWithoutDevice_NoGpu_ExitsNonZeroNamingTheMissingGpu()
+    {
+        if (Cepstra.Gpu.BackendSelector.PreferredGpu(Cepstra.Gpu.GpuDevices.List()) is not null)
+        {
+            Console.WriteLine("SKIPPED Invoke_GpuWithoutDevice_NoGpu_ExitsNonZeroNamingTheMissingGpu: this machine has a usable GPU, so --backend gpu succeeds here.");
+            return;
+        }
+
+        string wav = WriteSineWav(Path.Combine(_dir, "s.wav"), 22050, 4000);
+        (int rc, _, string stderr) = await Invoke("extract", wav, "-o", Path.Combine(_dir, "o"), "--backend", "gpu");
+        Assert.NotEqual(0, rc);
+        Assert.Contains("--backend gpu needs a CUDA or OpenCL GPU", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invoke_CsvOnly_WritesNoNpy()
     {
         string wav = WriteSineWav(Path.Combine(_dir, "s.wav"), 22050, 4000);

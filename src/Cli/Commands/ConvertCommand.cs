@@ -36,7 +36,7 @@ internal static class ConvertCommand
         var ffmpeg = new Option<string?>("--ffmpeg") { Description = "ffmpeg executable (default: from PATH)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress and no summary on stderr (failures are still in errors/)." };
         var json = new Option<bool>("--json") { Description = "Print a machine-readable summary as JSON on stdout." };
-        var extraction = new ConvertExtractionOptions();
+        var extraction = new ExtractionOptionsBinder();
 
         var command = new Command("convert", "Convert a whole audio archive (GTZAN, FMA, any folder) into a Parquet feature dataset: parallel, resumable, shardable.")
         {

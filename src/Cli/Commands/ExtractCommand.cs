@@ -7,6 +7,7 @@ using Cepstra.Audio;
 using Cepstra.Backends;
 using Cepstra.Dsp;
 using Cepstra.Features;
+using Cepstra.Gpu;
 using Cepstra.Output;
 
 namespace Cepstra.Cli.Commands;
@@ -28,6 +29,7 @@ internal enum ExtractFormat
 /// <param name="Input">Audio file.</param>
 /// <param name="OutputDirectory">Folder for the outputs (created).</param>
 /// <param name="Options">Extraction options.</param>
+/// <param name="Device">GPU device for the gpu/auto back ends (<c>--device</c>), or null.</param>
 /// <param name="Features">Features to write.</param>
 /// <param name="Format">npy, csv or both.</param>
 /// <param name="SaveSignal">Also write the decoded signal as <c>y.npy</c>.</param>
@@ -37,6 +39,7 @@ internal sealed record ExtractRequest(
     string Input,
     string OutputDirectory,
     ExtractionOptions Options,
+    string? Device,
     FeatureKinds Features,
     ExtractFormat Format,
     bool SaveSignal,
@@ -63,19 +66,7 @@ internal sealed class ExtractCommand : Command
         Add(File);
         Add(Out);
         Add(FeatureList);
-        Add(SampleRate);
-        Add(FftSize);
-        Add(Hop);
-        Add(Mels);
-        Add(Mfccs);
-        Add(FMin);
-        Add(FMax);
-        Add(Htk);
-        Add(NoMelNorm);
-        Add(Pad);
-        Add(TopDb);
-        Add(Tuning);
-        Add(Backend);
+        Extraction.AddTo(this);
         Add(Format);
         Add(SaveSignal);
         Add(Offset);
@@ -103,47 +94,25 @@ internal sealed class ExtractCommand : Command
 
     internal Argument<string?> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrOne };
 
-    internal Option<string?> Out { get; } = new("--out", "-o") { Description = "Output folder (created if needed); required." };
+    internal Option<string?> Out { get; } = new("--out", "-o") { HelpName = "dir", Description = "Output folder (created if needed); required." };
 
     internal Option<string> FeatureList { get; } = new("--features", "-f")
     {
+        HelpName = "list",
         Description = "Comma-separated: mfcc, log_mel_db, mel_power, chroma_stft, rms, spectral_centroid, spectral_bandwidth, spectral_rolloff, zero_crossing_rate, stft_magnitude, stft_power; or 'genre' or 'all'.",
         DefaultValueFactory = _ => "mfcc",
     };
 
-    internal Option<string> SampleRate { get; } = new("--sr") { Description = "Target sample rate in Hz (librosa sr).", DefaultValueFactory = _ => "22050" };
+    /// <summary>The shared extraction options (<c>--sr … --backend --device</c>).</summary>
+    internal ExtractionOptionsBinder Extraction { get; } = new();
 
-    internal Option<string> FftSize { get; } = new("--n-fft") { Description = "FFT length (any n ≥ 2).", DefaultValueFactory = _ => "2048" };
-
-    internal Option<string> Hop { get; } = new("--hop") { Description = "Hop length in samples.", DefaultValueFactory = _ => "512" };
-
-    internal Option<string> Mels { get; } = new("--n-mels") { Description = "Mel bands.", DefaultValueFactory = _ => "128" };
-
-    internal Option<string> Mfccs { get; } = new("--n-mfcc") { Description = "MFCC coefficients.", DefaultValueFactory = _ => "20" };
-
-    internal Option<string> FMin { get; } = new("--fmin") { Description = "Lowest mel frequency in Hz.", DefaultValueFactory = _ => "0" };
-
-    internal Option<string?> FMax { get; } = new("--fmax") { Description = "Highest mel frequency in Hz (default: sr/2)." };
-
-    internal Option<bool> Htk { get; } = new("--htk") { Description = "HTK mel scale instead of Slaney." };
-
-    internal Option<bool> NoMelNorm { get; } = new("--no-mel-norm") { Description = "Mel triangles peak at 1 (librosa norm=None) instead of Slaney area normalisation." };
-
-    internal Option<string> Pad { get; } = new("--pad") { Description = "Centre padding: constant (zeros, librosa ≥ 0.10) or reflect.", DefaultValueFactory = _ => "constant" };
-
-    internal Option<string> TopDb { get; } = new("--top-db") { Description = "dB range kept below the clip maximum, or 'none'.", DefaultValueFactory = _ => "80" };
-
-    internal Option<string> Tuning { get; } = new("--tuning") { Description = "Chroma tuning in fractions of a bin, or 'estimate' (librosa estimate_tuning).", DefaultValueFactory = _ => "estimate" };
-
-    internal Option<string> Backend { get; } = new("--backend") { Description = "Back end: simd (vectorised, the default via auto) or reference (scalar, double accumulation).", DefaultValueFactory = _ => "auto" };
-
-    internal Option<string> Format { get; } = new("--format") { Description = "npy, csv or both.", DefaultValueFactory = _ => "both" };
+    internal Option<string> Format { get; } = new("--format") { HelpName = "npy|csv|both", Description = "npy, csv or both.", DefaultValueFactory = _ => "both" };
 
     internal Option<bool> SaveSignal { get; } = new("--save-signal") { Description = "Also write the decoded mono signal as y.npy (librosa.load's y)." };
 
-    internal Option<string> Offset { get; } = new("--offset") { Description = "Start reading at this many seconds (librosa offset).", DefaultValueFactory = _ => "0" };
+    internal Option<string> Offset { get; } = new("--offset") { HelpName = "seconds", Description = "Start reading at this many seconds (librosa offset).", DefaultValueFactory = _ => "0" };
 
-    internal Option<string?> Duration { get; } = new("--duration") { Description = "Read only this many seconds (librosa duration)." };
+    internal Option<string?> Duration { get; } = new("--duration") { HelpName = "seconds", Description = "Read only this many seconds (librosa duration)." };
 
     /// <summary>Maps parsed arguments to a request, collecting every problem (pure: no I/O).</summary>
     internal (ExtractRequest? Request, IReadOnlyList<string> Errors) Bind(ParseResult parse)
@@ -169,37 +138,6 @@ internal sealed class ExtractCommand : Command
             errors.Add("--features: name at least one feature.");
         }
 
-        PadMode pad = PadMode.Constant;
-        switch ((parse.GetValue(Pad) ?? string.Empty).Trim().ToLowerInvariant())
-        {
-            case "constant":
-                break;
-            case "reflect":
-                pad = PadMode.Reflect;
-                break;
-            default:
-                errors.Add($"--pad: expected constant or reflect (got '{parse.GetValue(Pad)}').");
-                break;
-        }
-
-        double? topDb = ParseOptionalNumber(parse.GetValue(TopDb), "none", "--top-db", errors, 80.0);
-        double? tuning = ParseOptionalNumber(parse.GetValue(Tuning), "estimate", "--tuning", errors, null);
-        BackendKind backend = BackendKind.Auto;
-        switch ((parse.GetValue(Backend) ?? string.Empty).Trim().ToLowerInvariant())
-        {
-            case "auto":
-                break;
-            case "simd":
-                backend = BackendKind.Simd;
-                break;
-            case "reference":
-                backend = BackendKind.Reference;
-                break;
-            default:
-                errors.Add($"--backend: expected reference, simd or auto (got '{parse.GetValue(Backend)}').");
-                break;
-        }
-
         ExtractFormat format = ExtractFormat.Both;
         string formatName = (parse.GetValue(Format) ?? string.Empty).Trim().ToLowerInvariant();
         if (!Enum.TryParse(formatName, ignoreCase: true, out format) || !Enum.IsDefined(format) || int.TryParse(formatName, out _))
@@ -207,25 +145,9 @@ internal sealed class ExtractCommand : Command
             errors.Add($"--format: expected npy, csv or both (got '{parse.GetValue(Format)}').");
         }
 
-        var options = new ExtractionOptions
-        {
-            SampleRate = Integer(parse.GetValue(SampleRate), "--sr", errors, 22050),
-            FftSize = Integer(parse.GetValue(FftSize), "--n-fft", errors, 2048),
-            HopLength = Integer(parse.GetValue(Hop), "--hop", errors, 512),
-            MelBands = Integer(parse.GetValue(Mels), "--n-mels", errors, 128),
-            MfccCount = Integer(parse.GetValue(Mfccs), "--n-mfcc", errors, 20),
-            FMin = Number(parse.GetValue(FMin), "--fmin", errors) ?? 0,
-            FMax = Number(parse.GetValue(FMax), "--fmax", errors),
-            MelScale = parse.GetValue(Htk) ? MelScale.Htk : MelScale.Slaney,
-            MelNorm = parse.GetValue(NoMelNorm) ? MelNorm.None : MelNorm.Slaney,
-            PadMode = pad,
-            TopDb = topDb,
-            Tuning = tuning,
-            Backend = backend,
-        };
-        errors.AddRange(options.Validate());
-        double offset = Number(parse.GetValue(Offset), "--offset", errors) ?? 0;
-        double? duration = Number(parse.GetValue(Duration), "--duration", errors);
+        ExtractionOptions? options = Extraction.Bind(parse, errors);
+        double offset = ExtractionOptionsBinder.Number(parse.GetValue(Offset), "--offset", errors) ?? 0;
+        double? duration = ExtractionOptionsBinder.Number(parse.GetValue(Duration), "--duration", errors);
         if (!(offset >= 0) || double.IsInfinity(offset))
         {
             errors.Add($"--offset must be ≥ 0 seconds (got {offset}).");
@@ -248,12 +170,12 @@ internal sealed class ExtractCommand : Command
             errors.Add("--out <dir> is required.");
         }
 
-        if (errors.Count > 0 || input is null || output is null)
+        if (errors.Count > 0 || options is null || input is null || output is null)
         {
             return (null, errors);
         }
 
-        return (new ExtractRequest(input, output, options, features, format, parse.GetValue(SaveSignal), offset, duration), errors);
+        return (new ExtractRequest(input, output, options, Extraction.Device(parse), features, format, parse.GetValue(SaveSignal), offset, duration), errors);
     }
 
     /// <summary>Decodes, computes and writes; returns the exit code.</summary>
@@ -284,7 +206,20 @@ internal sealed class ExtractCommand : Command
         double decodeMs = clock.Elapsed.TotalMilliseconds;
         var plan = new FeaturePlan(request.Options);
         var clip = new ClipFeatures(plan, request.Features);
-        using IFeatureBackend backend = CpuBackends.Create(plan, request.Options.Backend);
+        IFeatureBackend backend;
+        try
+        {
+            // The same choice as convert: auto tries CUDA, then a usable OpenCL GPU, then SIMD; the selector
+            // prints the back end it chose ("backend: …") on stderr.
+            backend = BackendSelector.Create(plan, request.Options.Backend, request.Device, stderr);
+        }
+        catch (EngineException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return 1;
+        }
+
+        using IFeatureBackend ownedBackend = backend;
         backend.Compute(audio.Samples, clip);
         double computeMs = clock.Elapsed.TotalMilliseconds - decodeMs;
         var written = new List<string>();
@@ -335,52 +270,6 @@ internal sealed class ExtractCommand : Command
         }
 
         return 0;
-    }
-
-    // Numbers are bound here rather than by System.CommandLine so a malformed value is reported with the
-    // other option problems and exits 2 (usage), instead of System.CommandLine's parse-error exit code 1.
-    private static int Integer(string? text, string option, List<string> errors, int fallback)
-    {
-        if (int.TryParse((text ?? string.Empty).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
-        {
-            return v;
-        }
-
-        errors.Add($"{option}: expected an integer (got '{text}').");
-        return fallback;
-    }
-
-    private static double? Number(string? text, string option, List<string> errors)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
-        {
-            return v;
-        }
-
-        errors.Add($"{option}: expected a number (got '{text}').");
-        return null;
-    }
-
-    private static double? ParseOptionalNumber(string? text, string keyword, string option, List<string> errors, double? fallback)
-    {
-        string t = (text ?? string.Empty).Trim();
-        if (t.Equals(keyword, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
-        {
-            return v;
-        }
-
-        errors.Add($"{option}: expected a number or '{keyword}' (got '{text}').");
-        return fallback;
     }
 
     private static string WriteNpy(string dir, string name, float[] values, params int[] shape)

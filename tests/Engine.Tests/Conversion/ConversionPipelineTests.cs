@@ -27,7 +27,7 @@ public sealed class ConversionPipelineTests
     [Fact]
     public async Task RunAsync_WritesOneRowPerFile_WithValuesEqualToTheEngine()
     {
-        string root = DatasetTestHelpers.NewTempDirectory("pipe-values");
+        string root = TestDirectories.Create("pipe-values");
         string genres = SynthDataset.CreateGenres(root, Labels, perLabel: 2, seconds: 1.5);
         string output = Path.Combine(root, "out");
         IReadOnlyList<AudioInput> inputs = Scan(genres);
@@ -72,7 +72,7 @@ public sealed class ConversionPipelineTests
     [Fact]
     public async Task RunAsync_Segments_WritesRowsPerSegmentAndFrameTables()
     {
-        string root = DatasetTestHelpers.NewTempDirectory("pipe-seg");
+        string root = TestDirectories.Create("pipe-seg");
         string genres = SynthDataset.CreateGenres(root, ["a"], perLabel: 2, seconds: 3.0);
         string output = Path.Combine(root, "out");
 
@@ -102,7 +102,7 @@ public sealed class ConversionPipelineTests
     [Fact]
     public async Task RunAsync_BadFiles_AreListedAndTheRunGoesOn()
     {
-        string root = DatasetTestHelpers.NewTempDirectory("pipe-bad");
+        string root = TestDirectories.Create("pipe-bad");
         string genres = SynthDataset.CreateGenres(root, ["pop"], perLabel: 2, seconds: 1.0);
         File.WriteAllText(Path.Combine(genres, "pop", "pop.text.wav"), "this is not audio at all, just text");
         File.WriteAllBytes(Path.Combine(genres, "pop", "pop.empty.wav"), []);
@@ -127,7 +127,7 @@ public sealed class ConversionPipelineTests
     [Fact]
     public async Task RunAsync_FileThatNeverFinishesDecoding_TimesOutAndIsReported()
     {
-        string root = DatasetTestHelpers.NewTempDirectory("pipe-hang");
+        string root = TestDirectories.Create("pipe-hang");
         string genres = SynthDataset.CreateGenres(root, ["x"], perLabel: 3, seconds: 0.5);
         string output = Path.Combine(root, "out");
         ConversionOptions options = Options() with
@@ -179,7 +179,7 @@ public sealed class ConversionPipelineTests
     [Fact]
     public async Task RunAsync_BackendFailsOnOneClipOfABatch_OnlyThatFileFails()
     {
-        string root = DatasetTestHelpers.NewTempDirectory("pipe-batchfail");
+        string root = TestDirectories.Create("pipe-batchfail");
         string genres = SynthDataset.CreateGenres(root, ["x"], perLabel: 4, seconds: 0.5);
         SynthDataset.WriteTone(Path.Combine(genres, "x", "x.odd.wav"), 440, 0.7, 22050, seed: 9);
         string output = Path.Combine(root, "out");
@@ -198,7 +198,7 @@ public sealed class ConversionPipelineTests
     [Fact]
     public async Task RunAsync_AfterCrash_ResumesWithoutDuplicates()
     {
-        string root = DatasetTestHelpers.NewTempDirectory("pipe-resume");
+        string root = TestDirectories.Create("pipe-resume");
         string genres = SynthDataset.CreateGenres(root, Labels, perLabel: 3, seconds: 0.5);
         IReadOnlyList<AudioInput> inputs = Scan(genres);
         string output = Path.Combine(root, "out");
@@ -232,7 +232,7 @@ public sealed class ConversionPipelineTests
     [Fact]
     public async Task RunAsync_Cancelled_CommitsFinishedFilesAndResumes()
     {
-        string root = DatasetTestHelpers.NewTempDirectory("pipe-cancel");
+        string root = TestDirectories.Create("pipe-cancel");
         string genres = SynthDataset.CreateGenres(root, Labels, perLabel: 3, seconds: 0.5);
         IReadOnlyList<AudioInput> inputs = Scan(genres);
         string output = Path.Combine(root, "out");
@@ -266,7 +266,7 @@ public sealed class ConversionPipelineTests
     [Fact]
     public async Task RunAsync_ShardUnion_EqualsOneFullRun_RowForRow()
     {
-        string root = DatasetTestHelpers.NewTempDirectory("pipe-shards");
+        string root = TestDirectories.Create("pipe-shards");
         string genres = SynthDataset.CreateGenres(root, Labels, perLabel: 4, seconds: 0.5);
         IReadOnlyList<AudioInput> inputs = Scan(genres);
         string full = Path.Combine(root, "full");
@@ -316,7 +316,7 @@ public sealed class ConversionPipelineTests
     [Fact]
     public async Task RunAsync_OtherSettingsInSameFolder_AreRefused()
     {
-        string root = DatasetTestHelpers.NewTempDirectory("pipe-settings");
+        string root = TestDirectories.Create("pipe-settings");
         string genres = SynthDataset.CreateGenres(root, ["a"], perLabel: 1, seconds: 0.5);
         string output = Path.Combine(root, "out");
         await ConversionPipeline.RunAsync(Scan(genres), output, Options());
@@ -327,7 +327,7 @@ public sealed class ConversionPipelineTests
     [Fact]
     public async Task RunAsync_OtherShardCountInSameFolder_IsRefused()
     {
-        string root = DatasetTestHelpers.NewTempDirectory("pipe-shardcount");
+        string root = TestDirectories.Create("pipe-shardcount");
         string genres = SynthDataset.CreateGenres(root, ["a"], perLabel: 2, seconds: 0.5);
         string output = Path.Combine(root, "out");
         await ConversionPipeline.RunAsync(Scan(genres), output, Options() with { Shard = new ShardSpec(0, 2) });
@@ -339,7 +339,7 @@ public sealed class ConversionPipelineTests
     [Fact]
     public async Task RunAsync_NoInputs_WritesAPlanThatVerifiesComplete()
     {
-        string output = Path.Combine(DatasetTestHelpers.NewTempDirectory("pipe-empty"), "out");
+        string output = Path.Combine(TestDirectories.Create("pipe-empty"), "out");
         ConversionSummary summary = await ConversionPipeline.RunAsync([], output, Options());
         Assert.Equal(0, summary.Converted);
         Assert.Equal(0, summary.ExitCode);

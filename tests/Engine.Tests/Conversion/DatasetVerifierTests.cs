@@ -2,7 +2,6 @@ using Cepstra.Backends;
 using Cepstra.Conversion;
 using Cepstra.Dataset;
 using Cepstra.Output;
-using Cepstra.Tests.Output;
 
 namespace Cepstra.Tests.Conversion;
 
@@ -10,7 +9,7 @@ public sealed class DatasetVerifierTests
 {
     private static async Task<(string Output, int Inputs)> ConvertAsync(string name)
     {
-        string root = DatasetTestHelpers.NewTempDirectory(name);
+        string root = TestDirectories.Create(name);
         string genres = SynthDataset.CreateGenres(root, ["a", "b"], perLabel: 2, seconds: 0.5);
         IReadOnlyList<AudioInput> inputs = DatasetDiscovery.Scan(genres).Inputs;
         string output = Path.Combine(root, "out");
@@ -72,7 +71,7 @@ public sealed class DatasetVerifierTests
     [Fact]
     public async Task VerifyAsync_NotADataset_SaysSo()
     {
-        VerificationReport report = await DatasetVerifier.VerifyAsync(DatasetTestHelpers.NewTempDirectory("verify-empty"));
+        VerificationReport report = await DatasetVerifier.VerifyAsync(TestDirectories.Create("verify-empty"));
         Assert.False(report.IsComplete);
         Assert.Contains("not a Cepstra dataset", Assert.Single(report.Problems), StringComparison.Ordinal);
     }

@@ -25,7 +25,7 @@ public sealed class SharedDatasetConversionTests
         }
 
         DatasetScan scan = DatasetDiscovery.Scan(root, new DatasetDiscoveryOptions());
-        string output = DatasetTestHelpers.NewTempDirectory("gtzan");
+        string output = TestDirectories.Create("gtzan");
 
         ConversionSummary summary = await ConversionPipeline.RunAsync(scan.Inputs, output, Options());
 
@@ -49,7 +49,7 @@ public sealed class SharedDatasetConversionTests
         }
 
         DatasetScan scan = DatasetDiscovery.Scan(root, new DatasetDiscoveryOptions { Layout = DatasetLayout.Fma });
-        string output = DatasetTestHelpers.NewTempDirectory("fma");
+        string output = TestDirectories.Create("fma");
 
         ConversionSummary summary = await ConversionPipeline.RunAsync(scan.Inputs, output, Options() with { Segmentation = SegmentationSpec.Segments(2) });
 
@@ -76,7 +76,7 @@ public sealed class SharedDatasetConversionTests
         }
 
         DatasetScan scan = DatasetDiscovery.Scan(root, new DatasetDiscoveryOptions());
-        string output = DatasetTestHelpers.NewTempDirectory("messy");
+        string output = TestDirectories.Create("messy");
 
         ConversionSummary summary = await ConversionPipeline.RunAsync(scan.Inputs, output, Options() with { FileTimeout = TimeSpan.FromSeconds(60) });
 

@@ -2,16 +2,9 @@ using DuckDB.NET.Data;
 
 namespace Cepstra.Tests.Output;
 
-/// <summary>Temporary folders and an independent reader (DuckDB) for dataset tests.</summary>
+/// <summary>An independent reader (DuckDB) for dataset tests.</summary>
 internal static class DatasetTestHelpers
 {
-    public static string NewTempDirectory(string name)
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "cepstra-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
     /// <summary>Runs <paramref name="sql"/> in an in-memory DuckDB and returns every row as object arrays.</summary>
     public static List<object?[]> Query(string sql)
     {

@@ -23,7 +23,7 @@ public sealed class FeatureDatasetWriterTests
     [Fact]
     public async Task Commit_WritesTablesReadableByReaderAndDuckDb()
     {
-        string dir = DatasetTestHelpers.NewTempDirectory("writer");
+        string dir = TestDirectories.Create("writer");
         var frames = new Dictionary<FeatureKinds, int> { [FeatureKinds.Mfcc] = 2 };
         await using (var writer = new FeatureDatasetWriter(dir, ShardSpec.Single, 1, FeatureNames, frames, Metadata()))
         {
@@ -82,7 +82,7 @@ public sealed class FeatureDatasetWriterTests
     [Fact]
     public async Task Commit_SplitsLargePartsIntoRowGroups()
     {
-        string dir = DatasetTestHelpers.NewTempDirectory("rowgroups");
+        string dir = TestDirectories.Create("rowgroups");
         await using (var writer = new FeatureDatasetWriter(dir, ShardSpec.Single, 1, FeatureNames, new Dictionary<FeatureKinds, int>(), Metadata(), rowGroupRows: 4))
         {
             for (int i = 0; i < 10; i++)
@@ -103,7 +103,7 @@ public sealed class FeatureDatasetWriterTests
     [Fact]
     public async Task LoadAndClean_RemovesUncommittedPartsAndTempFiles_AndReportsCompletedInputs()
     {
-        string dir = DatasetTestHelpers.NewTempDirectory("resume");
+        string dir = TestDirectories.Create("resume");
         var shard = new ShardSpec(1, 3);
         await using (var writer = new FeatureDatasetWriter(dir, shard, 1, FeatureNames, new Dictionary<FeatureKinds, int>(), Metadata()))
         {
@@ -134,7 +134,7 @@ public sealed class FeatureDatasetWriterTests
     [Fact]
     public async Task Dispose_WithoutCommit_LeavesNoFiles()
     {
-        string dir = DatasetTestHelpers.NewTempDirectory("abort");
+        string dir = TestDirectories.Create("abort");
         await using (var writer = new FeatureDatasetWriter(dir, ShardSpec.Single, 1, FeatureNames, new Dictionary<FeatureKinds, int>(), Metadata(), rowGroupRows: 1))
         {
             await writer.AddTrackAsync(Row("a", 0, "x", 1));

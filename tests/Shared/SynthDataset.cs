@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 
-namespace Cepstra.Tests.Cli;
+namespace Cepstra.Tests;
 
 /// <summary>Writes small labelled WAV datasets in the GTZAN folder layout for pipeline tests.</summary>
-internal static class ConvertTestAudio
+internal static class SynthDataset
 {
     /// <summary>Creates <c>root/genres/&lt;label&gt;/&lt;label&gt;.0000i.wav</c> files: tones with seeded noise, 16-bit mono.</summary>
     public static string CreateGenres(string root, string[] labels, int perLabel, double seconds = 2.0, int sampleRate = 22050)
