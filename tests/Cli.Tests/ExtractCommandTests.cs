@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.CommandLine;
 using System.Text.Json;
 using Cepstra.Cli.Commands;
@@ -237,25 +236,13 @@ public sealed class ExtractCommandTests : IDisposable
 
     private static string WriteSineWav(string path, int rate, int samples)
     {
-        var bytes = new byte[44 + (samples * 2)];
-        "RIFF"u8.CopyTo(bytes);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), 36 + (samples * 2));
-        "WAVEfmt "u8.CopyTo(bytes.AsSpan(8));
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), 16);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(20), 1);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(22), 1);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(24), rate);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(28), rate * 2);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(32), 2);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(34), 16);
-        "data"u8.CopyTo(bytes.AsSpan(36));
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(40), samples * 2);
+        var pcm = new short[samples];
         for (int i = 0; i < samples; i++)
         {
-            BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(44 + (2 * i)), (short)(12000 * Math.Sin(2 * Math.PI * 440 * i / rate)));
+            pcm[i] = (short)(12000 * Math.Sin(2 * Math.PI * 440 * i / rate));
         }
 
-        File.WriteAllBytes(path, bytes);
+        Cepstra.Audio.WavWriter.WritePcm16(path, pcm, rate);
         return path;
     }
 }

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Cepstra.Tests;
 
 /// <summary>Writes small labelled WAV datasets in the GTZAN folder layout for pipeline tests.</summary>
@@ -34,31 +32,7 @@ internal static class SynthDataset
             samples[i] = (short)Math.Round(v * 32767 * 0.8);
         }
 
-        WriteWav16(path, samples, sampleRate);
+        Cepstra.Audio.WavWriter.WritePcm16(path, samples, sampleRate);
     }
 
-    /// <summary>Writes a canonical 44-byte-header 16-bit PCM mono WAV.</summary>
-    public static void WriteWav16(string path, short[] samples, int sampleRate)
-    {
-        byte[] bytes = new byte[44 + (samples.Length * 2)];
-        Span<byte> b = bytes;
-        "RIFF"u8.CopyTo(b);
-        BinaryPrimitives.WriteInt32LittleEndian(b[4..], 36 + (samples.Length * 2));
-        "WAVEfmt "u8.CopyTo(b[8..]);
-        BinaryPrimitives.WriteInt32LittleEndian(b[16..], 16);
-        BinaryPrimitives.WriteInt16LittleEndian(b[20..], 1);
-        BinaryPrimitives.WriteInt16LittleEndian(b[22..], 1);
-        BinaryPrimitives.WriteInt32LittleEndian(b[24..], sampleRate);
-        BinaryPrimitives.WriteInt32LittleEndian(b[28..], sampleRate * 2);
-        BinaryPrimitives.WriteInt16LittleEndian(b[32..], 2);
-        BinaryPrimitives.WriteInt16LittleEndian(b[34..], 16);
-        "data"u8.CopyTo(b[36..]);
-        BinaryPrimitives.WriteInt32LittleEndian(b[40..], samples.Length * 2);
-        for (int i = 0; i < samples.Length; i++)
-        {
-            BinaryPrimitives.WriteInt16LittleEndian(b[(44 + (2 * i))..], samples[i]);
-        }
-
-        File.WriteAllBytes(path, bytes);
-    }
 }

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Globalization;
+using Cepstra.Audio;
 
 namespace Cepstra.Classifier.Demo;
 
@@ -53,7 +53,7 @@ public static class DemoDatasetGenerator
             {
                 float[] samples = Synthesize(Styles[s], options.Seed + (s * 10_007) + (t * 101), options.Seconds, options.SampleRate);
                 string path = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"{Styles[s]}.{t:00000}.wav"));
-                WriteWav16(path, samples, options.SampleRate);
+                WavWriter.WritePcm16(path, samples, options.SampleRate);
                 paths.Add(path);
             }
         }
@@ -97,32 +97,6 @@ public static class DemoDatasetGenerator
         return result;
     }
 
-    /// <summary>Writes mono 16-bit PCM WAV.</summary>
-    public static void WriteWav16(string path, ReadOnlySpan<float> samples, int sampleRate)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes = new byte[44 + (samples.Length * 2)];
-        Span<byte> b = bytes;
-        "RIFF"u8.CopyTo(b);
-        BinaryPrimitives.WriteInt32LittleEndian(b[4..], 36 + (samples.Length * 2));
-        "WAVEfmt "u8.CopyTo(b[8..]);
-        BinaryPrimitives.WriteInt32LittleEndian(b[16..], 16);
-        BinaryPrimitives.WriteInt16LittleEndian(b[20..], 1);
-        BinaryPrimitives.WriteInt16LittleEndian(b[22..], 1);
-        BinaryPrimitives.WriteInt32LittleEndian(b[24..], sampleRate);
-        BinaryPrimitives.WriteInt32LittleEndian(b[28..], sampleRate * 2);
-        BinaryPrimitives.WriteInt16LittleEndian(b[32..], 2);
-        BinaryPrimitives.WriteInt16LittleEndian(b[34..], 16);
-        "data"u8.CopyTo(b[36..]);
-        BinaryPrimitives.WriteInt32LittleEndian(b[40..], samples.Length * 2);
-        for (int i = 0; i < samples.Length; i++)
-        {
-            short v = (short)Math.Clamp(Math.Round(samples[i] * 32767.0), -32768, 32767);
-            BinaryPrimitives.WriteInt16LittleEndian(b[(44 + (2 * i))..], v);
-        }
-
-        File.WriteAllBytes(path, bytes);
-    }
 
     /// <summary>Additive synthesis helpers writing into one buffer.</summary>
     private sealed class Synth(double[] y, int sr, Random rng)
