@@ -59,7 +59,7 @@ public static class BackendComparisonReport
         foreach (string dir in caseDirs)
         {
             JsonElement p = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "case.json"))).RootElement.GetProperty("params");
-            var plan = new FeaturePlan(ToOptions(p));
+            var plan = new FeaturePlan(LibrosaParameters.ToOptions(p));
             float[] y = Npy.Read(Path.Combine(dir, "y.npy")).Values;
             var ms = new Dictionary<string, double>();
             foreach (string b in backends)
@@ -252,32 +252,6 @@ public static class BackendComparisonReport
         sb.AppendLine("The GPU targets of issue 4 (H100: 1000 × 30 s mel + MFCC in ≤ 100 ms kernel time, ≥ 50× SIMD, vs torchaudio)");
         sb.AppendLine("need a CUDA machine and are not measured here; see docs/gpu.md.");
         return sb.ToString();
-    }
-
-    private static ExtractionOptions ToOptions(JsonElement p)
-    {
-        JsonElement db = p.GetProperty("power_to_db");
-        return new ExtractionOptions
-        {
-            SampleRate = p.GetProperty("sr").GetInt32(),
-            FftSize = p.GetProperty("n_fft").GetInt32(),
-            HopLength = p.GetProperty("hop_length").GetInt32(),
-            WindowLength = p.GetProperty("win_length").GetInt32(),
-            Center = p.GetProperty("center").GetBoolean(),
-            PadMode = p.GetProperty("pad_mode").GetString() == "reflect" ? PadMode.Reflect : PadMode.Constant,
-            MelBands = p.GetProperty("n_mels").GetInt32(),
-            FMin = p.GetProperty("fmin").GetDouble(),
-            FMax = p.GetProperty("fmax").GetDouble(),
-            MelScale = p.GetProperty("htk").GetBoolean() ? MelScale.Htk : MelScale.Slaney,
-            MelNorm = p.GetProperty("mel_norm").GetString() == "slaney" ? MelNorm.Slaney : MelNorm.None,
-            Power = p.GetProperty("power").GetDouble(),
-            MfccCount = p.GetProperty("n_mfcc").GetInt32(),
-            DbReference = db.GetProperty("ref").GetDouble(),
-            DbAmin = db.GetProperty("amin").GetDouble(),
-            TopDb = db.GetProperty("top_db").ValueKind == JsonValueKind.Null ? null : db.GetProperty("top_db").GetDouble(),
-            RolloffPercent = p.GetProperty("spectral_rolloff").GetProperty("roll_percent").GetDouble(),
-            ChromaBins = p.GetProperty("chroma").GetProperty("n_chroma").GetInt32(),
-        };
     }
 
     private static IEnumerable<string> CaseDirectories(string root) =>

@@ -44,33 +44,7 @@ public sealed class ReferenceCase
     public double[] ArrayDouble(string array) => NpyDouble.Read(Path.Combine(Directory, array + ".npy"));
 
     /// <summary>The extraction options that reproduce the case's librosa calls.</summary>
-    public ExtractionOptions ToOptions(double? tuning = null)
-    {
-        JsonElement p = Params;
-        JsonElement db = p.GetProperty("power_to_db");
-        return new ExtractionOptions
-        {
-            SampleRate = p.GetProperty("sr").GetInt32(),
-            FftSize = p.GetProperty("n_fft").GetInt32(),
-            HopLength = p.GetProperty("hop_length").GetInt32(),
-            WindowLength = p.GetProperty("win_length").GetInt32(),
-            Center = p.GetProperty("center").GetBoolean(),
-            PadMode = p.GetProperty("pad_mode").GetString() == "reflect" ? PadMode.Reflect : PadMode.Constant,
-            MelBands = p.GetProperty("n_mels").GetInt32(),
-            FMin = p.GetProperty("fmin").GetDouble(),
-            FMax = p.GetProperty("fmax").GetDouble(),
-            MelScale = p.GetProperty("htk").GetBoolean() ? MelScale.Htk : MelScale.Slaney,
-            MelNorm = p.GetProperty("mel_norm").GetString() == "slaney" ? MelNorm.Slaney : MelNorm.None,
-            Power = p.GetProperty("power").GetDouble(),
-            MfccCount = p.GetProperty("n_mfcc").GetInt32(),
-            DbReference = db.GetProperty("ref").GetDouble(),
-            DbAmin = db.GetProperty("amin").GetDouble(),
-            TopDb = db.GetProperty("top_db").ValueKind == JsonValueKind.Null ? null : db.GetProperty("top_db").GetDouble(),
-            RolloffPercent = p.GetProperty("spectral_rolloff").GetProperty("roll_percent").GetDouble(),
-            ChromaBins = p.GetProperty("chroma").GetProperty("n_chroma").GetInt32(),
-            Tuning = tuning,
-        };
-    }
+    public ExtractionOptions ToOptions(double? tuning = null) => LibrosaParameters.ToOptions(Params, tuning);
 
     public override string ToString() => Name;
 }
