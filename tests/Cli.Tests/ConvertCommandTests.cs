@@ -135,6 +135,7 @@ public sealed class ConvertCommandTests
     [InlineData("--layout", "zip")]
     [InlineData("--backend", "quantum")]
     [InlineData("--n-fft", "abc")]
+    [InlineData("--decode-batch", "0")]
     public async Task Convert_InvalidOptions_ExitCode2(string option, string value)
     {
         string root = TestDirectories.Create("convert-invalid");

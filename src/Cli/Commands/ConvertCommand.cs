@@ -30,6 +30,7 @@ internal static class ConvertCommand
         var shardCount = new Option<int?>("--shard-count") { Description = "Shard count N when the index comes from JOB_COMPLETION_INDEX/SLURM_ARRAY_TASK_ID (or CEPSTRA_SHARD_COUNT)." };
         var workers = new Option<int?>("--workers", "-j") { Description = "Feature workers (default: number of cores)." };
         var decodeWorkers = new Option<int?>("--decode-workers") { Description = "Concurrent decoders/ffmpeg processes (default: --workers)." };
+        var decodeBatch = new Option<int>("--decode-batch") { Description = "Compressed files (up to 4 MiB each) decoded per ffmpeg process; 1 = a process per file. Same samples either way; batching saves ffmpeg's start-up.", DefaultValueFactory = _ => 8 };
         var batchClips = new Option<int?>("--batch-clips") { Description = "Clips per back-end call (default 1 on CPU, 64 with --backend gpu)." };
         var commitEvery = new Option<int>("--commit-every") { Description = "Commit part files every N files (resume granularity).", DefaultValueFactory = _ => 1000 };
         var fileTimeout = new Option<double>("--file-timeout") { Description = "Seconds allowed to decode one file before it is reported and skipped.", DefaultValueFactory = _ => 300 };
@@ -41,7 +42,7 @@ internal static class ConvertCommand
         var command = new Command("convert", "Convert a whole audio archive (GTZAN, FMA, any folder) into a Parquet feature dataset: parallel, resumable, shardable.")
         {
             input, output, layout, fmaMetadata, subset, segments, segmentSeconds, frames, shard, shardCount,
-            workers, decodeWorkers, batchClips, commitEvery, fileTimeout, ffmpeg, quiet, json,
+            workers, decodeWorkers, decodeBatch, batchClips, commitEvery, fileTimeout, ffmpeg, quiet, json,
         };
         extraction.AddTo(command);
 
@@ -117,6 +118,7 @@ internal static class ConvertCommand
                     Shard = shardSpec,
                     Workers = workerCount,
                     DecodeWorkers = parse.GetValue(decodeWorkers) ?? (gpu ? Environment.ProcessorCount : null),
+                    DecodeBatchFiles = parse.GetValue(decodeBatch),
                     BatchClips = parse.GetValue(batchClips) ?? (gpu ? 64 : 1),
                     CommitEveryFiles = parse.GetValue(commitEvery),
                     FileTimeout = TimeSpan.FromSeconds(Math.Max(parse.GetValue(fileTimeout), 0)),

@@ -115,6 +115,92 @@ public static class AudioLoader
         return new DecodedAudio(samples, rate, pcm.SampleRate, pcm.Channels, pcm.Truncated, pcm.Warning, decoder);
     }
 
+    /// <summary>
+    /// The batch fast path for bulk conversion: decodes, in one ffmpeg process, every file of
+    /// <paramref name="paths"/> that <see cref="Load"/> would decode whole with one ffmpeg process (a compressed
+    /// file of at most <paramref name="maxFileBytes"/> bytes, loaded whole at a target rate), with the same
+    /// samples. An entry is null where the caller must call <see cref="Load"/> for that file: WAV/AU, too big,
+    /// not audio, missing, or anything the batch could not vouch for (see <see cref="Ffmpeg.DecodeResampledBatch"/>),
+    /// so every problem is still reported by the one-file path, with its precise reason. Never throws for a bad file.
+    /// </summary>
+    internal static DecodedAudio?[] TryLoadBatch(IReadOnlyList<string> paths, AudioLoadOptions options, long maxFileBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var results = new DecodedAudio?[paths.Count];
+        string? exe = Ffmpeg.Locate(options.FfmpegPath);
+        if (exe is null || options.SampleRate is not int target || options.OffsetSeconds != 0 || options.DurationSeconds is not null)
+        {
+            return results;
+        }
+
+        var eligible = new List<int>(paths.Count);
+        long totalBytes = 0;
+        for (int i = 0; i < paths.Count; i++)
+        {
+            if (OneProcessCandidate(paths[i], maxFileBytes) is long bytes)
+            {
+                eligible.Add(i);
+                totalBytes += bytes;
+            }
+        }
+
+        if (eligible.Count < 2)
+        {
+            // One file gains nothing from a batch; Load decodes it the same way.
+            return results;
+        }
+
+        TimeSpan timeout = options.Timeout is TimeSpan t ? t * eligible.Count : Ffmpeg.DefaultTimeout(totalBytes) + TimeSpan.FromSeconds(5 * eligible.Count);
+        (PcmFileResult Audio, int SourceRate)?[] decoded;
+        try
+        {
+            decoded = Ffmpeg.DecodeResampledBatch(exe, [.. eligible.Select(i => paths[i])], target, options.MaxDurationSeconds, timeout, cancellationToken);
+        }
+        catch (Exception e) when (e is AudioDecodeException or IOException or UnauthorizedAccessException)
+        {
+            // ffmpeg could not start, or the scratch folder failed: the one-file path reports it per file.
+            return results;
+        }
+
+        for (int k = 0; k < eligible.Count; k++)
+        {
+            if (decoded[k] is (PcmFileResult pcm, int sourceRate))
+            {
+                results[eligible[k]] = new DecodedAudio(pcm.Samples, target, sourceRate, pcm.Channels, false, null, sourceRate == target ? "ffmpeg" : "ffmpeg+soxr");
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>The file's size when <see cref="Load"/> would decode it whole with one ffmpeg process and it is small enough to batch; else null.</summary>
+    private static long? OneProcessCandidate(string path, long maxFileBytes)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists || info.Length == 0 || info.Length > maxFileBytes || (info.Attributes & FileAttributes.Directory) != 0)
+            {
+                // Zero length also covers FIFOs and devices, which must not be opened here.
+                return null;
+            }
+
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            Span<byte> head = stackalloc byte[32];
+            int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            AudioContainer container = AudioFormatDetector.Detect(head[..n]);
+            bool builtIn = container is AudioContainer.Empty or AudioContainer.Wav or AudioContainer.Au or AudioContainer.Text
+                || (container == AudioContainer.Unknown && IsBuiltInExtension(path));
+            return builtIn ? null : info.Length;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static PcmFileResult DecodeWithFfmpeg(string path, AudioLoadOptions options, FrameWindow window, TimeSpan timeout, CancellationToken cancellationToken)
     {
         string exe = Ffmpeg.Locate(options.FfmpegPath) ?? throw MissingFfmpeg(path);

@@ -121,7 +121,8 @@ public static class ConversionPipeline
 
         inputQueue.Writer.Complete();
 
-        Task decodeStage = RunStageAsync(decodeWorkers, () => DecodeWorkerAsync(run, inputQueue.Reader, decoded.Writer, token), decoded.Writer);
+        var undecoded = new PendingCount(todo.Count);
+        Task decodeStage = RunStageAsync(decodeWorkers, () => DecodeWorkerAsync(run, inputQueue.Reader, decoded.Writer, undecoded, decodeWorkers, token), decoded.Writer);
         Task computeStage = RunStageAsync(options.Workers, () => Task.Run(() => ComputeWorkerAsync(run, decoded.Reader, results.Writer, token), token), results.Writer);
 
         int commits = 0;
@@ -202,47 +203,95 @@ public static class ConversionPipeline
         }
     }
 
-    private static async Task DecodeWorkerAsync(RunContext run, ChannelReader<AudioInput> inputs, ChannelWriter<WorkItem> output, CancellationToken token)
+    private static async Task DecodeWorkerAsync(RunContext run, ChannelReader<AudioInput> inputs, ChannelWriter<WorkItem> output, PendingCount undecoded, int decoders, CancellationToken token)
     {
-        Func<string, AudioLoadOptions, CancellationToken, DecodedAudio> decode = run.Options.Decoder ?? AudioLoader.Load;
         var loadOptions = new AudioLoadOptions
         {
             SampleRate = run.Plan.Options.SampleRate,
             FfmpegPath = run.Options.FfmpegPath,
             MaxDurationSeconds = run.Options.MaxFileSeconds,
         };
-        TimeSpan limit = run.Options.FileTimeout;
-        await foreach (AudioInput input in inputs.ReadAllAsync(token))
+
+        // An injected decoder (tests) is called file by file; batching is AudioLoader's fast path.
+        int batchLimit = run.Options.Decoder is null ? run.Options.DecodeBatchFiles : 1;
+        var batch = new List<AudioInput>(batchLimit);
+        while (await inputs.WaitToReadAsync(token))
         {
-            WorkItem item;
-            using var fileCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
-            fileCancel.CancelAfter(limit);
-            try
+            // Take this decoder's fair share of what is left, so that the last batches do not leave one
+            // core decoding while the other waits.
+            batch.Clear();
+            int share = Math.Clamp((int)Math.Ceiling(undecoded.Value / (double)decoders), 1, batchLimit);
+            while (batch.Count < share && inputs.TryRead(out AudioInput? input))
             {
-                // The decoder has its own ffmpeg timeout; this one also covers the built-in readers and
-                // anything else that could block. The per-file token kills an ffmpeg process; WaitAsync
-                // abandons a decode that ignores the token, so no single file can stall the run.
-                // A dedicated thread per file: decoding blocks on ffmpeg pipes, and blocking thread-pool
-                // threads on a 2-core machine (2 pool threads at start) starves the async I/O the decoder
-                // and the feature workers need; a thread costs microseconds next to a decode.
-                DecodedAudio audio = await Task.Factory.StartNew(
-                        () => decode(input.FullPath, loadOptions, fileCancel.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-                    .WaitAsync(limit + TimeSpan.FromSeconds(1), token);
-                item = new WorkItem(input, audio, null) { Segments = Segmentation.Split(audio.Samples.Length, audio.SampleRate, run.Options.Segmentation) };
-            }
-            catch (Exception ex) when (!token.IsCancellationRequested && (ex is TimeoutException || fileCancel.IsCancellationRequested))
-            {
-                item = new WorkItem(input, null, Issue(input, ConversionStage.Decode, IssueSeverity.Error,
-                    string.Create(CultureInfo.InvariantCulture, $"decoding took longer than {limit.TotalSeconds:0.#} s (file timeout); skipped")));
-            }
-            catch (Exception ex) when (!token.IsCancellationRequested)
-            {
-                item = new WorkItem(input, null, Issue(input, ConversionStage.Decode, IssueSeverity.Error, Describe(ex)));
+                batch.Add(input);
             }
 
-            await output.WriteAsync(item, token);
+            undecoded.Subtract(batch.Count);
+            DecodedAudio?[] batched = batch.Count > 1 ? await DecodeBatchAsync(run, batch, loadOptions, token) : new DecodedAudio?[batch.Count];
+            for (int i = 0; i < batch.Count; i++)
+            {
+                WorkItem item = batched[i] is DecodedAudio audio ? Decoded(run, batch[i], audio) : await DecodeOneAsync(run, batch[i], loadOptions, token);
+                await output.WriteAsync(item, token);
+            }
         }
     }
+
+    /// <summary>
+    /// Decodes what it can of <paramref name="batch"/> in one ffmpeg process (null entries: decode alone).
+    /// A batch that runs past the per-file limit times its file count is abandoned, and its files are
+    /// decoded one by one, each under its own limit.
+    /// </summary>
+    private static async Task<DecodedAudio?[]> DecodeBatchAsync(RunContext run, List<AudioInput> batch, AudioLoadOptions loadOptions, CancellationToken token)
+    {
+        TimeSpan limit = run.Options.FileTimeout * batch.Count;
+        using var batchCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
+        batchCancel.CancelAfter(limit);
+        string[] paths = [.. batch.Select(b => b.FullPath)];
+        try
+        {
+            // A dedicated thread, for the reason given in DecodeOneAsync.
+            return await Task.Factory.StartNew(
+                    () => AudioLoader.TryLoadBatch(paths, loadOptions, run.Options.DecodeBatchMaxFileBytes, batchCancel.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                .WaitAsync(limit + TimeSpan.FromSeconds(1), token);
+        }
+        catch (Exception ex) when (!token.IsCancellationRequested && (ex is TimeoutException || batchCancel.IsCancellationRequested))
+        {
+            return new DecodedAudio?[batch.Count];
+        }
+    }
+
+    private static async Task<WorkItem> DecodeOneAsync(RunContext run, AudioInput input, AudioLoadOptions loadOptions, CancellationToken token)
+    {
+        Func<string, AudioLoadOptions, CancellationToken, DecodedAudio> decode = run.Options.Decoder ?? AudioLoader.Load;
+        TimeSpan limit = run.Options.FileTimeout;
+        using var fileCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
+        fileCancel.CancelAfter(limit);
+        try
+        {
+            // The decoder has its own ffmpeg timeout; this one also covers the built-in readers and
+            // anything else that could block. The per-file token kills an ffmpeg process; WaitAsync
+            // abandons a decode that ignores the token, so no single file can stall the run.
+            // A dedicated thread per file: decoding blocks on ffmpeg pipes, and blocking thread-pool
+            // threads on a 2-core machine (2 pool threads at start) starves the async I/O the decoder
+            // and the feature workers need; a thread costs microseconds next to a decode.
+            DecodedAudio audio = await Task.Factory.StartNew(
+                    () => decode(input.FullPath, loadOptions, fileCancel.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                .WaitAsync(limit + TimeSpan.FromSeconds(1), token);
+            return Decoded(run, input, audio);
+        }
+        catch (Exception ex) when (!token.IsCancellationRequested && (ex is TimeoutException || fileCancel.IsCancellationRequested))
+        {
+            return new WorkItem(input, null, Issue(input, ConversionStage.Decode, IssueSeverity.Error,
+                string.Create(CultureInfo.InvariantCulture, $"decoding took longer than {limit.TotalSeconds:0.#} s (file timeout); skipped")));
+        }
+        catch (Exception ex) when (!token.IsCancellationRequested)
+        {
+            return new WorkItem(input, null, Issue(input, ConversionStage.Decode, IssueSeverity.Error, Describe(ex)));
+        }
+    }
+
+    private static WorkItem Decoded(RunContext run, AudioInput input, DecodedAudio audio) =>
+        new(input, audio, null) { Segments = Segmentation.Split(audio.Samples.Length, audio.SampleRate, run.Options.Segmentation) };
 
     private static async Task ComputeWorkerAsync(RunContext run, ChannelReader<WorkItem> inputs, ChannelWriter<FileResult> output, CancellationToken token)
     {
@@ -424,6 +473,16 @@ public static class ConversionPipeline
         InputStatus Status,
         double AudioSeconds,
         bool Truncated);
+
+    /// <summary>Inputs not yet taken by a decoder (shared by the decode workers).</summary>
+    private sealed class PendingCount(int initial)
+    {
+        private int _value = initial;
+
+        public int Value => Volatile.Read(ref _value);
+
+        public void Subtract(int n) => Interlocked.Add(ref _value, -n);
+    }
 
     /// <summary>Counters kept by the writer task (single-threaded).</summary>
     private sealed class RunStats(int total)

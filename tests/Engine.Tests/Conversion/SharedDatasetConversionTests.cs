@@ -68,6 +68,33 @@ public sealed class SharedDatasetConversionTests
     }
 
     [Fact]
+    public async Task FmaMini_BatchedDecoding_WritesTheSameRowsAsOneFfmpegProcessPerFile()
+    {
+        if (SharedData.Require(["datasets", "fma-mini"]) is not string root)
+        {
+            return;
+        }
+
+        DatasetScan scan = DatasetDiscovery.Scan(root, new DatasetDiscoveryOptions { Layout = DatasetLayout.Fma });
+        string perFile = TestDirectories.Create("fma-per-file");
+        string batched = TestDirectories.Create("fma-batched");
+
+        ConversionSummary one = await ConversionPipeline.RunAsync(scan.Inputs, perFile, Options() with { DecodeBatchFiles = 1 });
+        ConversionSummary eight = await ConversionPipeline.RunAsync(scan.Inputs, batched, Options() with { DecodeBatchFiles = 8 });
+
+        Assert.Equal((40, 0, 0), (one.Converted, one.Failed, one.Warnings.Count));
+        Assert.Equal((40, 0, 0), (eight.Converted, eight.Failed, eight.Warnings.Count));
+        List<FeatureRow> expected = [.. FeatureDatasetReader.Read(perFile).Rows.OrderBy(r => r.TrackId, StringComparer.Ordinal)];
+        List<FeatureRow> actual = [.. FeatureDatasetReader.Read(batched).Rows.OrderBy(r => r.TrackId, StringComparer.Ordinal)];
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal((expected[i].TrackId, expected[i].DurationSeconds), (actual[i].TrackId, actual[i].DurationSeconds));
+            Assert.Equal(expected[i].Features, actual[i].Features);
+        }
+    }
+
+    [Fact]
     public async Task MessyArchive_ConvertsEveryGoodFile_ListsEveryBrokenOne_FlagsTruncated()
     {
         if (SharedData.Require(["datasets", "messy-archive"]) is not string root)
