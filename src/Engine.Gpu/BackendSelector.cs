@@ -23,7 +23,7 @@ public static class BackendSelector
 
     /// <summary>Creates the back end (see the class remarks) and writes the choice to <paramref name="log"/>.</summary>
     public static IFeatureBackend Create(FeaturePlan plan, BackendKind kind, string? device, TextWriter log) =>
-        Create(plan, kind, device, log, GpuDevices.List);
+        Create(plan, kind, device, log, kind == BackendKind.Auto && string.IsNullOrWhiteSpace(device) && !GpuDevices.AnyGpuDriverInstalled() ? static () => [] : GpuDevices.ListOnce);
 
     /// <summary>As <see cref="Create(FeaturePlan, BackendKind, string?, TextWriter)"/> with an injectable device list (tests).</summary>
     internal static IFeatureBackend Create(FeaturePlan plan, BackendKind kind, string? device, TextWriter log, Func<IReadOnlyList<GpuDeviceInfo>> listDevices)
@@ -71,7 +71,10 @@ public static class BackendSelector
     {
         if (PreferredGpu(devices) is not GpuDeviceInfo gpu)
         {
-            log.WriteLine($"no GPU found, using simd (ILGPU sees: {GpuDevices.Describe(devices)})");
+            // ILGPU always lists its CPU accelerator, so an empty list means probing was skipped: no driver.
+            log.WriteLine(devices.Count == 0
+                ? "no GPU found, using simd (no CUDA driver and no OpenCL platform is installed)"
+                : $"no GPU found, using simd (ILGPU sees: {GpuDevices.Describe(devices)})");
             return CpuBackends.Create(plan, BackendKind.Simd);
         }
 

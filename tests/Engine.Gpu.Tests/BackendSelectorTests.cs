@@ -23,6 +23,19 @@ public sealed class BackendSelectorTests
     }
 
     [Fact]
+    public void Auto_WithoutAnyGpuDriver_UsesSimdAndSaysNoDriverIsInstalled()
+    {
+        var log = new StringWriter();
+        using IFeatureBackend backend = BackendSelector.Create(Plan, BackendKind.Auto, null, log, () => []);
+        Assert.IsType<SimdBackend>(backend);
+        Assert.Contains("no CUDA driver and no OpenCL platform is installed", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ListOnce_ReturnsTheSameDevicesAsAFreshProbe() =>
+        Assert.Equal(GpuDevices.List(), GpuDevices.ListOnce());
+
+    [Fact]
     public void Auto_OnThisMachine_PicksGpuOnlyWhenAUsableGpuExists()
     {
         var log = new StringWriter();

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""End-to-end conversion figures for the README, taken with the shipped CLI as a user runs it.
+
+Measures, in one run and interleaved (round r runs every workload once, so background load hits all of
+them alike), wall time and CPU time (user + sys of the process and its children, ffmpeg included):
+
+  * fma-mini, 40 MP3 -> Parquet with `cepstra convert` (the `dotnet build` output, and the same CLI
+    published ReadyToRun, which is how a container or cluster install runs it), next to two baselines
+    that only decode the same files to mono 22050 Hz float with soxr HQ, `workers` at a time:
+      - "ffmpeg per file": one plain ffmpeg process per file (what a script calling ffmpeg does);
+      - "ffmpeg batched": the exact decode `cepstra convert` runs (8 files per ffmpeg process, the same
+        filter chain), without the features, Parquet or .NET;
+  * gtzan-mini, 100 WAV -> Parquet (summary features; and with the mfcc + log_mel frame tables);
+  * peak RSS on 20 / 100 / 300 / 900 files (symlinks to gtzan-mini clips) to show it does not grow.
+
+Usage (from the repository root): python3 bench/Engine.Benchmarks/Conversion/conversion_bench.py [--rounds 5] [--workers 2]
+Needs: the .NET SDK, ffmpeg, ../shared/datasets (or CEPSTRA_SHARED). Prints a Markdown report on stdout.
+"""
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+SHARED = Path(os.environ.get("CEPSTRA_SHARED", REPO.parent / "shared"))
+FILTER = "aresample=resampler=soxr:precision=20:rematrix_maxval=1"
+BATCH = 8
+
+
+def timed(cmd, **kw):
+    """Runs cmd; returns (wall s, cpu s of the process tree, completed process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False, **kw)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, p
+
+
+def decode_script(files, workers, batched):
+    """A shell pipeline decoding `files` with ffmpeg, `workers` processes at a time."""
+    listing = ("\0".join(str(f) for f in files) + "\0").encode()
+    if batched:
+        one = ("args=(); outs=(); i=0; for f in \"$@\"; do args+=(-i \"$f\"); "
+               f"outs+=(-map $i:a:0 -ac 1 -af {FILTER} -ar 22050 -c:a pcm_f32le -f f32le -y /dev/null); i=$((i+1)); done; "
+               "exec ffmpeg -nostdin -v error \"${args[@]}\" \"${outs[@]}\"")
+        xargs = f"xargs -0 -n {BATCH} -P {workers} bash -c '{one}' _"
+    else:
+        xargs = (f"xargs -0 -P {workers} -I{{}} ffmpeg -nostdin -v error -i {{}} -ac 1 -af {FILTER} "
+                 "-ar 22050 -c:a pcm_f32le -f f32le -y /dev/null")
+    return ["bash", "-c", xargs], listing
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--backend", default="simd")
+    args = ap.parse_args()
+    fma = SHARED / "datasets" / "fma-mini"
+    gtzan = SHARED / "datasets" / "gtzan-mini"
+    if not fma.is_dir() or not gtzan.is_dir():
+        sys.exit(f"needs {fma} and {gtzan}")
+    mp3s = sorted(fma.glob("fma_small/*/*.mp3"))
+
+    scratch = Path(tempfile.mkdtemp(prefix="cepstra-bench-"))
+    try:
+        built, published = scratch / "build", scratch / "publish"
+        subprocess.run(["dotnet", "build", str(REPO / "src/Cli"), "-c", "Release", "-o", str(built)], check=True, stdout=subprocess.DEVNULL)
+        rid = subprocess.run(["bash", "-c", "dotnet --info | awk '/RID:/ {print $2; exit}'"], capture_output=True, text=True).stdout.strip()
+        subprocess.run(["dotnet", "publish", str(REPO / "src/Cli"), "-c", "Release", "-r", rid, "--self-contained", "false",
+                        "-p:PublishReadyToRun=true", "-o", str(published)], check=True, stdout=subprocess.DEVNULL)
+
+        def convert(cli, name, source, *extra):
+            out = scratch / f"out-{name}"
+            shutil.rmtree(out, ignore_errors=True)
+            wall, cpu, p = timed(["dotnet", str(cli / "cepstra.dll"), "convert", str(source), "--out", str(out),
+                                  "--workers", str(args.workers), "--backend", args.backend, "--quiet", "--json", *extra])
+            if p.returncode not in (0, 1):
+                sys.exit(f"convert {name} failed: {p.stderr.decode()}")
+            s = json.loads(p.stdout)
+            return wall, cpu, s
+
+        def decode(batched):
+            cmd, listing = decode_script(mp3s, args.workers, batched)
+            wall, cpu, p = timed(cmd, input=listing)
+            if p.returncode != 0:
+                sys.exit(f"ffmpeg baseline failed: {p.stderr.decode()}")
+            return wall, cpu, None
+
+        workloads = {
+            "fma-mini: ffmpeg per file (decode only)": lambda: decode(False),
+            "fma-mini: ffmpeg batched, 8 files per process (decode only)": lambda: decode(True),
+            "fma-mini → Parquet, `cepstra convert` (dotnet build)": lambda: convert(built, "fma-b", fma, "--layout", "fma"),
+            "fma-mini → Parquet, `cepstra convert` (published ReadyToRun)": lambda: convert(published, "fma-p", fma, "--layout", "fma"),
+            "gtzan-mini → Parquet (dotnet build)": lambda: convert(built, "gtzan-b", gtzan),
+            "gtzan-mini → Parquet (published ReadyToRun)": lambda: convert(published, "gtzan-p", gtzan),
+            "gtzan-mini → Parquet + mfcc, log_mel frame tables (published ReadyToRun)": lambda: convert(published, "gtzan-f", gtzan, "--frames", "mfcc,log_mel"),
+        }
+        results = {k: [] for k in workloads}
+        for _ in range(args.rounds):
+            for name, run in workloads.items():
+                results[name].append(run())
+
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        cpu_name = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+        load = os.getloadavg()
+        print(f"Machine: {cpu_name}, {os.cpu_count()} cores visible, {platform.platform()}; {now}; "
+              f"workers={args.workers}, backend={args.backend}, {args.rounds} interleaved rounds; load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print()
+        print("| workload | wall, median (min–max) | CPU user+sys, median | peak RSS | rows |")
+        print("|---|---:|---:|---:|---:|")
+        med = {}
+        for name, runs in results.items():
+            walls = [w for w, _, _ in runs]
+            cpus = [c for _, c, _ in runs]
+            med[name] = statistics.median(walls)
+            s = runs[-1][2]
+            rss = f"{s['peak_rss_bytes'] / 2**20:.0f} MiB" if s else ""
+            rows = f"{s['rows']}" if s else ""
+            print(f"| {name} | {statistics.median(walls):.2f} s ({min(walls):.2f}–{max(walls):.2f}) | {statistics.median(cpus):.2f} s | {rss} | {rows} |")
+        print()
+        per_file = med["fma-mini: ffmpeg per file (decode only)"]
+        batched = med["fma-mini: ffmpeg batched, 8 files per process (decode only)"]
+        for variant in ("dotnet build", "published ReadyToRun"):
+            e2e = med[f"fma-mini → Parquet, `cepstra convert` ({variant})"]
+            print(f"- fma-mini end to end ({variant}) / ffmpeg per file: **{e2e / per_file:.2f}×**; / the same batched decode alone: {e2e / batched:.2f}×")
+        print()
+
+        # Peak RSS must not grow with the number of files.
+        clips = sorted(gtzan.glob("genres/*/*.wav"))
+        print("| files (symlinks to gtzan-mini clips, plain layout) | wall | peak RSS |")
+        print("|---:|---:|---:|")
+        for n in (20, 100, 300, 900):
+            links = scratch / f"links-{n}"
+            links.mkdir()
+            for i in range(n):
+                (links / f"r{i // len(clips)}-{clips[i % len(clips)].name}").symlink_to(clips[i % len(clips)])
+            wall, _, s = convert(published, f"links-{n}", links, "--layout", "plain")
+            print(f"| {n} | {wall:.2f} s | {s['peak_rss_bytes'] / 2**20:.0f} MiB |")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
