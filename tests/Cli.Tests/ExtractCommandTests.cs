@@ -194,11 +194,21 @@ public sealed class ExtractCommandTests : IDisposable
     }
 
     [Fact]
-    public void Help_ShowsThePythonDiff()
+    public async Task Help_ShowsThePythonDiff()
     {
-        var cmd = new ExtractCommand();
-        Assert.Contains("import numpy as np, librosa", cmd.Description, StringComparison.Ordinal);
-        Assert.Contains("np.load('out/mfcc.npy') - ref", cmd.Description, StringComparison.Ordinal);
+        (int rc, string stdout, _) = await Invoke("extract", "--help");
+        Assert.Equal(0, rc);
+        Assert.Contains("import numpy as np, librosa", stdout, StringComparison.Ordinal);
+        Assert.Contains("np.load('out/mfcc.npy') - ref", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RootHelp_ListsExtractOnOneLineWithoutThePythonDiff()
+    {
+        (int rc, string stdout, _) = await Invoke("--help");
+        Assert.Equal(0, rc);
+        Assert.Contains("extract <file>", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("import numpy", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -152,7 +152,7 @@ internal static class ConvertCommand
 
             if (!isQuiet)
             {
-                await stderr.WriteLineAsync($"{discovered.Inputs.Count} inputs ({ConvertDiscovery.Name(discovered.Layout)} layout, {discovered.IgnoredFiles.Count} non-audio files ignored) in {discovered.Root}; shard {shardSpec}; writing {parse.GetValue(output)}");
+                await stderr.WriteLineAsync($"{discovered.Inputs.Count} inputs ({ConvertDiscovery.Name(discovered.Layout)} layout, {discovered.IgnoredFiles.Count} non-audio {(discovered.IgnoredFiles.Count == 1 ? "file" : "files")} ignored) in {discovered.Root}; shard {shardSpec}; writing {parse.GetValue(output)}");
                 foreach (string warning in discovered.Warnings)
                 {
                     await stderr.WriteLineAsync("warning: " + warning);

@@ -52,7 +52,7 @@ internal sealed record ExtractRequest(
 /// (one line per row, one column per frame, invariant culture, shortest round-trip text), plus <c>summary.json</c>.
 /// Exit codes: 0 success, 1 the file could not be decoded or written, 2 invalid options.
 /// </summary>
-internal sealed class ExtractCommand : Command
+internal sealed class ExtractCommand : Command, IHelpExamples
 {
     private const string PythonDiff =
         "Diff against librosa in three lines of Python:\n" +
@@ -60,8 +60,11 @@ internal sealed class ExtractCommand : Command
         "  ref = librosa.feature.mfcc(y=librosa.load(f)[0])\n" +
         "  print(abs(np.load('out/mfcc.npy') - ref).max())";
 
+    /// <inheritdoc/>
+    public string HelpExamples => PythonDiff;
+
     public ExtractCommand()
-        : base("extract", "Extract librosa-exact features from one audio file to .npy and CSV (rows = bins/coefficients, columns = frames).\n\n" + PythonDiff)
+        : base("extract", "Extract librosa-exact features from one audio file to .npy and CSV (rows = bins/coefficients, columns = frames).")
     {
         Add(File);
         Add(Out);
