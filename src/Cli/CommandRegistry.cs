@@ -15,6 +15,7 @@ internal static class CommandRegistry
         root.Subcommands.Add(new Commands.ExtractCommand());
         root.Subcommands.Add(Commands.ConvertCommand.Create());
         root.Subcommands.Add(Commands.VerifyCommand.Create());
+        root.Subcommands.Add(Commands.MergeCommand.Create());
         root.Subcommands.Add(new Commands.DevicesCommand());
         root.Subcommands.Add(Commands.DemoCommand.Create());
         root.Subcommands.Add(Commands.TrainCommand.Create());

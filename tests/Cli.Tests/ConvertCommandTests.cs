@@ -165,6 +165,43 @@ public sealed class ConvertCommandTests
     }
 
     [Fact]
+    public async Task Merge_ShardFoldersFromTwoMachines_ExitCode0AndReadsAsOneDataset()
+    {
+        string root = TestDirectories.Create("merge-cli");
+        string genres = SynthDataset.CreateGenres(root, ["a", "b"], perLabel: 3, seconds: 0.5);
+        string first = Path.Combine(root, "machine-0");
+        string second = Path.Combine(root, "machine-1");
+        Assert.Equal(0, (await RunAsync("convert", genres, "--out", first, "--shard", "0/2", "--quiet")).Code);
+        Assert.Equal(0, (await RunAsync("convert", genres, "--out", second, "--shard", "1/2", "--quiet")).Code);
+
+        (int code, string stdout, string stderr) = await RunAsync("merge", first, second, "--out", Path.Combine(root, "merged"), "--compact", "--json");
+
+        Assert.True(code == 0, stdout + stderr);
+        using JsonDocument json = JsonDocument.Parse(stdout);
+        Assert.True(json.RootElement.GetProperty("complete").GetBoolean());
+        Assert.Equal(6, json.RootElement.GetProperty("converted").GetInt32());
+        Assert.Equal(6L, DuckCount(Path.Combine(root, "merged"), "tracks"));
+        Assert.Equal(0, (await RunAsync("verify", Path.Combine(root, "merged"))).Code);
+    }
+
+    [Fact]
+    public async Task Merge_MissingShard_ExitCode1AndWritesNothing()
+    {
+        string root = TestDirectories.Create("merge-cli-missing");
+        string genres = SynthDataset.CreateGenres(root, ["a"], perLabel: 4, seconds: 0.5);
+        string first = Path.Combine(root, "machine-0");
+        Assert.Equal(0, (await RunAsync("convert", genres, "--out", first, "--shard", "0/2", "--quiet")).Code);
+
+        (int code, string stdout, _) = await RunAsync("merge", first, "--out", Path.Combine(root, "merged"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("PROBLEM: Shards never started (no plan): 1/2", stdout, StringComparison.Ordinal);
+        Assert.Contains("Nothing written.", stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(root, "merged")));
+        Assert.Equal(2, (await RunAsync("merge", first, "--out", Path.Combine(root, "merged"), "--compact", "--part-rows", "0")).Code);
+    }
+
+    [Fact]
     public async Task Convert_KilledMidRun_RerunFinishesEveryInputExactlyOnce()
     {
         string root = TestDirectories.Create("convert-kill");

@@ -19,6 +19,22 @@ public sealed record VerificationReport(IReadOnlyList<string> Problems, int Shar
     public bool IsComplete => Problems.Count == 0;
 }
 
+/// <summary>One finding of <see cref="DatasetVerifier.CheckCoverage"/>.</summary>
+/// <param name="Message">What is wrong.</param>
+/// <param name="IsIncomplete">True when work is merely missing (a shard not run or not finished), false for a conflict no rerun fixes.</param>
+internal sealed record CoverageProblem(string Message, bool IsIncomplete);
+
+/// <summary>The outcome of <see cref="DatasetVerifier.CheckCoverage"/>.</summary>
+/// <param name="Problems">Findings, in the order verify reports them.</param>
+/// <param name="ShardCount">The planned shard count (0 when the plans disagree).</param>
+/// <param name="TotalInputs">Inputs discovered by the shards.</param>
+/// <param name="Committed">Every committed input with the shard(s) and status(es) that committed it.</param>
+internal sealed record CoverageCheck(
+    IReadOnlyList<CoverageProblem> Problems,
+    int ShardCount,
+    int TotalInputs,
+    Dictionary<string, List<(string Shard, InputStatus Status)>> Committed);
+
 /// <summary>
 /// Checks that the shards of a dataset folder together cover every input exactly once: every shard
 /// planned and present, all shards saw the same inputs, each input assigned to one shard and committed
@@ -46,88 +62,11 @@ public static class DatasetVerifier
             return new VerificationReport([$"{datasetDirectory} has no shard plans in {DatasetTables.Manifests}/: not a Cepstra dataset, or no run has started."], 0, 0, 0, 0, 0);
         }
 
-        // 1. The shard plans agree and are complete.
-        var shards = plans.Select(p => ShardSpec.TryParse(p.Shard, out ShardSpec s, out _) ? s : new ShardSpec(-1, 0)).ToList();
-        int[] counts = [.. shards.Select(s => s.Count).Distinct()];
-        int n = counts.Length == 1 ? counts[0] : 0;
-        if (counts.Length != 1)
-        {
-            problems.Add($"Shard plans with different shard counts are mixed in one folder: {string.Join(", ", plans.Select(p => p.Shard))}.");
-        }
-        else
-        {
-            int[] missing = [.. Enumerable.Range(0, n).Where(i => !shards.Any(s => s.Index == i))];
-            if (missing.Length > 0)
-            {
-                problems.Add($"Shards never started (no plan): {Listed(missing.Select(i => $"{i}/{n}"))}.");
-            }
-        }
-
-        if (plans.Select(p => p.InputsFingerprint).Distinct().Count() > 1 || plans.Select(p => p.TotalInputs).Distinct().Count() > 1)
-        {
-            problems.Add("The shards discovered different input lists (files added or removed between shard runs, or different --layout/--subset): "
-                + string.Join(", ", plans.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Shard}: {p.TotalInputs} inputs"))) + ".");
-        }
-
-        if (plans.Select(p => p.Settings).Distinct().Count() > 1)
-        {
-            problems.Add("The shards were converted with different settings: " + string.Join(" vs ", plans.Select(p => p.Settings).Distinct()) + ".");
-        }
-
-        // 2. Each input is assigned to exactly one shard and all inputs are assigned.
-        var assignedTo = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (ShardPlan p in plans)
-        {
-            foreach (string path in p.Assigned)
-            {
-                assignedTo[path] = assignedTo.GetValueOrDefault(path) + 1;
-            }
-        }
-
-        string[] doubleAssigned = [.. assignedTo.Where(kv => kv.Value > 1).Select(kv => kv.Key)];
-        if (doubleAssigned.Length > 0)
-        {
-            problems.Add($"{doubleAssigned.Length} inputs are assigned to more than one shard: {Listed(doubleAssigned)}.");
-        }
-
-        int totalInputs = plans.Max(p => p.TotalInputs);
-        if (counts.Length == 1 && shards.Count == n && assignedTo.Count != totalInputs)
-        {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"The shard plans assign {assignedTo.Count} inputs but {totalInputs} were discovered."));
-        }
-
-        // 3. Every assigned input is committed exactly once.
-        var committed = new Dictionary<string, List<(string Shard, InputStatus Status)>>(StringComparer.Ordinal);
-        foreach (CommitManifest m in commits)
-        {
-            foreach (ManifestInput i in m.Inputs)
-            {
-                if (!committed.TryGetValue(i.Path, out var list))
-                {
-                    committed[i.Path] = list = [];
-                }
-
-                list.Add((m.Shard, i.Status));
-            }
-        }
-
-        string[] notDone = [.. assignedTo.Keys.Where(k => !committed.ContainsKey(k)).Order(StringComparer.Ordinal)];
-        if (notDone.Length > 0)
-        {
-            problems.Add($"{notDone.Length} inputs are not converted yet (rerun their shards to resume): {Listed(notDone)}.");
-        }
-
-        string[] twice = [.. committed.Where(kv => kv.Value.Count > 1).Select(kv => kv.Key).Order(StringComparer.Ordinal)];
-        if (twice.Length > 0)
-        {
-            problems.Add($"{twice.Length} inputs were committed more than once: {Listed(twice)}.");
-        }
-
-        string[] stray = [.. committed.Keys.Where(k => !assignedTo.ContainsKey(k)).Order(StringComparer.Ordinal)];
-        if (stray.Length > 0)
-        {
-            problems.Add($"{stray.Length} committed inputs are in no shard plan: {Listed(stray)}.");
-        }
+        CoverageCheck coverage = CheckCoverage(plans, commits);
+        problems.AddRange(coverage.Problems.Select(p => p.Message));
+        int n = coverage.ShardCount;
+        int totalInputs = coverage.TotalInputs;
+        Dictionary<string, List<(string Shard, InputStatus Status)>> committed = coverage.Committed;
 
         // 4. The tracks rows match the committed inputs, without duplicates.
         var rowsPerPath = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -196,6 +135,102 @@ public static class DatasetVerifier
         int converted = committed.Count(kv => kv.Value.Any(v => v.Status == InputStatus.Converted));
         int failed = committed.Count(kv => kv.Value.All(v => v.Status == InputStatus.Failed));
         return new VerificationReport(problems, n, totalInputs, converted, failed, rows);
+    }
+
+    /// <summary>
+    /// The checks that need only the shard plans and commit manifests (shared by verify and merge): the plans
+    /// agree and are all present, every input is assigned to one shard and committed exactly once.
+    /// </summary>
+    internal static CoverageCheck CheckCoverage(IReadOnlyList<ShardPlan> plans, IReadOnlyList<CommitManifest> commits)
+    {
+        var found = new List<CoverageProblem>();
+        void Conflict(string message) => found.Add(new CoverageProblem(message, IsIncomplete: false));
+        void Incomplete(string message) => found.Add(new CoverageProblem(message, IsIncomplete: true));
+
+        // 1. The shard plans agree and are complete.
+        var shards = plans.Select(p => ShardSpec.TryParse(p.Shard, out ShardSpec s, out _) ? s : new ShardSpec(-1, 0)).ToList();
+        int[] counts = [.. shards.Select(s => s.Count).Distinct()];
+        int n = counts.Length == 1 ? counts[0] : 0;
+        if (counts.Length != 1)
+        {
+            Conflict($"Shard plans with different shard counts are mixed in one folder: {string.Join(", ", plans.Select(p => p.Shard))}.");
+        }
+        else
+        {
+            int[] missing = [.. Enumerable.Range(0, n).Where(i => !shards.Any(s => s.Index == i))];
+            if (missing.Length > 0)
+            {
+                Incomplete($"Shards never started (no plan): {Listed(missing.Select(i => $"{i}/{n}"))}.");
+            }
+        }
+
+        if (plans.Select(p => p.InputsFingerprint).Distinct().Count() > 1 || plans.Select(p => p.TotalInputs).Distinct().Count() > 1)
+        {
+            Conflict("The shards discovered different input lists (files added or removed between shard runs, or different --layout/--subset): "
+                + string.Join(", ", plans.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Shard}: {p.TotalInputs} inputs"))) + ".");
+        }
+
+        if (plans.Select(p => p.Settings).Distinct().Count() > 1)
+        {
+            Conflict("The shards were converted with different settings: " + string.Join(" vs ", plans.Select(p => p.Settings).Distinct()) + ".");
+        }
+
+        // 2. Each input is assigned to exactly one shard and all inputs are assigned.
+        var assignedTo = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (ShardPlan p in plans)
+        {
+            foreach (string path in p.Assigned)
+            {
+                assignedTo[path] = assignedTo.GetValueOrDefault(path) + 1;
+            }
+        }
+
+        string[] doubleAssigned = [.. assignedTo.Where(kv => kv.Value > 1).Select(kv => kv.Key)];
+        if (doubleAssigned.Length > 0)
+        {
+            Conflict($"{doubleAssigned.Length} inputs are assigned to more than one shard: {Listed(doubleAssigned)}.");
+        }
+
+        int totalInputs = plans.Count == 0 ? 0 : plans.Max(p => p.TotalInputs);
+        if (counts.Length == 1 && shards.Count == n && assignedTo.Count != totalInputs)
+        {
+            Conflict(string.Create(CultureInfo.InvariantCulture, $"The shard plans assign {assignedTo.Count} inputs but {totalInputs} were discovered."));
+        }
+
+        // 3. Every assigned input is committed exactly once.
+        var committed = new Dictionary<string, List<(string Shard, InputStatus Status)>>(StringComparer.Ordinal);
+        foreach (CommitManifest m in commits)
+        {
+            foreach (ManifestInput i in m.Inputs)
+            {
+                if (!committed.TryGetValue(i.Path, out var list))
+                {
+                    committed[i.Path] = list = [];
+                }
+
+                list.Add((m.Shard, i.Status));
+            }
+        }
+
+        string[] notDone = [.. assignedTo.Keys.Where(k => !committed.ContainsKey(k)).Order(StringComparer.Ordinal)];
+        if (notDone.Length > 0)
+        {
+            Incomplete($"{notDone.Length} inputs are not converted yet (rerun their shards to resume): {Listed(notDone)}.");
+        }
+
+        string[] twice = [.. committed.Where(kv => kv.Value.Count > 1).Select(kv => kv.Key).Order(StringComparer.Ordinal)];
+        if (twice.Length > 0)
+        {
+            Conflict($"{twice.Length} inputs were committed more than once: {Listed(twice)}.");
+        }
+
+        string[] stray = [.. committed.Keys.Where(k => !assignedTo.ContainsKey(k)).Order(StringComparer.Ordinal)];
+        if (stray.Length > 0)
+        {
+            Conflict($"{stray.Length} committed inputs are in no shard plan: {Listed(stray)}.");
+        }
+
+        return new CoverageCheck(found, n, totalInputs, committed);
     }
 
     private static string Listed(IEnumerable<string> items)
