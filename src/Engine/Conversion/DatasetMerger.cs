@@ -152,7 +152,7 @@ public static class DatasetMerger
                 commits.Add((source, commit));
             }
 
-            leftOut += UncommittedFiles(source, sourceCommits).Count;
+            leftOut += DatasetVerifier.UncommittedFiles(source, sourceCommits).Count;
         }
 
         CoverageCheck coverage = DatasetVerifier.CheckCoverage(plans, [.. commits.Select(c => c.Commit)]);
@@ -390,16 +390,6 @@ public static class DatasetMerger
         }
 
         return merged;
-    }
-
-    /// <summary>Part and temporary files of <paramref name="source"/> that no commit names.</summary>
-    private static List<string> UncommittedFiles(string source, IReadOnlyList<CommitManifest> commits)
-    {
-        var committed = new HashSet<string>(commits.SelectMany(m => m.Parts.Values).Select(p => Path.GetFullPath(Path.Combine(source, p))), StringComparer.Ordinal);
-        return [.. Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(source, f).StartsWith(DatasetTables.Manifests, StringComparison.Ordinal))
-            .Where(f => f.EndsWith(".parquet", StringComparison.Ordinal) || f.EndsWith(DatasetTables.TempSuffix, StringComparison.Ordinal))
-            .Where(f => !committed.Contains(Path.GetFullPath(f)))];
     }
 
     private static ShardSpec Shard(string text) =>

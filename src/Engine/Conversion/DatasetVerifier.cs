@@ -120,16 +120,10 @@ public static class DatasetVerifier
         }
 
         // 5. No part file outside the commits: glob readers (DuckDB, Spark) would read it too.
-        var committedParts = new HashSet<string>(commits.SelectMany(m => m.Parts.Values).Select(p => Path.GetFullPath(Path.Combine(datasetDirectory, p))), StringComparer.Ordinal);
-        string[] uncommitted = [.. Directory.EnumerateFiles(datasetDirectory, "*", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(datasetDirectory, f).StartsWith(DatasetTables.Manifests, StringComparison.Ordinal))
-            .Where(f => f.EndsWith(".parquet", StringComparison.Ordinal) || f.EndsWith(DatasetTables.TempSuffix, StringComparison.Ordinal))
-            .Where(f => !committedParts.Contains(Path.GetFullPath(f)))
-            .Select(f => Path.GetRelativePath(datasetDirectory, f))
-            .Order(StringComparer.Ordinal)];
-        if (uncommitted.Length > 0)
+        IReadOnlyList<string> uncommitted = UncommittedFiles(datasetDirectory, commits);
+        if (uncommitted.Count > 0)
         {
-            problems.Add($"{uncommitted.Length} part or temporary files belong to no commit (a shard crashed or is still running; rerunning it removes them): {Listed(uncommitted)}.");
+            problems.Add($"{uncommitted.Count} part or temporary files belong to no commit (a shard crashed or is still running; rerunning it removes them): {Listed(uncommitted)}.");
         }
 
         int converted = committed.Count(kv => kv.Value.Any(v => v.Status == InputStatus.Converted));
@@ -231,6 +225,18 @@ public static class DatasetVerifier
         }
 
         return new CoverageCheck(found, n, totalInputs, committed);
+    }
+
+    /// <summary>Part and temporary files under <paramref name="datasetDirectory"/> that no commit names (relative paths, sorted): what glob readers would wrongly read.</summary>
+    internal static IReadOnlyList<string> UncommittedFiles(string datasetDirectory, IReadOnlyList<CommitManifest> commits)
+    {
+        var committedParts = new HashSet<string>(commits.SelectMany(m => m.Parts.Values).Select(p => Path.GetFullPath(Path.Combine(datasetDirectory, p))), StringComparer.Ordinal);
+        return [.. Directory.EnumerateFiles(datasetDirectory, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(datasetDirectory, f).StartsWith(DatasetTables.Manifests, StringComparison.Ordinal))
+            .Where(f => f.EndsWith(".parquet", StringComparison.Ordinal) || f.EndsWith(DatasetTables.TempSuffix, StringComparison.Ordinal))
+            .Where(f => !committedParts.Contains(Path.GetFullPath(f)))
+            .Select(f => Path.GetRelativePath(datasetDirectory, f))
+            .Order(StringComparer.Ordinal)];
     }
 
     private static string Listed(IEnumerable<string> items)

@@ -171,16 +171,7 @@ public sealed class BatchDecodeTests : IDisposable
 
         string wav = Write(_dir, Path.GetFileNameWithoutExtension(name) + "-src.wav", Wav16(pcm, channels, rate));
         string output = Path.Combine(_dir, name);
-        var info = new System.Diagnostics.ProcessStartInfo(ffmpeg) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string a in new[] { "-nostdin", "-v", "error", "-y", "-i", wav, output })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = System.Diagnostics.Process.Start(info)!;
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, err);
+        RunFfmpeg(ffmpeg, "-i", wav, output);
         return output;
     }
 }

@@ -167,18 +167,4 @@ public sealed class FfmpegTests : IDisposable
         Assert.Null(Ffmpeg.DeclaredDuration("[mp3 @ 0x1] [warning] Estimating duration from bitrate, this may be inaccurate\n[info]   Duration: 00:01:00.00, start\n"));
         Assert.Null(Ffmpeg.DeclaredDuration("[info]     Duration        : 00:00:09.00 (a tag)\n"));
     }
-
-    private static void RunFfmpeg(string ffmpeg, params string[] args)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo(ffmpeg) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string a in new[] { "-nostdin", "-v", "error", "-y" }.Concat(args))
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = System.Diagnostics.Process.Start(info)!;
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, err);
-    }
 }

@@ -123,6 +123,21 @@ internal static class TestAudioFiles
     }
 
     /// <summary>ffmpeg when installed (null otherwise, after printing a SKIPPED line for the calling test).</summary>
+    /// <summary>Runs ffmpeg quietly with <paramref name="args"/> (overwriting outputs) and fails the test with its stderr when it fails.</summary>
+    public static void RunFfmpeg(string ffmpeg, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(ffmpeg) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string a in new[] { "-nostdin", "-v", "error", "-y" }.Concat(args))
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var p = System.Diagnostics.Process.Start(info)!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, err);
+    }
+
     public static string? FfmpegOrSkip(string test)
     {
         string? ffmpeg = Cepstra.Audio.Ffmpeg.Locate(null);
