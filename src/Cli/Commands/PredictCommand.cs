@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Cepstra.Classifier.Prediction;
-using Cepstra.Classifier.Training;
 
 namespace Cepstra.Cli.Commands;
 
@@ -25,14 +24,8 @@ internal static class PredictCommand
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
             TextWriter stderr = parse.InvocationConfiguration.Error;
-            GenrePredictor predictor;
-            try
+            if (await TrainCli.LoadPredictorAsync(parse.GetValue(model)!, stderr) is not GenrePredictor predictor)
             {
-                predictor = new GenrePredictor(GenreModel.Load(parse.GetValue(model)!));
-            }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
-            {
-                await stderr.WriteLineAsync("error: cannot load the model: " + ex.Message);
                 return 2;
             }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Cepstra.Classifier.Prediction;
 using Cepstra.Classifier.Serving;
-using Cepstra.Classifier.Training;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -35,14 +34,8 @@ internal static class ServeCommand
                 return 2;
             }
 
-            GenrePredictor predictor;
-            try
+            if (await TrainCli.LoadPredictorAsync(parse.GetValue(model)!, stderr) is not GenrePredictor predictor)
             {
-                predictor = new GenrePredictor(GenreModel.Load(parse.GetValue(model)!));
-            }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
-            {
-                await stderr.WriteLineAsync("error: cannot load the model: " + ex.Message);
                 return 2;
             }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Cepstra.Classifier.Prediction;
 using Cepstra.Classifier.Training;
 
 namespace Cepstra.Cli.Commands;
@@ -14,6 +15,23 @@ internal static class TrainCli
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    /// <summary>
+    /// Loads the model at <paramref name="modelPath"/> as a predictor, or writes why it cannot be loaded to
+    /// <paramref name="stderr"/> and returns null (the caller exits 2).
+    /// </summary>
+    public static async Task<GenrePredictor?> LoadPredictorAsync(string modelPath, TextWriter stderr)
+    {
+        try
+        {
+            return new GenrePredictor(GenreModel.Load(modelPath));
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            await stderr.WriteLineAsync("error: cannot load the model: " + ex.Message);
+            return null;
+        }
+    }
 
     /// <summary>The report folder used when none is given: "&lt;model name&gt;-report" beside the model.</summary>
     public static string DefaultReportDirectory(string modelPath) =>
