@@ -26,10 +26,8 @@ public sealed class IlgpuBackend : IFeatureBackend
     /// <summary>Default upper bound of frames per launch (whole clips are grouped up to it; one longer clip gets its own launch).</summary>
     public const int DefaultMaxBatchFrames = 65_536;
 
-    private const FeatureKinds NeedsMel = FeatureKinds.MelPower | FeatureKinds.LogMelDb | FeatureKinds.Mfcc;
-    private const FeatureKinds NeedsDb = FeatureKinds.LogMelDb | FeatureKinds.Mfcc;
-    private const FeatureKinds NeedsSpectral = FeatureKinds.SpectralCentroid | FeatureKinds.SpectralBandwidth | FeatureKinds.SpectralRolloff;
-    private const FeatureKinds NeedsStft = FeatureKinds.StftMagnitude | FeatureKinds.StftPower | NeedsMel | FeatureKinds.Chroma | NeedsSpectral;
+    // The three spectral statistics share one kernel, so they are tested as a group.
+    private const FeatureKinds SpectralStatistics = FeatureKinds.SpectralCentroid | FeatureKinds.SpectralBandwidth | FeatureKinds.SpectralRolloff;
 
     private readonly Context _context;
     private readonly Accelerator _accelerator;
@@ -111,6 +109,7 @@ public sealed class IlgpuBackend : IFeatureBackend
     private ArrayView<int> _lastClipBank;
     private Action? _relaunch;
     private bool _disposed;
+    private FeatureKernelRunner? _hostKernels;
 
     /// <summary>
     /// Creates the back end on the <paramref name="deviceIndex"/>-th ILGPU device of type <paramref name="type"/>
@@ -262,6 +261,7 @@ public sealed class IlgpuBackend : IFeatureBackend
         GrowHostTables(1);
         ArrayView<float> deviceSamples = _samples[0].Upload(_stream, staging);
         RunBatch(new SingleClip(destination), deviceSamples, destination.FrameCount, default(NoPrefetch));
+        RunHostKernels(samples, destination);
     }
 
     /// <summary>
@@ -334,6 +334,10 @@ public sealed class IlgpuBackend : IFeatureBackend
         }
 
         _copyStream.Synchronize();
+        for (int i = 0; i < clips.Count; i++)
+        {
+            RunHostKernels(clips[i].Span, destinations[i]);
+        }
     }
 
     /// <inheritdoc />
@@ -436,6 +440,26 @@ public sealed class IlgpuBackend : IFeatureBackend
 
     private int Launch(long work) => (int)Math.Min(work, _threads);
 
+    /// <summary>
+    /// Features without a GPU kernel (<see cref="ClipFeatures.KernelFeatures"/>) run on the host with the SIMD kernels,
+    /// reading the intermediates the GPU computed and downloaded (their providers are part of <see cref="ClipFeatures.Computed"/>).
+    /// </summary>
+    private void RunHostKernels(ReadOnlySpan<float> samples, ClipFeatures destination)
+    {
+        if (destination.KernelFeatures == FeatureKinds.None)
+        {
+            return;
+        }
+
+        if ((destination.KernelInputs & FeatureInputs.StftComplex) != 0)
+        {
+            throw new BackendException($"{Name}: the complex STFT is not downloaded from the GPU yet; compute {destination.KernelFeatures} with the simd back end.");
+        }
+
+        _hostKernels ??= new FeatureKernelRunner(Plan, KernelFlavor.Simd);
+        _hostKernels.Run(samples, destination, default, default);
+    }
+
     /// <summary>Runs every stage over one batch whose samples are staged and whose clip tables are filled.</summary>
     private void RunBatch<TClips, TPrefetch>(TClips clips, ArrayView<float> deviceSamples, int frameCount, TPrefetch prefetch)
         where TClips : IClipSet
@@ -463,7 +487,7 @@ public sealed class IlgpuBackend : IFeatureBackend
         for (int c = 0; c < clipCount; c++)
         {
             ClipFeatures d = clips[c];
-            want |= d.Requested;
+            want |= d.Computed;
             _hostClipSampleOffset[c] = sampleOffset;
             _hostClipSampleLength[c] = d.SampleCount;
             sampleOffset += d.SampleCount;
@@ -477,7 +501,7 @@ public sealed class IlgpuBackend : IFeatureBackend
             // No frames: nothing to launch, but chroma still reports its tuning (the given one, or the estimate of nothing).
             for (int c = 0; c < clipCount; c++)
             {
-                if ((clips[c].Requested & FeatureKinds.Chroma) != 0)
+                if ((clips[c].Computed & FeatureKinds.Chroma) != 0)
                 {
                     clips[c].SetTuning(Plan.Options.Tuning
                         ?? TuningEstimator.Estimate([], 0, Plan.FrequencyBins, Plan.SampleRate, Plan.FftSize, Plan.ChromaBins));
@@ -554,7 +578,9 @@ public sealed class IlgpuBackend : IFeatureBackend
         int bins = Plan.FrequencyBins;
         int bands = Plan.MelBands;
         var v = default(StageViews);
-        if ((want & NeedsStft) != 0)
+        // Which stages run follows from the inputs the features' descriptors declare.
+        FeatureInputs needs = FeatureInputsInfo.Closure(FeatureCatalog.InputsOf(want), o);
+        if ((needs & FeatureInputs.AnyStft) != 0)
         {
             ArrayView<float> frames = _frames.View((long)frameCount * n);
             v.Magnitude = _magnitude.View((long)frameCount * bins);
@@ -564,7 +590,7 @@ public sealed class IlgpuBackend : IFeatureBackend
             RunFft(frames, frameCount, v.Magnitude, v.Power);
         }
 
-        if ((want & NeedsMel) != 0)
+        if ((needs & FeatureInputs.MelPower) != 0)
         {
             v.Mel = _mel.View((long)frameCount * bands);
             int melWork = frameCount * bands;
@@ -572,7 +598,7 @@ public sealed class IlgpuBackend : IFeatureBackend
             var bank = new SparseMelBank(_melStart.View, _melLength.View, _melOffset.View, _melWeights.View, bands);
             _melKernel(Launch(melWork), melWork, Launch(melWork), bank, bins, v.Magnitude, v.Power, mode, (float)o.Power, v.Mel);
 
-            if ((want & NeedsDb) != 0)
+            if ((needs & FeatureInputs.LogMelDb) != 0)
             {
                 v.Db = _db.View((long)frameCount * bands);
                 ArrayView<float> clipMax = _clipMax.View(clipCount);
@@ -593,7 +619,7 @@ public sealed class IlgpuBackend : IFeatureBackend
             _dctKernel(Launch(work), work, Launch(work), bands, Plan.MfccCount, _dct.View, v.Db, v.Mfcc);
         }
 
-        if ((want & NeedsSpectral) != 0)
+        if ((want & SpectralStatistics) != 0)
         {
             v.Centroid = _centroid.View(frameCount);
             v.Bandwidth = _bandwidth.View(frameCount);
@@ -658,7 +684,7 @@ public sealed class IlgpuBackend : IFeatureBackend
             ClipFeatures d = clips[c];
             double tuning = Plan.Options.Tuning
                 ?? TuningEstimator.Estimate(hostPower.Slice(_hostClipFrameOffset[c] * bins, d.FrameCount * bins), d.FrameCount, bins, Plan.SampleRate, Plan.FftSize, chromaBins);
-            if ((d.Requested & FeatureKinds.Chroma) != 0)
+            if ((d.Computed & FeatureKinds.Chroma) != 0)
             {
                 d.SetTuning(tuning);
             }
@@ -700,7 +726,7 @@ public sealed class IlgpuBackend : IFeatureBackend
         bool any = false;
         for (int c = 0; c < clips.Count && !any; c++)
         {
-            any = (clips[c].Requested & kind) != 0;
+            any = (clips[c].Computed & kind) != 0;
         }
 
         if (!any)
@@ -713,7 +739,7 @@ public sealed class IlgpuBackend : IFeatureBackend
         for (int c = 0; c < clips.Count; c++)
         {
             ClipFeatures d = clips[c];
-            if ((d.Requested & kind) != 0 && d.FrameCount > 0)
+            if ((d.Computed & kind) != 0 && d.FrameCount > 0)
             {
                 host.Slice(_hostClipFrameOffset[c] * rows, d.FrameCount * rows).CopyTo(d.Get(kind).Data);
             }

@@ -3,6 +3,7 @@ using Cepstra.Backends;
 using Cepstra.Dataset;
 using Cepstra.Dsp;
 using Cepstra.Features;
+using Cepstra.Output;
 using Parquet;
 
 namespace Cepstra.Conversion;
@@ -98,9 +99,9 @@ public sealed record ConversionOptions
             errors.Add($"The segment length must be positive (got {Segmentation.Seconds} s).");
         }
 
-        if ((FrameTables & ~(FeatureKinds.Mfcc | FeatureKinds.LogMelDb | FeatureKinds.Chroma)) != 0)
+        if ((FrameTables & ~DatasetTables.FrameKindsMask) != 0)
         {
-            errors.Add("Frame tables can only be mfcc, log_mel and chroma.");
+            errors.Add($"Frame tables can only be {string.Join(", ", DatasetTables.FrameKinds.Select(DatasetTables.FrameName))}.");
         }
 
         if (!Shard.IsValid)
