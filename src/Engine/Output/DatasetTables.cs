@@ -29,7 +29,7 @@ public static partial class DatasetTables
 
     /// <summary>Per-frame features that can be written as <c>frames_&lt;name&gt;/</c> tables: those whose descriptor has a <see cref="FeatureDescriptor.FrameTable"/>.</summary>
     public static IReadOnlyList<FeatureKinds> FrameKinds { get; } =
-        [.. FeatureCatalog.All.Where(d => d.FrameTable is not null).Select(d => d.Kind)];
+        [.. FeatureCatalog.All.Where(d => d.FrameTable is not null).OrderBy(d => d.FrameTable!.Order).Select(d => d.Kind)];
 
     /// <summary>The flags of <see cref="FrameKinds"/>.</summary>
     public static FeatureKinds FrameKindsMask { get; } = FrameKinds.Aggregate(FeatureKinds.None, (a, k) => a | k);
