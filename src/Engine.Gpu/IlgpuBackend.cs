@@ -186,7 +186,7 @@ public sealed class IlgpuBackend : IFeatureBackend
             _copyStream = _accelerator.CreateStream();
             _resultStaging = new(_accelerator);
 
-            _frameKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>, ArrayView<float>>(FramingKernels.FrameAndWindow);
+            _frameKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>, ArrayView<float>>(FrameKernels.FrameAndWindow);
             if (_powerOfTwo && _fftInShared)
             {
                 _fftSharedKernel = _accelerator.LoadStreamKernel<ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>>(FftKernels.Radix2Shared);
