@@ -204,6 +204,25 @@ public sealed class PredictionServerTruthTests(DemoFixture demo)
     }
 
     [Fact]
+    public async Task UnhandledFailure_Becomes500Json_LoggedWithTheException_NoTraceToTheClient()
+    {
+        var log = new CapturingProvider();
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = "/predict";
+        var body = new MemoryStream();
+        context.Response.Body = body;
+        await RequestLogging.InvokeAsync(context, _ => throw new InvalidOperationException("model exploded"), log.CreateLogger(RequestLogging.Category));
+        Assert.Equal(500, context.Response.StatusCode);
+        string json = Encoding.UTF8.GetString(body.ToArray());
+        Assert.Contains("\"internal\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("model exploded", json, StringComparison.Ordinal);
+        LogEntry[] entries = [.. log.Entries];
+        Assert.Contains(entries, e => e.Level == LogLevel.Error && e.Message.Contains("failed", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.State.TryGetValue("Status", out object? s) && (int)s! == 500 && (string)e.State["Error"]! == "internal");
+    }
+
+    [Fact]
     public void Build_InvalidLimits_AreRefusedNamingTheFlags()
     {
         IReadOnlyList<string> problems = new ServerOptions { MaxUploadBytes = 0, MaxAudioSeconds = -1, ProcessingTimeout = TimeSpan.Zero, MaxConcurrentPredictions = 0 }.Validate();

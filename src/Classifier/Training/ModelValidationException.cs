@@ -31,6 +31,6 @@ public sealed class ModelValidationException : Exception
     private static string Format(string path, IReadOnlyList<string> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
-        return $"{path} is not a usable Cepstra genre model: {string.Join(" ", problems.Select(p => p.TrimEnd('.') + "."))}";
+        return $"{path} is not a usable Cepstra genre model: {string.Join("; ", problems.Select(p => p.TrimEnd('.')))}.";
     }
 }
