@@ -1,25 +1,33 @@
 using Cepstra.Classifier.Training;
 using Cepstra.Dataset;
+using Cepstra.Dsp;
+using Cepstra.Features;
 using Cepstra.Output;
 
 namespace Cepstra.Tests.Classifier;
 
 public sealed class GenreModelTests
 {
-    /// <summary>Three Gaussian clusters, 8 tracks each, 3 segments per track, 6 features; optional predefined split.</summary>
-    internal static FeatureTable ClusterTable(int seed, bool withSplit = false)
+    /// <summary>The summary columns of librosa's default parameters: a model must list exactly these to load.</summary>
+    internal static IReadOnlyList<string> DefaultFeatureNames { get; } = FeatureSummary.ColumnNames(new FeaturePlan(ExtractionOptions.LibrosaDefaults));
+
+    /// <summary>
+    /// Three Gaussian clusters, 8 tracks each, <paramref name="segments"/> segments per track, with the default summary's
+    /// feature names (only the first 6 carry the signal); optional predefined split.
+    /// </summary>
+    internal static FeatureTable ClusterTable(int seed, bool withSplit = false, int segments = 3, int tracksPerClass = 8)
     {
         var rng = new Random(seed);
         string[] labels = ["alpha", "beta", "gamma"];
         var rows = new List<FeatureRow>();
         for (int c = 0; c < labels.Length; c++)
         {
-            for (int t = 0; t < 8; t++)
+            for (int t = 0; t < tracksPerClass; t++)
             {
                 string? split = withSplit ? (t < 6 ? "training" : "test") : null;
-                for (int s = 0; s < 3; s++)
+                for (int s = 0; s < segments; s++)
                 {
-                    float[] f = new float[6];
+                    float[] f = new float[DefaultFeatureNames.Count];
                     for (int i = 0; i < f.Length; i++)
                     {
                         f[i] = (float)((i == c * 2 ? 4.0 : 0.0) + Gaussian(rng));
@@ -33,9 +41,9 @@ public sealed class GenreModelTests
         var metadata = new Dictionary<string, string>
         {
             [MetadataKeys.ExtractionOptions] = ExtractionOptionsMetadata.ToJson(ExtractionOptions.LibrosaDefaults),
-            [MetadataKeys.Segmentation] = "3",
+            [MetadataKeys.Segmentation] = segments == 1 ? "whole" : segments.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        return new FeatureTable([.. Enumerable.Range(0, 6).Select(i => "f" + i)], rows, metadata);
+        return new FeatureTable(DefaultFeatureNames, rows, metadata);
     }
 
     private static double Gaussian(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
@@ -86,7 +94,8 @@ public sealed class GenreModelTests
                 zip.CreateEntry("readme.txt");
             }
 
-            Assert.Throws<InvalidDataException>(() => GenreModel.Load(path));
+            ModelValidationException ex = Assert.Throws<ModelValidationException>(() => GenreModel.Load(path));
+            Assert.Contains(path, ex.Message, StringComparison.Ordinal);
         }
         finally
         {

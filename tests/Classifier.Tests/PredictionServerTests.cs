@@ -75,7 +75,7 @@ public sealed class PredictionServerTests(DemoFixture demo)
                 Assert.Equal(expected, doc.RootElement.GetProperty("genre").GetString());
                 double sum = doc.RootElement.GetProperty("probabilities").EnumerateArray().Sum(p => p.GetProperty("probability").GetDouble());
                 Assert.Equal(1.0, sum, 3);
-                Assert.True(doc.RootElement.GetProperty("timing").GetProperty("totalMs").GetDouble() >= 0);
+                Assert.True(doc.RootElement.GetProperty("total_ms").GetDouble() >= 0);
             }
         }
     }

@@ -50,8 +50,17 @@ public sealed record GenrePrediction
     /// <summary>Time spent in the classifier, in milliseconds.</summary>
     public double InferenceMs { get; init; }
 
-    /// <summary>A note for the user (e.g. the clip was shorter than one segment), or null.</summary>
-    public string? Warning { get; init; }
+    /// <summary>Whether the file holds less audio than its header promises (the intact beginning was classified).</summary>
+    public bool Truncated { get; init; }
+
+    /// <summary>Whether decoding stopped at the maximum duration, so only the beginning of a longer file was classified.</summary>
+    public bool CutAtMaxDuration { get; init; }
+
+    /// <summary>Time for the whole prediction in milliseconds (for the HTTP API: the whole request, upload included).</summary>
+    public double TotalMs { get; init; }
+
+    /// <summary>Every note for the user: decoder warnings (truncated file, cut at the maximum duration, decoder errors) and a clip shorter than one segment. Empty when all is well.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>
@@ -97,9 +106,38 @@ public sealed class GenrePredictor : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         var clock = Stopwatch.StartNew();
-        DecodedAudio audio = AudioLoader.Load(path, loadOptions ?? LoadOptions(), cancellationToken);
+        AudioLoadOptions load = loadOptions ?? LoadOptions();
+        DecodedAudio audio = AudioLoader.Load(path, load, cancellationToken);
         double decodeMs = clock.Elapsed.TotalMilliseconds;
-        return Predict(path, audio.Samples, cancellationToken) with { DecodeMs = decodeMs };
+        GenrePrediction p = Predict(path, audio.Samples, cancellationToken);
+        var warnings = new List<string>();
+        if (audio.Warning is not null)
+        {
+            warnings.Add(audio.Warning);
+        }
+
+        // The decoders stop at the cap and say so in their own words; say what it means for the prediction too.
+        // A file exactly as long as the cap also ends there, so only a decoder's own note counts as a cut.
+        bool cut = audio.Warning?.Contains("maximum duration", StringComparison.Ordinal) == true;
+        if (cut)
+        {
+            warnings.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"only the first {load.MaxDurationSeconds:0.###} s of a longer file were classified (the maximum duration)."));
+        }
+        else if (audio.Truncated && audio.Warning is null)
+        {
+            warnings.Add("the file is truncated: the intact beginning was classified.");
+        }
+
+        warnings.AddRange(p.Warnings);
+        return p with
+        {
+            DecodeMs = decodeMs,
+            Truncated = audio.Truncated,
+            CutAtMaxDuration = cut,
+            Warnings = warnings,
+            TotalMs = clock.Elapsed.TotalMilliseconds,
+        };
     }
 
     /// <summary>Classifies mono samples at the model's sample rate.</summary>
@@ -109,11 +147,11 @@ public sealed class GenrePredictor : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         int sr = _plan.Options.SampleRate;
         IReadOnlyList<Segment> segments = Segmentation.Split(samples.Length, sr, _segmentation);
-        string? warning = null;
+        var warnings = new List<string>();
         if (segments.Count == 0)
         {
             segments = [new Segment(0, 0, samples.Length)];
-            warning = $"The clip ({samples.Length / (double)sr:0.###} s) is shorter than one training segment ({_segmentation}); classified as a whole.";
+            warnings.Add($"the clip ({samples.Length / (double)sr:0.###} s) is shorter than one training segment ({_segmentation}); classified as a whole.");
         }
 
         if (!_workers.TryTake(out Worker? worker))
@@ -153,7 +191,7 @@ public sealed class GenrePredictor : IDisposable
                 DurationSeconds = samples.Length / (double)sr,
                 FeaturesMs = featuresMs,
                 InferenceMs = clock.Elapsed.TotalMilliseconds,
-                Warning = warning,
+                Warnings = warnings,
             };
         }
         finally

@@ -34,6 +34,15 @@ public sealed class ScoreRow
 /// <summary>Everything a saved model needs besides its weights so prediction recomputes exactly the training features.</summary>
 public sealed record GenreModelInfo
 {
+    /// <summary>What kind of file this is: always <see cref="ModelPackage.FormatName"/> (older models omit it and get the default).</summary>
+    public string Format { get; init; } = ModelPackage.FormatName;
+
+    /// <summary>Version of the description's layout.</summary>
+    public int FormatVersion { get; init; } = ModelPackage.CurrentFormatVersion;
+
+    /// <summary>Which runtime runs the inner model: <see cref="ModelPackage.MlNetRuntime"/> for ML.NET trainers.</summary>
+    public string Runtime { get; init; } = ModelPackage.MlNetRuntime;
+
     /// <summary>Class names; probability i belongs to class i.</summary>
     public required IReadOnlyList<string> Classes { get; init; }
 
@@ -70,6 +79,15 @@ public sealed record GenreModelInfo
     /// <summary>When the model was fitted (ISO 8601 UTC).</summary>
     public string? TrainedUtc { get; init; }
 
+    /// <summary>SHA-256 of the inner model entry, tying this description to it (null in models older than the check).</summary>
+    public string? MlNetSha256 { get; init; }
+
+    /// <summary>
+    /// <see cref="TrainingSetDigest"/> of every track the final model was fitted on, so evaluation can detect its own
+    /// training rows (null in older models).
+    /// </summary>
+    public IReadOnlyList<string>? TrainingTrackDigests { get; init; }
+
     /// <summary>The extraction parameters.</summary>
     public ExtractionOptions GetExtraction() => ExtractionOptionsMetadata.FromJson(ExtractionOptionsJson);
 
@@ -84,9 +102,6 @@ public sealed record GenreModelInfo
 /// </summary>
 public sealed class GenreModel
 {
-    private const string MlEntry = "mlnet-model.zip";
-    private const string InfoEntry = "cepstra-model.json";
-
     internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>Wraps a fitted transformer.</summary>
@@ -141,49 +156,27 @@ public sealed class GenreModel
             Directory.CreateDirectory(dir);
         }
 
+        var inner = new MemoryStream();
+        IDataView empty = Context.Data.LoadFromEnumerable(Array.Empty<FeatureVectorRow>(), InputSchema);
+        Context.Model.Save(Transformer, empty.Schema, inner);
+        byte[] innerBytes = inner.ToArray();
         string temp = path + ".tmp";
         using (FileStream file = File.Create(temp))
         using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
         {
-            using (Stream s = zip.CreateEntry(MlEntry, CompressionLevel.NoCompression).Open())
+            using (Stream s = zip.CreateEntry(ModelPackage.MlNetEntry, CompressionLevel.NoCompression).Open())
             {
-                var ms = new MemoryStream();
-                IDataView empty = Context.Data.LoadFromEnumerable(Array.Empty<FeatureVectorRow>(), InputSchema);
-                Context.Model.Save(Transformer, empty.Schema, ms);
-                ms.Position = 0;
-                ms.CopyTo(s);
+                s.Write(innerBytes);
             }
 
-            using Stream info = zip.CreateEntry(InfoEntry).Open();
-            JsonSerializer.Serialize(info, Info, JsonOptions);
+            using Stream info = zip.CreateEntry(ModelPackage.DescriptionEntry).Open();
+            JsonSerializer.Serialize(info, Info with { MlNetSha256 = ModelPackage.Sha256(innerBytes) }, JsonOptions);
         }
 
         File.Move(temp, path, overwrite: true);
     }
 
-    /// <summary>Reads a model written by <see cref="Save"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is not a Cepstra genre model.</exception>
-    public static GenreModel Load(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        using ZipArchive zip = ZipFile.OpenRead(path);
-        ZipArchiveEntry ml = zip.GetEntry(MlEntry) ?? throw new InvalidDataException($"{path} is not a Cepstra genre model (no {MlEntry}).");
-        ZipArchiveEntry infoEntry = zip.GetEntry(InfoEntry) ?? throw new InvalidDataException($"{path} is not a Cepstra genre model (no {InfoEntry}).");
-        GenreModelInfo info;
-        using (Stream s = infoEntry.Open())
-        {
-            info = JsonSerializer.Deserialize<GenreModelInfo>(s, JsonOptions) ?? throw new InvalidDataException($"{path}: empty model description.");
-        }
-
-        var context = new MLContext(seed: 0);
-        var buffer = new MemoryStream();
-        using (Stream s = ml.Open())
-        {
-            s.CopyTo(buffer);
-        }
-
-        buffer.Position = 0;
-        ITransformer transformer = context.Model.Load(buffer, out _);
-        return new GenreModel(context, transformer, info);
-    }
+    /// <summary>Reads and validates a model written by <see cref="Save"/> (see <see cref="ModelPackage.Load"/>).</summary>
+    /// <exception cref="ModelValidationException">The file is not a usable Cepstra genre model.</exception>
+    public static GenreModel Load(string path) => ModelPackage.Load(path);
 }

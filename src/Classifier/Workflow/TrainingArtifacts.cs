@@ -15,6 +15,8 @@ namespace Cepstra.Classifier.Workflow;
 /// <param name="LeakySegmentAccuracy">Segment accuracy of the same cross-validation with rows dealt at random (leaky), or null.</param>
 /// <param name="Tracks">Tracks used.</param>
 /// <param name="Rows">Rows used.</param>
+/// <param name="Folds">Cross-validation folds used (fewer than requested when a class has too few tracks).</param>
+/// <param name="Notes">How the run differed from what was asked.</param>
 /// <param name="Model">The saved model's description.</param>
 public sealed record TrainingReportDocument(
     string Evaluation,
@@ -26,6 +28,8 @@ public sealed record TrainingReportDocument(
     double? LeakySegmentAccuracy,
     int Tracks,
     int Rows,
+    int Folds,
+    IReadOnlyList<string> Notes,
     GenreModelInfo Model);
 
 /// <summary>Writes what <c>train</c> produces: the model zip, report.txt, report.json and confusion.png.</summary>
@@ -43,7 +47,7 @@ public static class TrainingArtifacts
         File.WriteAllText(text, result.ToText());
         string json = Path.Combine(reportDirectory, "report.json");
         var doc = new TrainingReportDocument(result.Evaluation, result.Best.ToString(), result.Comparison, result.TrackReport, result.SegmentReport,
-            result.LeakFreeCvSegmentAccuracy, result.LeakySegmentAccuracy, result.Tracks, result.Rows, result.Model.Info);
+            result.LeakFreeCvSegmentAccuracy, result.LeakySegmentAccuracy, result.Tracks, result.Rows, result.Folds, result.Notes, result.Model.Info);
         File.WriteAllText(json, JsonSerializer.Serialize(doc, GenreModel.JsonOptions));
         string png = Path.Combine(reportDirectory, "confusion.png");
         FeaturePlots.ConfusionMatrix(result.TrackReport, png, $"Track-level confusion — {result.Best}, {result.Evaluation}");

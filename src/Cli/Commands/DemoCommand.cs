@@ -19,7 +19,7 @@ internal static class DemoCommand
         var tracks = new Option<int>("--tracks-per-style") { Description = "Synthesized tracks per style (6 styles).", DefaultValueFactory = _ => 12 };
         var seconds = new Option<double>("--seconds") { Description = "Length of each track.", DefaultValueFactory = _ => 8 };
         var segments = new Option<int>("--segments") { Description = "Segments per track (track prediction averages them).", DefaultValueFactory = _ => 4 };
-        var trainers = new Option<string>("--trainers") { Description = "Trainers to compare: sdca,lbfgs,lightgbm,fasttree or all.", DefaultValueFactory = _ => "all" };
+        var trainers = new Option<string>("--trainers") { Description = "Trainers to compare: any of sdca,lbfgs,lightgbm,fasttree, default or all.", DefaultValueFactory = _ => TrainCli.DefaultTrainerList };
         var folds = new Option<int>("--folds", "-k") { Description = "Cross-validation folds (by track).", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Seed of the synthesized audio.", DefaultValueFactory = _ => new DemoDatasetOptions().Seed };
         var command = new Command("demo", "Run the whole loop offline on a synthesized dataset: generate, convert to Parquet, train with CV, evaluate, predict held-out files.")

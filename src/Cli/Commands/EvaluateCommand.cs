@@ -4,13 +4,15 @@ using Cepstra.Classifier.Evaluation;
 using Cepstra.Classifier.Plots;
 using Cepstra.Classifier.Training;
 using Cepstra.Dataset;
-using Cepstra.Output;
 
 namespace Cepstra.Cli.Commands;
 
 /// <summary>
 /// <c>cepstra evaluate &lt;dataset&gt; --model model.zip</c>: applies a saved model to a Parquet dataset (its test split
 /// when it has one, else every labelled row) and reports track- and segment-level metrics and a confusion PNG.
+/// Honest by default: the model is validated (exit 2), other extraction parameters or feature columns refuse (exit 2),
+/// tracks the model was trained on are left out with a warning (refused when nothing else is left), and other
+/// segmentation than the model's is warned about.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -22,32 +24,39 @@ internal static class EvaluateCommand
         var all = new Option<bool>("--all-rows") { Description = "Evaluate every labelled row, even when the dataset has a test split." };
         var confusion = new Option<string?>("--confusion") { Description = "Write the track-level confusion matrix PNG here." };
         var json = new Option<bool>("--json") { Description = "Print the metrics as JSON." };
+        var includeTraining = new Option<bool>("--include-training-rows") { Description = "Keep rows of tracks the model was trained on (left out by default; evaluation refuses when nothing else is left). Their figures overstate accuracy." };
         var command = new Command("evaluate", "Evaluate a saved genre model on a Parquet dataset (test split if present): accuracy, top-k, per-genre P/R/F1, confusion matrix.")
         {
-            dataset, model, all, confusion, json,
+            dataset, model, all, confusion, json, includeTraining,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
             TextWriter stderr = parse.InvocationConfiguration.Error;
+            if (await TrainCli.LoadModelAsync(parse.GetValue(model)!, stderr) is not GenreModel m)
+            {
+                return 2;
+            }
+
             try
             {
-                GenreModel m = GenreModel.Load(parse.GetValue(model)!);
                 FeatureTable table = await FeatureDatasetReader.ReadAsync(parse.GetValue(dataset)!, cancellationToken);
-                if (table.Metadata.TryGetValue(MetadataKeys.ExtractionOptions, out string? opts) && !SameFeatures(ExtractionOptionsMetadata.FromJson(opts), m.Info.GetExtraction()))
-                {
-                    await stderr.WriteLineAsync("error: the dataset was converted with other extraction parameters than the model was trained on; convert it again with the model's settings.");
-                    return 2;
-                }
-
-                if (!table.FeatureNames.SequenceEqual(m.Info.FeatureNames))
-                {
-                    await stderr.WriteLineAsync("error: the dataset's feature columns differ from the model's.");
-                    return 2;
-                }
-
                 bool useTest = !parse.GetValue(all) && TrackSplits.HasPredefinedSplit(table.Rows);
-                List<FeatureRow> rows = [.. table.Rows.Where(r => r.Label is not null && (!useTest || TrackSplits.IsTest(r.Split)))];
+                List<FeatureRow> candidates = [.. table.Rows.Where(r => r.Label is not null && (!useTest || TrackSplits.IsTest(r.Split)))];
+                EvaluationPlan plan = EvaluationGuard.Check(m.Info, table, candidates, parse.GetValue(includeTraining));
+                foreach (string warning in plan.Warnings)
+                {
+                    // Loud on purpose: these make the figures below mean something other than they seem to.
+                    await stderr.WriteLineAsync("WARNING: " + warning);
+                }
+
+                if (plan.Error is not null)
+                {
+                    await stderr.WriteLineAsync("error: " + plan.Error);
+                    return 2;
+                }
+
+                List<FeatureRow> rows = [.. plan.Rows];
                 int unknown = rows.Count(r => !m.Info.Classes.Contains(r.Label!));
                 if (unknown == rows.Count)
                 {
@@ -55,9 +64,11 @@ internal static class EvaluateCommand
                     return 1;
                 }
 
+                var warnings = new List<string>(plan.Warnings);
                 if (unknown > 0)
                 {
-                    await stderr.WriteLineAsync($"warning: {unknown} rows have genres the model does not know; they are left out.");
+                    warnings.Add($"{unknown} rows have genres the model does not know; they are left out.");
+                    await stderr.WriteLineAsync("warning: " + warnings[^1]);
                 }
 
                 (ClassificationReport track, ClassificationReport segment) = GenreTrainer.Evaluate(m, rows);
@@ -66,13 +77,14 @@ internal static class EvaluateCommand
                     FeaturePlots.ConfusionMatrix(track, png, $"Track-level confusion — {m.Info.Trainer} on {Path.GetFileName(Path.GetFullPath(parse.GetValue(dataset)!))}");
                 }
 
+                string which = useTest ? "test split" : "all labelled rows";
                 if (parse.GetValue(json))
                 {
-                    await stdout.WriteLineAsync(JsonSerializer.Serialize(new { rows = useTest ? "test split" : "all labelled rows", track, segment }, TrainCli.Json));
+                    await stdout.WriteLineAsync(JsonSerializer.Serialize(new { rows = which, training_tracks_included = plan.TrainingTracksFound > 0 && parse.GetValue(includeTraining), warnings, track, segment }, TrainCli.Json));
                 }
                 else
                 {
-                    await stdout.WriteLineAsync($"{(useTest ? "test split" : "all labelled rows")}: {track.Count} tracks, {segment.Count} rows; model {m.Info.Trainer} ({m.Info.Segmentation} segmentation)");
+                    await stdout.WriteLineAsync($"{which}: {track.Count} tracks, {segment.Count} rows; model {m.Info.Trainer} ({m.Info.Segmentation} segmentation)");
                     await stdout.WriteLineAsync("track level (mean of segment probabilities):");
                     await stdout.WriteLineAsync(track.ToText());
                     await stdout.WriteLineAsync($"segment level: accuracy {segment.Accuracy:P1}");
@@ -80,7 +92,7 @@ internal static class EvaluateCommand
 
                 return 0;
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or JsonException)
             {
                 await stderr.WriteLineAsync("error: " + ex.Message);
                 return 1;
@@ -88,8 +100,4 @@ internal static class EvaluateCommand
         });
         return command;
     }
-
-    /// <summary>Whether two option sets compute the same features (the back end and thread count do not change them).</summary>
-    private static bool SameFeatures(ExtractionOptions a, ExtractionOptions b) =>
-        a with { Backend = BackendKind.Auto, MaxDegreeOfParallelism = 1 } == b with { Backend = BackendKind.Auto, MaxDegreeOfParallelism = 1 };
 }

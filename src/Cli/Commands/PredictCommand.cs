@@ -18,7 +18,7 @@ internal static class PredictCommand
         var model = new Option<string>("--model", "-m") { Description = "Model zip from `cepstra train` or `cepstra demo`.", Required = true };
         var top = new Option<int>("--top") { Description = "Genres to show per file.", DefaultValueFactory = _ => 3 };
         var segments = new Option<bool>("--segments") { Description = "Also show each segment's vote." };
-        var json = new Option<bool>("--json") { Description = "Print JSON (all genres, timings, segment votes)." };
+        var json = new Option<bool>("--json") { Description = "Print JSON (all genres, timings, warnings; segment votes with --segments): the same names as the HTTP API." };
         var command = new Command("predict", "Predict the genre of audio files with a trained model.") { files, model, top, segments, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,9 +47,9 @@ internal static class PredictCommand
 
                         string ranked = string.Join("  ", p.Probabilities.Take(Math.Max(1, parse.GetValue(top))).Select(g => string.Create(ci, $"{g.Genre} {g.Probability:P1}")));
                         await stdout.WriteLineAsync($"{file}: {p.Genre}   ({ranked})");
-                        if (p.Warning is not null)
+                        foreach (string warning in p.Warnings)
                         {
-                            await stderr.WriteLineAsync("warning: " + p.Warning);
+                            await stderr.WriteLineAsync($"warning: {file}: {warning}");
                         }
 
                         if (parse.GetValue(segments))

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Cepstra.Classifier.Prediction;
+using Cepstra.Classifier.Serving;
 using Cepstra.Classifier.Training;
 
 namespace Cepstra.Cli.Commands;
@@ -8,36 +8,51 @@ namespace Cepstra.Cli.Commands;
 /// <summary>Helpers shared by the classifier commands.</summary>
 internal static class TrainCli
 {
-    /// <summary>JSON output settings (snake_case, indented).</summary>
-    public static JsonSerializerOptions Json { get; } = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    /// <summary>JSON output settings: the HTTP API's (snake_case, nulls left out, indented), so both say the same.</summary>
+    public static JsonSerializerOptions Json => PredictionJson.Options;
 
     /// <summary>
-    /// Loads the model at <paramref name="modelPath"/> as a predictor, or writes why it cannot be loaded to
-    /// <paramref name="stderr"/> and returns null (the caller exits 2).
+    /// Loads and validates the model at <paramref name="modelPath"/>, or writes the one-line reason it cannot be used to
+    /// <paramref name="stderr"/> and returns null (the caller exits 2, as for any unusable argument).
     /// </summary>
+    public static async Task<GenreModel?> LoadModelAsync(string modelPath, TextWriter stderr)
+    {
+        if (ModelPackage.TryLoad(modelPath, out GenreModel? model, out ModelValidationException? error))
+        {
+            return model;
+        }
+
+        await stderr.WriteLineAsync("error: " + error!.Message);
+        return null;
+    }
+
+    /// <summary>As <see cref="LoadModelAsync"/>, wrapped in a predictor.</summary>
     public static async Task<GenrePredictor?> LoadPredictorAsync(string modelPath, TextWriter stderr)
     {
+        if (await LoadModelAsync(modelPath, stderr) is not GenreModel model)
+        {
+            return null;
+        }
+
         try
         {
-            return new GenrePredictor(GenreModel.Load(modelPath));
+            return new GenrePredictor(model);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        catch (InvalidDataException ex)
         {
-            await stderr.WriteLineAsync("error: cannot load the model: " + ex.Message);
+            await stderr.WriteLineAsync($"error: {modelPath} is not a usable Cepstra genre model: {ex.Message}");
             return null;
         }
     }
+
+    /// <summary>The trainers <c>train</c> compares when none are named (see <see cref="TrainingOptions.DefaultTrainers"/>).</summary>
+    public const string DefaultTrainerList = "sdca,lbfgs,lightgbm";
 
     /// <summary>The report folder used when none is given: "&lt;model name&gt;-report" beside the model.</summary>
     public static string DefaultReportDirectory(string modelPath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".", Path.GetFileNameWithoutExtension(modelPath) + "-report");
 
-    /// <summary>Parses "all" or a comma-separated list of sdca, lbfgs, lightgbm, fasttree.</summary>
+    /// <summary>Parses "all", "default" or a comma-separated list of sdca, lbfgs, lightgbm, fasttree.</summary>
     public static bool TryParseTrainers(string text, out IReadOnlyList<TrainerKind> kinds, out string? error)
     {
         var list = new List<TrainerKind>();
@@ -47,11 +62,12 @@ internal static class TrainCli
             switch (part.ToLowerInvariant())
             {
                 case "all": list.AddRange(Enum.GetValues<TrainerKind>()); break;
+                case "default": list.AddRange(TrainingOptions.DefaultTrainers); break;
                 case "sdca": list.Add(TrainerKind.SdcaMaximumEntropy); break;
                 case "lbfgs": list.Add(TrainerKind.LbfgsMaximumEntropy); break;
                 case "lightgbm": list.Add(TrainerKind.LightGbm); break;
                 case "fasttree": list.Add(TrainerKind.FastTreeOva); break;
-                default: error = $"Unknown trainer '{part}'. Choose sdca, lbfgs, lightgbm, fasttree or all."; break;
+                default: error = $"Unknown trainer '{part}'. Choose sdca, lbfgs, lightgbm, fasttree, default ({DefaultTrainerList}) or all."; break;
             }
         }
 
