@@ -35,12 +35,25 @@ internal static class CliApp
             configuration.Error = error;
         }
 
+        // --help and --version answer and exit 0 even when the rest of the line is incomplete (`convert --help` has
+        // no <input>); every other parse error is a usage error in one style: `error: …` lines, a pointer to the
+        // command's help, exit 2 (System.CommandLine alone would print the whole help and exit 1).
+        bool answersItself = parsed.Action is { ClearsParseErrors: true };
+        if (parsed.Errors.Count > 0 && !answersItself)
+        {
+            foreach (string message in parsed.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal))
+            {
+                await stderr.WriteLineAsync("error: " + message);
+            }
+
+            string command = string.Join(' ', parsed.CommandResult.Command == root ? ["cepstra"] : ["cepstra", parsed.CommandResult.Command.Name]);
+            await stderr.WriteLineAsync($"Run '{command} --help' for usage.");
+            return 2;
+        }
+
         try
         {
-            int exitCode = await parsed.InvokeAsync(configuration);
-            // System.CommandLine answers a usage error (missing required option, bad value) with 1; Cepstra keeps 1
-            // for "ran, but something failed" and uses 2 for every usage error.
-            return parsed.Errors.Count > 0 ? 2 : exitCode;
+            return await parsed.InvokeAsync(configuration);
         }
         catch (OperationCanceledException)
         {

@@ -24,6 +24,12 @@ internal static class CommandRegistry
         root.Subcommands.Add(Commands.ServeCommand.Create());
         root.Subcommands.Add(Commands.PlotCommand.Create());
 
+        // `cepstra extract --version` answers like `cepstra --version` instead of a usage error.
+        foreach (Command command in root.Subcommands)
+        {
+            command.Options.Add(new VersionOption());
+        }
+
         // Examples go below a command's own help, not into its description, which the root's command list repeats.
         foreach (HelpOption help in root.Options.OfType<HelpOption>())
         {
@@ -49,14 +55,47 @@ internal sealed class HelpWithExamplesAction(HelpAction standard) : SynchronousC
     public override int Invoke(ParseResult parseResult)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
-        int code = standard.Invoke(parseResult);
+        TextWriter output = parseResult.InvocationConfiguration.Output;
+        // The standard help goes through a buffer so that its "Additional Arguments" section can be dropped: a command
+        // that reports unknown tokens itself (TreatUnmatchedTokensAsErrors = false) takes no pass-through arguments,
+        // and `[[--] <additional arguments>...]]` in its usage would only mislead.
+        var buffer = new StringWriter();
+        parseResult.InvocationConfiguration.Output = buffer;
+        int code;
+        try
+        {
+            code = standard.Invoke(parseResult);
+        }
+        finally
+        {
+            parseResult.InvocationConfiguration.Output = output;
+        }
+
+        output.Write(WithoutAdditionalArguments(buffer.ToString()));
         if (parseResult.CommandResult.Command is IHelpExamples command)
         {
-            TextWriter output = parseResult.InvocationConfiguration.Output;
             output.WriteLine(command.HelpExamples);
             output.WriteLine();
         }
 
         return code;
+    }
+
+    /// <inheritdoc/>
+    public override bool ClearsParseErrors => true;
+
+    /// <summary>The help text without the pass-through arguments' usage suffix and section.</summary>
+    internal static string WithoutAdditionalArguments(string help)
+    {
+        string text = help.Replace(" [[--] <additional arguments>...]]", string.Empty, StringComparison.Ordinal);
+        int start = text.IndexOf("Additional Arguments:", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return text;
+        }
+
+        // The section runs to the next blank line (or the end).
+        int end = text.IndexOf(Environment.NewLine + Environment.NewLine, start, StringComparison.Ordinal);
+        return end < 0 ? text[..start] : text.Remove(start, end + (2 * Environment.NewLine.Length) - start);
     }
 }

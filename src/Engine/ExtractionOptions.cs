@@ -144,98 +144,102 @@ public sealed record ExtractionOptions
     /// <summary>Number of one-sided frequency bins, FftSize/2 + 1.</summary>
     public int FrequencyBins => (FftSize / 2) + 1;
 
-    /// <summary>Checks every parameter and returns all problems found (empty when valid). Never throws.</summary>
+    /// <summary>
+    /// Checks every parameter and returns all problems found (empty when valid). Never throws. Messages name the
+    /// CLI flag (<c>--n-fft</c>) or, for parameters without one, librosa's argument (<c>roll_percent</c>), and say
+    /// how to fix the value, so the CLI can show them as they are.
+    /// </summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (SampleRate <= 0)
         {
-            errors.Add($"SampleRate must be positive (got {SampleRate}).");
+            errors.Add($"--sr must be a positive sample rate in Hz (got {SampleRate}).");
         }
 
         if (FftSize < 2)
         {
-            errors.Add($"FftSize must be at least 2 (got {FftSize}).");
+            errors.Add($"--n-fft must be at least 2 (got {FftSize}).");
         }
 
         if (WindowLength is int w && (w < 1 || w > FftSize))
         {
-            errors.Add($"WindowLength must be between 1 and FftSize={FftSize} (got {w}).");
+            errors.Add($"--win-length ({w}) must be between 1 and --n-fft ({FftSize}): lower --win-length or raise --n-fft.");
         }
 
         if (HopLength < 1)
         {
-            errors.Add($"HopLength must be at least 1 (got {HopLength}).");
+            errors.Add($"--hop-length must be at least 1 sample (got {HopLength}).");
         }
 
         if (MelBands < 1)
         {
-            errors.Add($"MelBands must be at least 1 (got {MelBands}).");
+            errors.Add($"--n-mels must be at least 1 (got {MelBands}).");
         }
 
         if (FMin < 0 || double.IsNaN(FMin))
         {
-            errors.Add($"FMin must be ≥ 0 Hz (got {FMin}).");
+            errors.Add($"--fmin must be ≥ 0 Hz (got {FMin}).");
         }
 
         if (FMax is double fmax && (fmax <= FMin || double.IsNaN(fmax)))
         {
-            errors.Add($"FMax must be greater than FMin={FMin} Hz (got {fmax}).");
+            errors.Add($"--fmax ({fmax} Hz) must be greater than --fmin ({FMin} Hz): raise --fmax or lower --fmin.");
         }
 
         if (SampleRate > 0 && EffectiveFMax > SampleRate / 2.0 + 1e-9)
         {
-            errors.Add($"FMax={EffectiveFMax} Hz is above Nyquist ({SampleRate / 2.0} Hz).");
+            errors.Add($"--fmax ({EffectiveFMax} Hz) is above Nyquist (--sr / 2 = {SampleRate / 2.0} Hz): lower --fmax or raise --sr.");
         }
 
         if (!(Power > 0) || double.IsInfinity(Power))
         {
-            errors.Add($"Power must be positive and finite (got {Power}).");
+            errors.Add($"power must be positive and finite (got {Power}).");
         }
 
         if (!(DbReference > 0))
         {
-            errors.Add($"DbReference must be positive (got {DbReference}).");
+            errors.Add($"ref (dB reference) must be positive (got {DbReference}).");
         }
 
         if (!(DbAmin > 0))
         {
-            errors.Add($"DbAmin must be positive (got {DbAmin}).");
+            errors.Add($"amin must be positive (got {DbAmin}).");
         }
 
         if (TopDb is double top && !(top >= 0))
         {
-            errors.Add($"TopDb must be ≥ 0 or null (got {top}).");
+            errors.Add($"--top-db must be ≥ 0 dB or 'none' (got {top}).");
         }
 
         if (MfccCount < 0 || MfccCount > MelBands)
         {
-            errors.Add($"MfccCount must be between 0 and MelBands={MelBands} (got {MfccCount}).");
+            errors.Add($"--n-mfcc ({MfccCount}) must be between 0 and --n-mels ({MelBands}): lower --n-mfcc or raise --n-mels.");
         }
 
         if (ChromaBins < 1)
         {
-            errors.Add($"ChromaBins must be at least 1 (got {ChromaBins}).");
+            errors.Add($"--n-chroma must be at least 1 (got {ChromaBins}).");
         }
 
         if (Tuning is double t && !(t >= -0.5 && t < 0.5))
         {
-            errors.Add($"Tuning must be in [-0.5, 0.5) bins or null to estimate (got {t}).");
+            errors.Add($"--tuning must be in [-0.5, 0.5) bins or 'estimate' (got {t}).");
         }
 
         if (!(RolloffPercent > 0 && RolloffPercent < 1))
         {
-            errors.Add($"RolloffPercent must be in (0, 1) (got {RolloffPercent}).");
+            errors.Add($"roll_percent must be in (0, 1) (got {RolloffPercent}).");
         }
 
         if (DeltaWidth < 3 || DeltaWidth % 2 == 0)
         {
-            errors.Add($"DeltaWidth must be odd and at least 3 (got {DeltaWidth}).");
+            errors.Add($"width (delta) must be odd and at least 3 (got {DeltaWidth}).");
         }
 
         if (MaxDegreeOfParallelism < 1)
         {
-            errors.Add($"MaxDegreeOfParallelism must be at least 1 (got {MaxDegreeOfParallelism}).");
+            errors.Add($"max_degree_of_parallelism must be at least 1 (got {MaxDegreeOfParallelism}).");
         }
 
         return errors;

@@ -241,6 +241,6 @@ public sealed class ModelPackageTests(TrainedModels models) : IClassFixture<Trai
         Assert.Equal(3, problems.Count);
         Assert.Contains(problems, p => p.Contains("duplicates", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("sideways", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("HopLength", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("--hop-length", StringComparison.Ordinal));
     }
 }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Cepstra.Cli;
@@ -12,11 +11,10 @@ public sealed class ConvertCommandTests
 {
     private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
-        var root = new RootCommand();
-        CommandRegistry.AddAll(root);
+        // Through CliApp, as Program runs it: its exit codes (2 for usage) are part of what is tested.
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        int code = await CliApp.RunAsync(args, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }
 

@@ -53,7 +53,7 @@ public sealed class ExtractCommandTests : IDisposable
         Assert.Null(r);
         Assert.Equal(6, errors.Count);
         Assert.Contains(errors, e => e.Contains("'nope'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("FftSize", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("--n-fft", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class ExtractCommandTests : IDisposable
         string wav = WriteSineWav(Path.Combine(_dir, "s.wav"), 22050, 4000);
         (int rc, _, string stderr) = await Invoke("extract", wav, "--out", Path.Combine(_dir, "o"), "--n-mels", "0", "--fmax", "20000");
         Assert.Equal(2, rc);
-        Assert.Contains("MelBands", stderr, StringComparison.Ordinal);
+        Assert.Contains("--n-mels", stderr, StringComparison.Ordinal);
         Assert.Contains("Nyquist", stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_dir, "o")));
     }
@@ -189,8 +189,8 @@ public sealed class ExtractCommandTests : IDisposable
     {
         (int rc, _, string stderr) = await Invoke("extract");
         Assert.Equal(2, rc);
-        Assert.Contains("--out <dir> is required", stderr, StringComparison.Ordinal);
-        Assert.Contains("name the audio file", stderr, StringComparison.Ordinal);
+        Assert.Contains("Option '--out' is required", stderr, StringComparison.Ordinal);
+        Assert.Contains("cepstra extract --help", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -236,11 +236,9 @@ public sealed class ExtractCommandTests : IDisposable
 
     private static async Task<(int Rc, string Stdout, string Stderr)> Invoke(params string[] args)
     {
-        var root = new RootCommand("test");
-        Cepstra.Cli.CommandRegistry.AddAll(root);
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int rc = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        int rc = await Cepstra.Cli.CliApp.RunAsync(args, stdout, stderr);
         return (rc, stdout.ToString(), stderr.ToString());
     }
 

@@ -53,6 +53,6 @@ public sealed class ExtractionOptionsBinderTests
     {
         (ExtractionOptions? o, List<string> problems, _) = Bind("--win-length", "4096", "--n-fft", "2048");
         Assert.Null(o);
-        Assert.Contains(problems, p => p.Contains("WindowLength", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("--win-length", StringComparison.Ordinal));
     }
 }

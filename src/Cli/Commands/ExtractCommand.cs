@@ -74,8 +74,6 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         Add(SaveSignal);
         Add(Offset);
         Add(Duration);
-        // Unknown tokens are reported by Bind with the other usage errors (exit 2).
-        TreatUnmatchedTokensAsErrors = false;
         SetAction((parseResult, cancellationToken) =>
         {
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
@@ -91,13 +89,20 @@ internal sealed class ExtractCommand : Command, IHelpExamples
                 return Task.FromResult(2);
             }
 
+            if (!System.IO.File.Exists(request.Input))
+            {
+                // A missing input is a usage error (exit 2) everywhere, not a decode failure.
+                stderr.WriteLine($"error: audio file '{request.Input}' not found.");
+                return Task.FromResult(2);
+            }
+
             return Task.FromResult(Run(request, stdout, stderr, cancellationToken));
         });
     }
 
     internal Argument<string?> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrOne };
 
-    internal Option<string?> Out { get; } = new("--out", "-o") { HelpName = "dir", Description = "Output folder (created if needed); required." };
+    internal Option<string?> Out { get; } = new("--out", "-o") { HelpName = "dir", Description = "Output folder (created if needed).", Required = true };
 
     internal Option<string> FeatureList { get; } = new("--features", "-f")
     {
@@ -122,7 +127,6 @@ internal sealed class ExtractCommand : Command, IHelpExamples
     {
         ArgumentNullException.ThrowIfNull(parse);
         var errors = new List<string>(parse.Errors.Select(e => e.Message));
-        errors.AddRange(parse.UnmatchedTokens.Select(t => $"unrecognised argument '{t}'."));
         var featureErrors = new List<string>();
         FeatureKinds features = FeatureCatalog.ParseList(parse.GetValue(FeatureList), featureErrors);
         errors.AddRange(featureErrors.Select(e => "--features: " + e));

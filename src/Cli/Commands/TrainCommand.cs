@@ -37,6 +37,14 @@ internal static class TrainCommand
                 return 2;
             }
 
+            // A dataset that is not there is a usage error (exit 2), as in convert, extract and evaluate.
+            string datasetDir = parse.GetValue(dataset)!;
+            if (!Directory.Exists(datasetDir))
+            {
+                await stderr.WriteLineAsync($"error: dataset folder '{datasetDir}' not found; give the --out folder of `cepstra convert`.");
+                return 2;
+            }
+
             string modelPath = parse.GetValue(model)!;
             string reportDir = parse.GetValue(report) ?? TrainCli.DefaultReportDirectory(modelPath);
             try
