@@ -59,7 +59,9 @@ public sealed class ConvertCommandTests
     public async Task Convert_ExtractionOptions_AreRecordedInTheMetadata()
     {
         string root = TestDirectories.Create("convert-options");
-        string genres = SynthDataset.CreateGenres(root, ["a"], perLabel: 1, seconds: 0.5);
+        // The clips are written at 16 kHz so that --sr 16000 needs no resampler (ffmpeg + soxr): the test is about the
+        // metadata and runs on a machine with only the .NET SDK.
+        string genres = SynthDataset.CreateGenres(root, ["a"], perLabel: 1, seconds: 0.5, sampleRate: 16000);
         string output = Path.Combine(root, "out");
 
         (int code, _, string stderr) = await RunAsync("convert", genres, "--out", output, "--quiet", "--sr", "16000", "--n-fft", "1024", "--hop", "256",

@@ -47,6 +47,23 @@ public static class SharedData
         return p;
     }
 
+    /// <summary>
+    /// ffmpeg's path, or null after writing a SKIPPED line naming the test: compressed audio (MP3, FLAC, …) and
+    /// resampling need it, and a machine with only the .NET SDK must still pass the suite.
+    /// </summary>
+    public static string? RequireFfmpeg([CallerMemberName] string test = "")
+    {
+        string? ffmpeg = Cepstra.Audio.Ffmpeg.Locate(null);
+        if (ffmpeg is null)
+        {
+            string msg = $"SKIPPED {test}: ffmpeg is not installed (apt-get install ffmpeg) and this test decodes compressed audio or resamples.";
+            Console.Error.WriteLine(msg);
+            Console.WriteLine(msg);
+        }
+
+        return ffmpeg;
+    }
+
     private static string? FindRoot()
     {
         string? env = Environment.GetEnvironmentVariable("CEPSTRA_SHARED");

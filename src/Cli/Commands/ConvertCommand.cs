@@ -32,6 +32,12 @@ internal static class ConvertCommand
                 + string.Join(", ", FeatureCatalog.All.Where(d => d.Summary.Count > 0).Select(d => d.Name)) + ", genre, all.",
         };
         var frames = new Option<string?>("--frames") { Description = "Also write frame-level tables: any of " + string.Join(",", DatasetTables.FrameKinds.Select(DatasetTables.FrameName)) + "." };
+        var sequences = new Option<string?>("--sequences")
+        {
+            HelpName = "list",
+            Description = "Also write the sequences/ table: one row per clip/segment with label and split, each named per-frame feature as a list of n_frames × rows floats (frame-major; reshape(n, n_frames, rows)): "
+                + SequenceFeatures.KnownNames + ". E.g. mfcc,mfcc_delta,mfcc_delta2.",
+        };
         var shard = new Option<string?>("--shard") { Description = "Convert shard i/N only (zero-based); default from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0/1." };
         var shardCount = new Option<int?>("--shard-count") { Description = "Shard count N when the index comes from JOB_COMPLETION_INDEX/SLURM_ARRAY_TASK_ID (or CEPSTRA_SHARD_COUNT)." };
         var workers = new Option<int?>("--workers", "-j") { Description = "Feature workers (default: number of cores)." };
@@ -47,7 +53,7 @@ internal static class ConvertCommand
 
         var command = new Command("convert", "Convert a whole audio archive (GTZAN, FMA, any folder) into a Parquet feature dataset: parallel, resumable, shardable.")
         {
-            input, output, layout, fmaMetadata, subset, segments, segmentSeconds, features, frames, shard, shardCount,
+            input, output, layout, fmaMetadata, subset, segments, segmentSeconds, features, frames, sequences, shard, shardCount,
             workers, decodeWorkers, decodeBatch, batchClips, commitEvery, fileTimeout, ffmpeg, quiet, json,
         };
         extraction.AddTo(command);
@@ -105,6 +111,10 @@ internal static class ConvertCommand
                 problems.Add(ex.Message);
             }
 
+            var sequenceErrors = new List<string>();
+            IReadOnlyList<SequenceFeature> sequenceFeatures = SequenceFeatures.Parse(parse.GetValue(sequences), sequenceErrors);
+            problems.AddRange(sequenceErrors.Select(e => "--sequences: " + e));
+
             if (!ConvertDiscovery.TryParseLayout(parse.GetValue(layout)!, out DatasetLayout datasetLayout))
             {
                 problems.Add($"Unknown --layout '{parse.GetValue(layout)}'. Choose auto, genres, fma, plain or list.");
@@ -136,6 +146,7 @@ internal static class ConvertCommand
                     Segmentation = segmentation,
                     Features = summaryFeatures,
                     FrameTables = frameKinds,
+                    Sequences = sequenceFeatures,
                     Shard = shardSpec,
                     Workers = workerCount,
                     DecodeWorkers = parse.GetValue(decodeWorkers) ?? (gpu ? Environment.ProcessorCount : null),

@@ -26,6 +26,12 @@ public sealed record ConversionOptions
     /// <summary>Frame-level tables to write (features whose descriptor has a frame table: mfcc, log_mel, chroma).</summary>
     public FeatureKinds FrameTables { get; init; } = FeatureKinds.None;
 
+    /// <summary>
+    /// Columns of the <c>sequences/</c> table (one row per clip/segment, each feature a frame-major list); empty for
+    /// no table. Parse librosa names with <see cref="SequenceFeatures.Parse"/>.
+    /// </summary>
+    public IReadOnlyList<SequenceFeature> Sequences { get; init; } = [];
+
     /// <summary>The shard of the inputs this run converts.</summary>
     public ShardSpec Shard { get; init; } = ShardSpec.Single;
 

@@ -86,6 +86,9 @@ public static class ConversionPipeline
             }
         }
 
+        // Sequence columns: name and values per frame (a delta has its feature's rows).
+        IReadOnlyList<(string Name, int Rows)> sequenceColumns = [.. options.Sequences.Select(f => (f.Name, plan.RowCount(f.Source)))];
+
         // Probe the back end once: its name goes into the metadata, and a back end that cannot be
         // created (e.g. an explicit GPU request without a GPU) fails the run before any work starts.
         string backendName;
@@ -102,6 +105,11 @@ public static class ConversionPipeline
             [MetadataKeys.FrameTables] = string.Join(',', frameRows.Keys.Select(DatasetTables.FrameName)),
             [MetadataKeys.Layout] = options.Layout,
         };
+        if (sequenceColumns.Count > 0)
+        {
+            metadata[MetadataKeys.Sequences] = string.Join(',', sequenceColumns.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Name}:{c.Rows}")));
+        }
+
         ExtractionOptionsMetadata.AddTo(metadata, options.Extraction);
 
         var run = new RunContext(options, plan, featureNames, frameRows, backendFactory);
@@ -127,7 +135,7 @@ public static class ConversionPipeline
 
         int commits = 0;
         bool cancelled = false;
-        await using (var writer = new FeatureDatasetWriter(outputDirectory, shard, state.NextSequence, featureNames, frameRows, metadata, options.RowGroupRows, options.Compression))
+        await using (var writer = new FeatureDatasetWriter(outputDirectory, shard, state.NextSequence, featureNames, frameRows, metadata, options.RowGroupRows, options.Compression, sequenceColumns))
         {
             try
             {
@@ -184,6 +192,8 @@ public static class ConversionPipeline
     /// <summary>The settings a resumed run must share with the run it continues.</summary>
     internal static string SettingsFingerprint(ConversionOptions options) =>
         string.Join(" | ", ExtractionOptionsMetadata.ToJson(options.Extraction with { Backend = BackendKind.Auto, MaxDegreeOfParallelism = 1 }), options.SegmentationName, options.FrameTables.ToString())
+        // Likewise only a run that writes sequences carries them in its fingerprint.
+        + (options.Sequences.Count == 0 ? string.Empty : " | sequences " + string.Join(',', options.Sequences.Select(f => f.Name)))
         // Only a non-default summary selection is part of the fingerprint, so runs made before it existed still resume.
         + (options.Features == FeatureSummary.RequiredFeatures ? string.Empty : " | summary " + options.Features.ToString());
 
@@ -298,7 +308,7 @@ public static class ConversionPipeline
     private static async Task ComputeWorkerAsync(RunContext run, ChannelReader<WorkItem> inputs, ChannelWriter<FileResult> output, CancellationToken token)
     {
         // The shared facade: one back end and reusable holders per worker, the run's summary selection and frame tables.
-        using var extractor = new FeatureExtractor(run.BackendFactory(run.Plan), run.Options.FrameTables, run.Options.Features, run.Options.Segmentation);
+        using var extractor = new FeatureExtractor(run.BackendFactory(run.Plan), run.Options.FrameTables | SequenceFeatures.Sources(run.Options.Sequences), run.Options.Features, run.Options.Segmentation);
         float[] summary = new float[run.FeatureNames.Count];
         var batch = new List<WorkItem>();
         while (await inputs.WaitToReadAsync(token))
@@ -375,6 +385,8 @@ public static class ConversionPipeline
 
         var rows = new List<TrackRecord>(item.Segments.Count);
         var frames = new List<(FeatureKinds, FrameBlock)>();
+        var sequences = new List<SequenceRecord>();
+        var deltaScratch = new FeatureMatrix(1, 1);
         double secondsPerFrame = run.Plan.HopLength / (double)sr;
         try
         {
@@ -396,6 +408,12 @@ public static class ConversionPipeline
                     FeatureMatrix m = clip.Get(kind);
                     frames.Add((kind, new FrameBlock(input.TrackId, seg.Index, offset, secondsPerFrame, m.Frames, m.Rows, m.Data.ToArray())));
                 }
+
+                if (run.Options.Sequences.Count > 0)
+                {
+                    float[][] values = [.. run.Options.Sequences.Select(f => f.Values(clip, run.Options.Extraction.DeltaWidth, deltaScratch))];
+                    sequences.Add(new SequenceRecord(input.TrackId, seg.Index, input.Label, input.Split, offset, clip.FrameCount, values));
+                }
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -404,7 +422,7 @@ public static class ConversionPipeline
             return new FileResult(input, [], [], issues, InputStatus.Failed, 0, false);
         }
 
-        return new FileResult(input, rows, frames, issues, InputStatus.Converted, audio.DurationSeconds, audio.Truncated);
+        return new FileResult(input, rows, frames, issues, InputStatus.Converted, audio.DurationSeconds, audio.Truncated) { Sequences = sequences };
     }
 
     private static async Task WriteResultAsync(FeatureDatasetWriter writer, FileResult result, CancellationToken token)
@@ -417,6 +435,11 @@ public static class ConversionPipeline
         foreach ((FeatureKinds kind, FrameBlock block) in result.Frames)
         {
             await writer.AddFramesAsync(kind, block, token);
+        }
+
+        foreach (SequenceRecord sequence in result.Sequences)
+        {
+            await writer.AddSequenceAsync(sequence, token);
         }
 
         foreach (ConversionIssue issue in result.Issues)
@@ -457,7 +480,11 @@ public static class ConversionPipeline
         IReadOnlyList<ConversionIssue> Issues,
         InputStatus Status,
         double AudioSeconds,
-        bool Truncated);
+        bool Truncated)
+    {
+        /// <summary>Rows of the sequences table (empty unless sequences were selected).</summary>
+        public IReadOnlyList<SequenceRecord> Sequences { get; init; } = [];
+    }
 
     /// <summary>Inputs not yet taken by a decoder (shared by the decode workers).</summary>
     private sealed class PendingCount(int initial)

@@ -312,6 +312,12 @@ public static class DatasetMerger
         // Fields as read describe the file (strings come back as ReadOnlyMemory<char>); write with the
         // converter's own field types so the compacted part has exactly the converter's schema.
         DataField[] fields = schema!.GetDataFields();
+        if (fields.Any(f => f.MaxRepetitionLevel > 0))
+        {
+            // The column copy below is flat; list columns (the sequences table) would lose their row boundaries.
+            throw new InvalidDataException($"{Path.GetFileName(Path.GetDirectoryName(sourceParts[0]))}/ holds list columns, which --compact cannot rewrite yet; merge without --compact (its parts are kept as they are).");
+        }
+
         ColumnCopy[] columns = [.. fields.Select(ColumnCopy.For)];
         var outputSchema = new ParquetSchema(columns.Select((c, i) => (Field)c.OutputField(fields[i])));
         long total = 0;

@@ -87,3 +87,23 @@ public sealed record ConversionIssue(
     /// <summary>Lower-case name of <see cref="Severity"/> as stored in the table.</summary>
     public string SeverityName => Severity.ToString().ToLowerInvariant();
 }
+
+/// <summary>
+/// One row of the <c>sequences/</c> table: a clip or segment with each selected per-frame feature as one
+/// frame-major list (<c>n_frames × rows</c> values).
+/// </summary>
+/// <param name="TrackId">Track id (as in the tracks table).</param>
+/// <param name="Segment">Segment index (0 for whole clips).</param>
+/// <param name="Label">Genre label, or null.</param>
+/// <param name="Split">Predefined split, or null.</param>
+/// <param name="OffsetSeconds">Start of the segment in the track.</param>
+/// <param name="Frames">Frames of the segment (<c>n_frames</c>).</param>
+/// <param name="Values">One frame-major array per sequence column, in the table's column order.</param>
+public sealed record SequenceRecord(
+    string TrackId,
+    int Segment,
+    string? Label,
+    string? Split,
+    double OffsetSeconds,
+    int Frames,
+    IReadOnlyList<float[]> Values);

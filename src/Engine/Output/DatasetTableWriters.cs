@@ -132,3 +132,57 @@ internal sealed class ErrorsTableWriter : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Part.DisposeAsync();
 }
+
+/// <summary>Column layout and row appending of the <c>sequences/</c> table (one row per clip/segment).</summary>
+internal sealed class SequencesTableWriter : IAsyncDisposable
+{
+    private readonly StringColumnBuffer _trackId = new("track_id", false);
+    private readonly ValueColumnBuffer<int> _segment = new("segment");
+    private readonly StringColumnBuffer _label = new("label", true);
+    private readonly StringColumnBuffer _split = new("split", true);
+    private readonly ValueColumnBuffer<double> _offset = new("offset_seconds");
+    private readonly ValueColumnBuffer<int> _frames = new("n_frames");
+    private readonly FloatListColumnBuffer[] _values;
+    private readonly int[] _rows;
+
+    public SequencesTableWriter(string directory, IReadOnlyList<(string Name, int Rows)> columns, int rowGroupRows, CompressionMethod compression)
+    {
+        _values = [.. columns.Select(c => new FloatListColumnBuffer(c.Name))];
+        _rows = [.. columns.Select(c => c.Rows)];
+        // A row holds whole segments (thousands of values each): smaller row groups keep memory bounded.
+        Part = new ParquetPartWriter(directory, [_trackId, _segment, _label, _split, _offset, _frames, .. _values], Math.Min(rowGroupRows, 1024), compression);
+    }
+
+    public ParquetPartWriter Part { get; }
+
+    public async ValueTask AddAsync(SequenceRecord row, CancellationToken cancellationToken)
+    {
+        if (row.Values.Count != _values.Length)
+        {
+            throw new ArgumentException($"Row has {row.Values.Count} sequences, the table {_values.Length}.", nameof(row));
+        }
+
+        for (int i = 0; i < _values.Length; i++)
+        {
+            if (row.Values[i].Length != row.Frames * _rows[i])
+            {
+                throw new ArgumentException($"Sequence {i} has {row.Values[i].Length} values, expected n_frames {row.Frames} × rows {_rows[i]}.", nameof(row));
+            }
+        }
+
+        _trackId.Add(row.TrackId);
+        _segment.Add(row.Segment);
+        _label.Add(row.Label);
+        _split.Add(row.Split);
+        _offset.Add(row.OffsetSeconds);
+        _frames.Add(row.Frames);
+        for (int i = 0; i < _values.Length; i++)
+        {
+            _values[i].Add(row.Values[i]);
+        }
+
+        await Part.RowAddedAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => Part.DisposeAsync();
+}

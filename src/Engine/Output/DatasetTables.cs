@@ -15,6 +15,9 @@ public static partial class DatasetTables
     /// <summary>The per-track/segment table folder.</summary>
     public const string Tracks = "tracks";
 
+    /// <summary>The per-segment sequence table folder: one row per clip/segment, each selected frame feature as a list.</summary>
+    public const string Sequences = "sequences";
+
     /// <summary>The errors and warnings table folder.</summary>
     public const string Errors = "errors";
 

@@ -18,6 +18,7 @@ public sealed class FeatureDatasetWriter : IAsyncDisposable
     private readonly TracksTableWriter _tracks;
     private readonly ErrorsTableWriter _errors;
     private readonly List<FramesTableWriter> _frames = [];
+    private readonly SequencesTableWriter? _sequences;
     private readonly IReadOnlyDictionary<string, string> _metadata;
     private readonly List<ManifestInput> _pending = [];
     private readonly CompressionMethod _compression;
@@ -32,6 +33,7 @@ public sealed class FeatureDatasetWriter : IAsyncDisposable
     /// <param name="metadata">Key-value metadata written into every part (extraction options, engine version, back end…).</param>
     /// <param name="rowGroupRows">Rows per row group (default 65 536).</param>
     /// <param name="compression">Column compression (default Snappy: read by every Parquet reader).</param>
+    /// <param name="sequences">Columns of the <c>sequences/</c> table (name, values per frame), or null/empty for none.</param>
     public FeatureDatasetWriter(
         string datasetDirectory,
         ShardSpec shard,
@@ -40,7 +42,8 @@ public sealed class FeatureDatasetWriter : IAsyncDisposable
         IReadOnlyDictionary<FeatureKinds, int> frameTables,
         IReadOnlyDictionary<string, string> metadata,
         int rowGroupRows = 65_536,
-        CompressionMethod compression = CompressionMethod.Snappy)
+        CompressionMethod compression = CompressionMethod.Snappy,
+        IReadOnlyList<(string Name, int Rows)>? sequences = null)
     {
         ArgumentNullException.ThrowIfNull(featureNames);
         ArgumentNullException.ThrowIfNull(frameTables);
@@ -69,6 +72,12 @@ public sealed class FeatureDatasetWriter : IAsyncDisposable
                 _frames.Add(w);
             }
         }
+
+        if (sequences is { Count: > 0 })
+        {
+            _sequences = new SequencesTableWriter(Path.Combine(datasetDirectory, DatasetTables.Sequences), sequences, rowGroupRows, compression);
+            _sequences.Part.TempTag = tag;
+        }
     }
 
     /// <summary>The shard being written.</summary>
@@ -78,7 +87,7 @@ public sealed class FeatureDatasetWriter : IAsyncDisposable
     public int PendingInputs => _pending.Count;
 
     /// <summary>Rows buffered or written since the last commit, over all tables.</summary>
-    public long PendingRows => _tracks.Part.PartRows + _errors.Part.PartRows + _frames.Sum(f => f.Part.PartRows);
+    public long PendingRows => _tracks.Part.PartRows + _errors.Part.PartRows + _frames.Sum(f => f.Part.PartRows) + (_sequences?.Part.PartRows ?? 0);
 
     /// <summary>Appends one tracks row.</summary>
     public ValueTask AddTrackAsync(TrackRecord row, CancellationToken cancellationToken = default) => _tracks.AddAsync(row, cancellationToken);
@@ -96,6 +105,12 @@ public sealed class FeatureDatasetWriter : IAsyncDisposable
 
         throw new ArgumentException($"No frame table for {kind} was configured.", nameof(kind));
     }
+
+    /// <summary>Appends one row of the <c>sequences/</c> table (configured with the constructor's <c>sequences</c>).</summary>
+    public ValueTask AddSequenceAsync(SequenceRecord row, CancellationToken cancellationToken = default) =>
+        _sequences is null
+            ? throw new InvalidOperationException("No sequences table was configured.")
+            : _sequences.AddAsync(row, cancellationToken);
 
     /// <summary>Appends one errors row (a failure or a warning).</summary>
     public ValueTask AddIssueAsync(ConversionIssue issue, CancellationToken cancellationToken = default) => _errors.AddAsync(issue, cancellationToken);
@@ -142,6 +157,11 @@ public sealed class FeatureDatasetWriter : IAsyncDisposable
             await CommitTable(DatasetTables.FramesTable(f.Kind), f.Part);
         }
 
+        if (_sequences is not null)
+        {
+            await CommitTable(DatasetTables.Sequences, _sequences.Part);
+        }
+
         var manifest = new CommitManifest(DatasetTables.FormatVersion, Shard.ToString(), _sequence, now, parts, rows, [.. _pending]);
         DatasetManifests.WriteCommit(_directory, Shard, manifest);
         _pending.Clear();
@@ -157,6 +177,11 @@ public sealed class FeatureDatasetWriter : IAsyncDisposable
         foreach (FramesTableWriter f in _frames)
         {
             await f.DisposeAsync();
+        }
+
+        if (_sequences is not null)
+        {
+            await _sequences.DisposeAsync();
         }
     }
 }

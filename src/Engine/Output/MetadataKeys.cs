@@ -39,6 +39,12 @@ public static class MetadataKeys
     /// <summary>Comma-separated frame tables written (mfcc,log_mel).</summary>
     public const string FrameTables = "cepstra.frame_tables";
 
+    /// <summary>
+    /// Columns of the sequences table with their values per frame, in column order: <c>mfcc:13,mfcc_delta:13</c>
+    /// (a row's list holds <c>n_frames × rows</c> values, frame-major).
+    /// </summary>
+    public const string Sequences = "cepstra.sequences";
+
     /// <summary>Dataset layout the inputs were discovered with.</summary>
     public const string Layout = "cepstra.layout";
 }

@@ -26,7 +26,7 @@ internal sealed class ParquetPartWriter : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(rowGroupRows, 1);
         _tableDirectory = tableDirectory;
         _columns = [.. columns];
-        _schema = new ParquetSchema(_columns.Select(c => (Field)c.Field));
+        _schema = new ParquetSchema(_columns.Select(c => c.SchemaField));
         RowGroupRows = rowGroupRows;
         _options = new ParquetOptions { CompressionMethod = compression, CompressionLevel = System.IO.Compression.CompressionLevel.Fastest };
     }

@@ -43,7 +43,8 @@ public sealed class SharedDatasetConversionTests
     [Fact]
     public async Task FmaMini_TakesLabelsAndSplitsFromTracksCsv()
     {
-        if (SharedData.Require(["datasets", "fma-mini"]) is not string root)
+        if (SharedData.Require(["datasets", "fma-mini"]) is not string root
+            || SharedData.RequireFfmpeg() is null)
         {
             return;
         }
@@ -70,7 +71,8 @@ public sealed class SharedDatasetConversionTests
     [Fact]
     public async Task FmaMini_BatchedDecoding_WritesTheSameRowsAsOneFfmpegProcessPerFile()
     {
-        if (SharedData.Require(["datasets", "fma-mini"]) is not string root)
+        if (SharedData.Require(["datasets", "fma-mini"]) is not string root
+            || SharedData.RequireFfmpeg() is null)
         {
             return;
         }
@@ -97,7 +99,8 @@ public sealed class SharedDatasetConversionTests
     [Fact]
     public async Task MessyArchive_ConvertsEveryGoodFile_ListsEveryBrokenOne_FlagsTruncated()
     {
-        if (SharedData.Require(["datasets", "messy-archive"]) is not string root)
+        if (SharedData.Require(["datasets", "messy-archive"]) is not string root
+            || SharedData.RequireFfmpeg() is null)
         {
             return;
         }
