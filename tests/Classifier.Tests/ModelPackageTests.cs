@@ -154,7 +154,7 @@ public sealed class ModelPackageTests(TrainedModels models) : IClassFixture<Trai
     [Fact]
     public void Load_NegativeFftSize_NamesTheParameter()
     {
-        AssertRefused(Variant("fft-negative", info => WithExtraction(info, o => o["fft_size"] = -5)), "FftSize", "-5");
+        AssertRefused(Variant("fft-negative", info => WithExtraction(info, o => o["n_fft"] = -5)), "--n-fft", "-5");
     }
 
     [Fact]
@@ -191,8 +191,8 @@ public sealed class ModelPackageTests(TrainedModels models) : IClassFixture<Trai
     {
         string path = Variant("absurd", info => WithExtraction(info, o =>
         {
-            o["fft_size"] = 1 << 26;
-            o["mel_bands"] = 100_000;
+            o["n_fft"] = 1 << 26;
+            o["n_mels"] = 100_000;
         }));
         AssertRefused(path, "n_fft 67108864 exceeds the limit", "n_mels 100000 exceeds the limit");
     }
@@ -200,7 +200,7 @@ public sealed class ModelPackageTests(TrainedModels models) : IClassFixture<Trai
     [Fact]
     public void Load_FeatureListThatItsParametersDoNotProduce_IsRefused()
     {
-        AssertRefused(Variant("mfcc13", info => WithExtraction(info, o => o["mfcc_count"] = 13)), "features but its extraction parameters produce");
+        AssertRefused(Variant("mfcc13", info => WithExtraction(info, o => o["n_mfcc"] = 13)), "features but its extraction parameters produce");
     }
 
     [Fact]

@@ -69,10 +69,10 @@ public sealed class ConvertCommandTests
 
         Assert.True(code == 0, stderr);
         IReadOnlyDictionary<string, string> md = FeatureDatasetReader.Read(output).Metadata;
-        Assert.Equal("16000", md["cepstra.option.sample_rate"]);
-        Assert.Equal("1024", md["cepstra.option.fft_size"]);
+        Assert.Equal("16000", md["cepstra.option.sr"]);
+        Assert.Equal("1024", md["cepstra.option.n_fft"]);
         Assert.Equal("256", md["cepstra.option.hop_length"]);
-        Assert.Equal("64", md["cepstra.option.mel_bands"]);
+        Assert.Equal("64", md["cepstra.option.n_mels"]);
         Assert.Equal("htk", md["cepstra.option.mel_scale"]);
         Assert.Equal("none", md["cepstra.option.mel_norm"]);
         Assert.Equal("reflect", md["cepstra.option.pad_mode"]);

@@ -191,7 +191,7 @@ public static class ConversionPipeline
 
     /// <summary>The settings a resumed run must share with the run it continues.</summary>
     internal static string SettingsFingerprint(ConversionOptions options) =>
-        string.Join(" | ", ExtractionOptionsMetadata.ToJson(options.Extraction with { Backend = BackendKind.Auto, MaxDegreeOfParallelism = 1 }), options.SegmentationName, options.FrameTables.ToString())
+        string.Join(" | ", ExtractionOptionsMetadata.ToFingerprintJson(options.Extraction with { Backend = BackendKind.Auto, MaxDegreeOfParallelism = 1 }), options.SegmentationName, options.FrameTables.ToString())
         // Likewise only a run that writes sequences carries them in its fingerprint.
         + (options.Sequences.Count == 0 ? string.Empty : " | sequences " + string.Join(',', options.Sequences.Select(f => f.Name)))
         // Only a non-default summary selection is part of the fingerprint, so runs made before it existed still resume.

@@ -30,7 +30,7 @@ public static class MetadataKeys
     /// <summary>Every <see cref="ExtractionOptions"/> property as JSON.</summary>
     public const string ExtractionOptions = "cepstra.extraction_options";
 
-    /// <summary>Prefix of one key per extraction option (cepstra.option.sample_rate = 22050…).</summary>
+    /// <summary>Prefix of one key per extraction option (cepstra.option.sr = 22050, cepstra.option.n_fft = 2048…).</summary>
     public const string OptionPrefix = "cepstra.option.";
 
     /// <summary>Segmentation ("whole", "segments=10", "segment_seconds=3").</summary>

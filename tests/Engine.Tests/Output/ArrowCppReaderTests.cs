@@ -434,8 +434,8 @@ public sealed class ArrowCppReaderTests(ArrowReaderDatasetFixture fixture) : ICl
                 IReadOnlyDictionary<string, string> kv = part.KeyValueMetadata;
                 Assert.Equal(table, kv[MetadataKeys.Table]);
                 Assert.Equal(ArrowReaderDatasetFixture.Extraction, ExtractionOptionsMetadata.FromJson(kv[MetadataKeys.ExtractionOptions]));
-                Assert.Equal("13", kv[MetadataKeys.OptionPrefix + "mfcc_count"]);
-                Assert.Equal("64", kv[MetadataKeys.OptionPrefix + "mel_bands"]);
+                Assert.Equal("13", kv[MetadataKeys.OptionPrefix + "n_mfcc"]);
+                Assert.Equal("64", kv[MetadataKeys.OptionPrefix + "n_mels"]);
                 Assert.Equal(ConversionPipeline.EngineVersion, kv[MetadataKeys.EngineVersion]);
                 Assert.Equal("reference", kv[MetadataKeys.Backend]);
                 Assert.Equal("snappy", kv[MetadataKeys.Compression]);

@@ -51,7 +51,7 @@ public sealed class FeatureDatasetWriterTests
         Assert.Equal([2f, 3f, 4f], table.Rows[0].Features);
         Assert.Equal(3.0, table.Rows[0].OffsetSeconds);
         Assert.Equal("test", table.Metadata[MetadataKeys.Backend]);
-        Assert.Equal("13", table.Metadata[MetadataKeys.OptionPrefix + "mfcc_count"]);
+        Assert.Equal("13", table.Metadata[MetadataKeys.OptionPrefix + "n_mfcc"]);
         Assert.Equal(13, ExtractionOptionsMetadata.FromJson(table.Metadata[MetadataKeys.ExtractionOptions]).MfccCount);
 
         List<object?[]> tracks = DatasetTestHelpers.Query($"SELECT track_id, segment, truncated, mfcc1_mean, label FROM read_parquet({DatasetTestHelpers.Glob(dir, "tracks")}) ORDER BY track_id");
