@@ -28,6 +28,29 @@ public sealed class ConvertCommandTests
     }
 
     [Fact]
+    public async Task Convert_SequencesAndFramesByLibrosaNames_WritesOneRowPerSegmentAndVerifies()
+    {
+        string root = TestDirectories.Create("convert-sequences");
+        string genres = SynthDataset.CreateGenres(root, ["a", "b"], perLabel: 1, seconds: 1.0);
+        string output = Path.Combine(root, "out");
+
+        (int code, _, string stderr) = await RunAsync("convert", genres, "--out", output, "--quiet", "--segments", "2", "--n-mfcc", "13",
+            "--frames", "log_mel_db", "--sequences", "mfcc,mfcc_delta,chroma");
+
+        Assert.True(code == 0, stderr);
+        Assert.True(DuckCount(output, "frames_log_mel") > 4);
+        IReadOnlyList<SequenceRow> rows = SequenceTableReader.Read(output, "mfcc_delta");
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.Equal((13, r.Frames * 13), (r.Rows, r.Data.Length)));
+        Assert.Equal([("mfcc", 13), ("mfcc_delta", 13), ("chroma_stft", 12)], SequenceTableReader.Columns(output));
+        Assert.Equal(0, (await RunAsync("verify", output)).Code);
+
+        (int bad, _, string badErr) = await RunAsync("convert", genres, "--out", Path.Combine(root, "bad"), "--sequences", "mfcc,tempo");
+        Assert.Equal(2, bad);
+        Assert.Contains("--sequences: unknown sequence feature 'tempo'", badErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Convert_GenreFolders_WritesDatasetAndJsonSummary()
     {
         string root = TestDirectories.Create("convert");

@@ -31,7 +31,13 @@ internal static class ConvertCommand
             Description = "Features whose summary columns the tracks table holds (default 'genre': today's 116 GTZAN-named columns); comma-separated: "
                 + string.Join(", ", FeatureCatalog.All.Where(d => d.Summary.Count > 0).Select(d => d.Name)) + ", genre, all.",
         };
-        var frames = new Option<string?>("--frames") { Description = "Also write frame-level tables: any of " + string.Join(",", DatasetTables.FrameKinds.Select(DatasetTables.FrameName)) + "." };
+        var frames = new Option<string?>("--frames")
+        {
+            HelpName = "list",
+            Description = "Also write long frame-level tables (one row per frame): any of "
+                + string.Join(", ", DatasetTables.FrameKinds.Select(k => $"{FeatureCatalog.Get(k).Name} (frames_{DatasetTables.FrameName(k)}/)"))
+                + "; the short names " + string.Join(",", DatasetTables.FrameKinds.Select(DatasetTables.FrameName)) + " are still accepted. For model input see --sequences.",
+        };
         var sequences = new Option<string?>("--sequences")
         {
             HelpName = "list",
