@@ -1,8 +1,8 @@
 using System.Globalization;
 using Cepstra.Audio;
 using Cepstra.Backends;
-using Cepstra.Dsp;
 using Cepstra.Classifier.Evaluation;
+using Cepstra.Dsp;
 using Cepstra.Features;
 using ScottPlot;
 
