@@ -12,8 +12,8 @@
 #   dataset: default ../shared/datasets/gtzan-mini when present, else (or with `demo`) the demo's synthetic
 #   genres (`cepstra demo`). Shards write the tracks table and the frame-level MFCC table (--frames mfcc).
 #   Environment: CEPSTRA (a cepstra command; default: the Release build of src/Cli, built if needed),
-#   CEPSTRA_SLURM_WORK (work folder; default a new /tmp folder, kept for inspection), CEPSTRA_SLURM_PORT (slurmctld port, slurmd uses the next; default 16817),
-#   CEPSTRA_SLURM_SEGMENTS (default 10).
+#   CEPSTRA_SLURM_WORK (work folder; default a new /tmp folder, kept for inspection),
+#   CEPSTRA_SLURM_PORT (slurmctld port, slurmd uses the next; default 16817), CEPSTRA_SLURM_SEGMENTS (default 10).
 # Needs root (the daemons run as root here) and installs slurm-wlm and munge with apt-get when missing.
 # Exit codes: 0 identical, 1 a step failed or the datasets differ, 3 Slurm could not be installed or started.
 set -euo pipefail

@@ -111,6 +111,17 @@ public sealed class PlotCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_OffsetPastTheEnd_FailsSayingSoInsteadOfDrawingBlanks()
+    {
+        string outDir = Path.Combine(_dir, "late");
+        (int rc, string stdout, string stderr) = await Invoke("plot", WriteChirpWav(1), "--out", outDir, "--offset", "5");
+        Assert.Equal(1, rc);
+        Assert.Empty(stdout);
+        Assert.Contains("nothing to draw from 5 s on", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
     public async Task Invoke_MissingFile_FailsNamingIt()
     {
         (int rc, _, string stderr) = await Invoke("plot", Path.Combine(_dir, "nope.wav"), "--out", Path.Combine(_dir, "p"));

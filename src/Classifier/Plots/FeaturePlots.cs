@@ -26,6 +26,7 @@ public static class FeaturePlots
     /// <paramref name="offsetSeconds"/> lasting <paramref name="durationSeconds"/>) and writes the requested plots.
     /// </summary>
     /// <returns>The written paths, in <see cref="PlotKindsInfo.Single"/> order.</returns>
+    /// <exception cref="InvalidDataException">The window holds no samples (offset at or past the end of the file).</exception>
     public static IReadOnlyList<string> Render(string audioPath, string outputDirectory, ExtractionOptions options, PlotOptions plot, double offsetSeconds = 0, double? durationSeconds = null)
     {
         ArgumentNullException.ThrowIfNull(audioPath);
@@ -36,6 +37,12 @@ public static class FeaturePlots
             OffsetSeconds = offsetSeconds,
             DurationSeconds = durationSeconds,
         });
+        if (audio.Samples.Length == 0)
+        {
+            // A blank figure would look like silence; an offset past the end is a mistake worth saying.
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{audioPath}: nothing to draw from {offsetSeconds:0.###} s on (is --offset past the end of the file?)."));
+        }
+
         return Render(audio.Samples, offsetSeconds, Path.GetFileName(audioPath), outputDirectory, options, plot);
     }
 
