@@ -19,6 +19,12 @@ public sealed class IlgpuCpuParityTests : ReferenceCaseParityTests
     protected override IFeatureBackend CreateBackend(FeaturePlan plan) => IlgpuBackend.CreateCpu(plan);
 }
 
+/// <summary>librosa parity of the second-wave features on ILGPU's CPU accelerator (features without a GPU kernel run on the host).</summary>
+public sealed class IlgpuCpuWave2ParityTests : Wave2CaseParityTests
+{
+    protected override IFeatureBackend CreateBackend(FeaturePlan plan) => IlgpuBackend.CreateCpu(plan);
+}
+
 /// <summary>Batching and naming behaviour specific to the ILGPU back end.</summary>
 public sealed class IlgpuBackendBatchTests
 {

@@ -74,6 +74,7 @@ public sealed class GenrePredictor : IDisposable
     private readonly ConcurrentBag<Worker> _workers = [];
     private readonly FeaturePlan _plan;
     private readonly SegmentationSpec _segmentation;
+    private readonly FeatureKinds _summary;
     private bool _disposed;
 
     /// <summary>Prepares prediction with <paramref name="model"/>.</summary>
@@ -85,11 +86,10 @@ public sealed class GenrePredictor : IDisposable
         // The model may come from a GPU conversion; the CPU back ends compute the same features (within float rounding).
         _plan = new FeaturePlan(options with { Backend = BackendKind.Simd, MaxDegreeOfParallelism = 1 });
         _segmentation = model.Info.GetSegmentation();
-        IReadOnlyList<string> names = FeatureSummary.ColumnNames(_plan);
-        if (!names.SequenceEqual(model.Info.FeatureNames))
-        {
-            throw new InvalidDataException("The model's feature columns differ from the summary its extraction parameters produce: it was trained on another feature set.");
-        }
+        // The summary columns the model was trained on name the features to compute (the default genre set, or a
+        // convert --features selection).
+        _summary = FeatureExtractor.SummarySelectionFor(_plan, model.Info.FeatureNames)
+            ?? throw new InvalidDataException("The model's feature columns differ from the summary its extraction parameters produce: it was trained on another feature set.");
     }
 
     /// <summary>The model.</summary>
@@ -156,33 +156,25 @@ public sealed class GenrePredictor : IDisposable
 
         if (!_workers.TryTake(out Worker? worker))
         {
-            worker = new Worker(_plan, Model);
+            worker = new Worker(_plan, _summary, _segmentation, Model);
         }
 
         try
         {
             var clock = Stopwatch.StartNew();
-            var features = new List<float[]>(segments.Count);
-            foreach (Segment seg in segments)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                worker.Backend.Compute(samples.AsSpan(seg.StartSample, seg.SampleCount), worker.Clip);
-                float[] summary = new float[Model.Info.FeatureNames.Count];
-                FeatureSummary.Compute(worker.Clip, summary);
-                features.Add(summary);
-            }
+            float[][] features = worker.Extractor.SummarizeSegments(samples, segments, cancellationToken);
 
             double featuresMs = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
             int k = Model.Info.Classes.Count;
             double[] mean = new double[k];
             var votes = new List<SegmentVote>(segments.Count);
-            for (int i = 0; i < features.Count; i++)
+            for (int i = 0; i < features.Length; i++)
             {
                 float[] p = worker.Engine.Predict(new FeatureVectorRow { Features = features[i] }).Score;
                 for (int c = 0; c < k; c++)
                 {
-                    mean[c] += p[c] / features.Count;
+                    mean[c] += p[c] / features.Length;
                 }
 
                 int best = ClassificationReport.ArgMax(p);
@@ -225,22 +217,19 @@ public sealed class GenrePredictor : IDisposable
 
     private sealed class Worker : IDisposable
     {
-        public Worker(FeaturePlan plan, GenreModel model)
+        public Worker(FeaturePlan plan, FeatureKinds summary, SegmentationSpec segmentation, GenreModel model)
         {
-            Backend = CpuBackends.Create(plan, BackendKind.Simd);
-            Clip = new ClipFeatures(plan, FeatureSummary.RequiredFeatures);
+            Extractor = new FeatureExtractor(CpuBackends.Create(plan, BackendKind.Simd), FeatureKinds.None, summary, segmentation);
             Engine = model.CreateEngine();
         }
 
-        public IFeatureBackend Backend { get; }
-
-        public ClipFeatures Clip { get; }
+        public FeatureExtractor Extractor { get; }
 
         public PredictionEngine<FeatureVectorRow, ScoreRow> Engine { get; }
 
         public void Dispose()
         {
-            Backend.Dispose();
+            Extractor.Dispose();
             Engine.Dispose();
         }
     }

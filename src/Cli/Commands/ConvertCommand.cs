@@ -25,7 +25,13 @@ internal static class ConvertCommand
         var subset = new Option<string?>("--subset") { Description = "FMA subset to keep (small, medium, large, full)." };
         var segments = new Option<int?>("--segments") { Description = "Split every track into N equal segments (rows share the track_id)." };
         var segmentSeconds = new Option<double?>("--segment-seconds") { Description = "Split every track into S-second segments." };
-        var frames = new Option<string?>("--frames") { Description = "Also write frame-level tables: any of mfcc,log_mel,chroma." };
+        var features = new Option<string?>("--features", "-f")
+        {
+            HelpName = "list",
+            Description = "Features whose summary columns the tracks table holds (default 'genre': today's 116 GTZAN-named columns); comma-separated: "
+                + string.Join(", ", FeatureCatalog.All.Where(d => d.Summary.Count > 0).Select(d => d.Name)) + ", genre, all.",
+        };
+        var frames = new Option<string?>("--frames") { Description = "Also write frame-level tables: any of " + string.Join(",", DatasetTables.FrameKinds.Select(DatasetTables.FrameName)) + "." };
         var shard = new Option<string?>("--shard") { Description = "Convert shard i/N only (zero-based); default from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0/1." };
         var shardCount = new Option<int?>("--shard-count") { Description = "Shard count N when the index comes from JOB_COMPLETION_INDEX/SLURM_ARRAY_TASK_ID (or CEPSTRA_SHARD_COUNT)." };
         var workers = new Option<int?>("--workers", "-j") { Description = "Feature workers (default: number of cores)." };
@@ -41,7 +47,7 @@ internal static class ConvertCommand
 
         var command = new Command("convert", "Convert a whole audio archive (GTZAN, FMA, any folder) into a Parquet feature dataset: parallel, resumable, shardable.")
         {
-            input, output, layout, fmaMetadata, subset, segments, segmentSeconds, frames, shard, shardCount,
+            input, output, layout, fmaMetadata, subset, segments, segmentSeconds, features, frames, shard, shardCount,
             workers, decodeWorkers, decodeBatch, batchClips, commitEvery, fileTimeout, ffmpeg, quiet, json,
         };
         extraction.AddTo(command);
@@ -73,6 +79,20 @@ internal static class ConvertCommand
             catch (ArgumentException ex)
             {
                 problems.Add(ex.Message);
+            }
+
+            FeatureKinds summaryFeatures = FeatureSummary.RequiredFeatures;
+            if (parse.GetValue(features) is string featureList)
+            {
+                var featureErrors = new List<string>();
+                summaryFeatures = FeatureCatalog.ParseList(featureList, featureErrors);
+                // "all" means every feature that has summary columns; a feature named alone without any is reported by Validate.
+                if (featureList.Split(',').Any(f => f.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)))
+                {
+                    summaryFeatures = FeatureSummary.Summarized(summaryFeatures);
+                }
+
+                problems.AddRange(featureErrors.Select(e => "--features: " + e));
             }
 
             FeatureKinds frameKinds = FeatureKinds.None;
@@ -114,6 +134,7 @@ internal static class ConvertCommand
                 {
                     Extraction = extractionOptions,
                     Segmentation = segmentation,
+                    Features = summaryFeatures,
                     FrameTables = frameKinds,
                     Shard = shardSpec,
                     Workers = workerCount,

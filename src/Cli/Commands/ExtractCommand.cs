@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Cepstra.Audio;
 using Cepstra.Backends;
+using Cepstra.Dataset;
 using Cepstra.Dsp;
 using Cepstra.Features;
 using Cepstra.Gpu;
@@ -102,7 +102,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
     internal Option<string> FeatureList { get; } = new("--features", "-f")
     {
         HelpName = "list",
-        Description = "Comma-separated: mfcc, log_mel_db, mel_power, chroma_stft, rms, spectral_centroid, spectral_bandwidth, spectral_rolloff, zero_crossing_rate, stft_magnitude, stft_power; or 'genre' or 'all'.",
+        Description = "Comma-separated feature names (each written as <name>.npy): " + FeatureCatalog.KnownNames + ".",
         DefaultValueFactory = _ => "mfcc",
     };
 
@@ -123,18 +123,9 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         ArgumentNullException.ThrowIfNull(parse);
         var errors = new List<string>(parse.Errors.Select(e => e.Message));
         errors.AddRange(parse.UnmatchedTokens.Select(t => $"unrecognised argument '{t}'."));
-        FeatureKinds features = FeatureKinds.None;
-        foreach (string name in (parse.GetValue(FeatureList) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (FeatureKindsInfo.TryParse(name, out FeatureKinds k))
-            {
-                features |= k;
-            }
-            else
-            {
-                errors.Add($"--features: unknown feature '{name}' (known: {string.Join(", ", FeatureKindsInfo.Single.Select(FeatureKindsInfo.Name))}, genre, all).");
-            }
-        }
+        var featureErrors = new List<string>();
+        FeatureKinds features = FeatureCatalog.ParseList(parse.GetValue(FeatureList), featureErrors);
+        errors.AddRange(featureErrors.Select(e => "--features: " + e));
 
         if (features == FeatureKinds.None && errors.Count == 0)
         {
@@ -185,12 +176,28 @@ internal sealed class ExtractCommand : Command, IHelpExamples
     internal static int Run(ExtractRequest request, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var plan = new FeaturePlan(request.Options);
+        IFeatureBackend backend;
+        try
+        {
+            // The same choice as convert: auto tries CUDA, then a usable OpenCL GPU, then SIMD; the selector
+            // prints the back end it chose ("backend: …") on stderr.
+            backend = BackendSelector.Create(plan, request.Options.Backend, request.Device, stderr);
+        }
+        catch (EngineException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return 1;
+        }
+
+        // The shared facade: decode at the plan's rate, compute the whole clip (no segments, no summaries).
+        using var extractor = new FeatureExtractor(backend, request.Features, FeatureKinds.None, SegmentationSpec.Whole);
         DecodedAudio audio;
         try
         {
-            audio = AudioLoader.Load(request.Input, new AudioLoadOptions
+            clock.Restart();
+            audio = extractor.Load(request.Input, new AudioLoadOptions
             {
-                SampleRate = request.Options.SampleRate,
                 OffsetSeconds = request.OffsetSeconds,
                 DurationSeconds = request.DurationSeconds,
             }, cancellationToken);
@@ -207,47 +214,16 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         }
 
         double decodeMs = clock.Elapsed.TotalMilliseconds;
-        var plan = new FeaturePlan(request.Options);
-        var clip = new ClipFeatures(plan, request.Features);
-        IFeatureBackend backend;
-        try
-        {
-            // The same choice as convert: auto tries CUDA, then a usable OpenCL GPU, then SIMD; the selector
-            // prints the back end it chose ("backend: …") on stderr.
-            backend = BackendSelector.Create(plan, request.Options.Backend, request.Device, stderr);
-        }
-        catch (EngineException e)
-        {
-            stderr.WriteLine("error: " + e.Message);
-            return 1;
-        }
-
-        using IFeatureBackend ownedBackend = backend;
-        backend.Compute(audio.Samples, clip);
+        ClipFeatures clip = extractor.Compute(audio.Samples);
         double computeMs = clock.Elapsed.TotalMilliseconds - decodeMs;
+        FeatureDescriptor[] outputs = [.. FeatureCatalog.Of(request.Features)];
         var written = new List<string>();
         try
         {
             Directory.CreateDirectory(request.OutputDirectory);
-            foreach (FeatureKinds kind in FeatureKindsInfo.Single)
+            foreach (FeatureDescriptor d in outputs)
             {
-                if ((request.Features & kind) == 0)
-                {
-                    continue;
-                }
-
-                FeatureMatrix m = clip.Get(kind);
-                float[] rowMajor = m.ToRowMajor();
-                string name = FeatureKindsInfo.Name(kind);
-                if (request.Format != ExtractFormat.Csv)
-                {
-                    written.Add(WriteNpy(request.OutputDirectory, name, rowMajor, m.Rows, m.Frames));
-                }
-
-                if (request.Format != ExtractFormat.Npy)
-                {
-                    written.Add(WriteCsv(request.OutputDirectory, name, rowMajor, m.Rows, m.Frames));
-                }
+                written.AddRange(FeatureFiles.Write(request.OutputDirectory, d, clip, request.Format != ExtractFormat.Csv, request.Format != ExtractFormat.Npy));
             }
 
             if (request.SaveSignal)
@@ -255,7 +231,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
                 written.Add(WriteNpy(request.OutputDirectory, "y", audio.Samples, audio.Samples.Length));
             }
 
-            written.Add(WriteSummary(request, audio, clip, backend.Name, decodeMs, computeMs));
+            written.Add(WriteSummary(request, audio, clip, outputs, backend.Name, decodeMs, computeMs));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -263,8 +239,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
             return 1;
         }
 
-        string shapes = string.Join(", ", FeatureKindsInfo.Single.Where(k => (request.Features & k) != 0)
-            .Select(k => $"{FeatureKindsInfo.Name(k)} {clip.Get(k).Rows}×{clip.Get(k).Frames}"));
+        string shapes = string.Join(", ", outputs.Select(d => $"{d.Name} {string.Join('×', FeatureFiles.Shape(d, clip))}"));
         stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{request.Input}: {audio.DurationSeconds:0.###} s at {audio.SampleRate} Hz ({audio.Decoder}{(audio.Truncated ? ", truncated" : string.Empty)}), decode {decodeMs:0} ms, {backend.Name} {computeMs:0} ms: {shapes}"));
         foreach (string f in written)
@@ -282,33 +257,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         return path;
     }
 
-    private static string WriteCsv(string dir, string name, float[] rowMajor, int rows, int frames)
-    {
-        string path = Path.Combine(dir, name + ".csv");
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false), 1 << 16);
-        var line = new StringBuilder();
-        for (int r = 0; r < rows; r++)
-        {
-            line.Clear();
-            for (int f = 0; f < frames; f++)
-            {
-                if (f > 0)
-                {
-                    line.Append(',');
-                }
-
-                // float.ToString gives the shortest text that parses back to the same float32.
-                line.Append(rowMajor[(r * frames) + f].ToString(CultureInfo.InvariantCulture));
-            }
-
-            writer.Write(line);
-            writer.Write('\n');
-        }
-
-        return path;
-    }
-
-    private static string WriteSummary(ExtractRequest request, DecodedAudio audio, ClipFeatures clip, string backend, double decodeMs, double computeMs)
+    private static string WriteSummary(ExtractRequest request, DecodedAudio audio, ClipFeatures clip, IEnumerable<FeatureDescriptor> outputs, string backend, double decodeMs, double computeMs)
     {
         string path = Path.Combine(request.OutputDirectory, "summary.json");
         using FileStream fs = System.IO.File.Create(path);
@@ -344,11 +293,14 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         }
 
         json.WriteStartObject("features");
-        foreach (FeatureKinds kind in FeatureKindsInfo.Single.Where(k => (request.Features & k) != 0))
+        foreach (FeatureDescriptor feature in outputs)
         {
-            json.WriteStartArray(FeatureKindsInfo.Name(kind));
-            json.WriteNumberValue(clip.Get(kind).Rows);
-            json.WriteNumberValue(clip.Get(kind).Frames);
+            json.WriteStartArray(feature.Name);
+            foreach (int n in FeatureFiles.Shape(feature, clip))
+            {
+                json.WriteNumberValue(n);
+            }
+
             json.WriteEndArray();
         }
 

@@ -5,7 +5,7 @@ namespace Cepstra.Gpu.Kernels;
 
 /// <summary>
 /// RMS and zero-crossing rate, one frame per loop step. Both read the clip through the frame table and the
-/// padding rules of <see cref="FramingKernels.PaddedSample"/> instead of materialising their own frames:
+/// padding rules of <see cref="FrameKernels.PaddedSample"/> instead of materialising their own frames:
 /// RMS uses the STFT's unwindowed frames (same padding mode), ZCR edge-padded frames, as librosa frames them.
 /// </summary>
 internal static class TimeDomainKernels
@@ -30,7 +30,7 @@ internal static class TimeDomainKernels
             float sum = 0f;
             for (int j = 0; j < n; j++)
             {
-                float x = FramingKernels.PaddedSample(layout, clip, start + j, geometry.PadMode);
+                float x = FrameKernels.PaddedSample(layout, clip, start + j, geometry.PadMode);
                 sum += x * x;
             }
 
@@ -53,10 +53,10 @@ internal static class TimeDomainKernels
             int clip = layout.FrameClip[f];
             long start = ((long)(f - layout.ClipFrameOffset[clip]) * geometry.Hop) - geometry.CenterShift;
             int crossings = 0;
-            bool previous = IsNegative(FramingKernels.PaddedSample(layout, clip, start, PadModes.Edge));
+            bool previous = IsNegative(FrameKernels.PaddedSample(layout, clip, start, PadModes.Edge));
             for (int j = 1; j < n; j++)
             {
-                bool current = IsNegative(FramingKernels.PaddedSample(layout, clip, start + j, PadModes.Edge));
+                bool current = IsNegative(FrameKernels.PaddedSample(layout, clip, start + j, PadModes.Edge));
                 if (current != previous)
                 {
                     crossings++;

@@ -3,6 +3,7 @@ using Cepstra.Backends;
 using Cepstra.Dataset;
 using Cepstra.Dsp;
 using Cepstra.Features;
+using Cepstra.Output;
 using Parquet;
 
 namespace Cepstra.Conversion;
@@ -16,7 +17,13 @@ public sealed record ConversionOptions
     /// <summary>How tracks are cut into rows: whole clips, N equal segments (the GTZAN tutorials use 10) or S-second segments (a shorter tail is dropped).</summary>
     public SegmentationSpec Segmentation { get; init; } = SegmentationSpec.Whole;
 
-    /// <summary>Frame-level tables to write (any of Mfcc, LogMelDb, Chroma).</summary>
+    /// <summary>
+    /// The features whose summary columns the tracks table holds (their <see cref="FeatureDescriptor.Summary"/>
+    /// groups, in GTZAN order); default the seven genre features, today's 116 columns.
+    /// </summary>
+    public FeatureKinds Features { get; init; } = FeatureSummary.RequiredFeatures;
+
+    /// <summary>Frame-level tables to write (features whose descriptor has a frame table: mfcc, log_mel, chroma).</summary>
     public FeatureKinds FrameTables { get; init; } = FeatureKinds.None;
 
     /// <summary>The shard of the inputs this run converts.</summary>
@@ -98,9 +105,18 @@ public sealed record ConversionOptions
             errors.Add($"The segment length must be positive (got {Segmentation.Seconds} s).");
         }
 
-        if ((FrameTables & ~(FeatureKinds.Mfcc | FeatureKinds.LogMelDb | FeatureKinds.Chroma)) != 0)
+        if (FeatureSummary.Summarized(Features) == FeatureKinds.None)
         {
-            errors.Add("Frame tables can only be mfcc, log_mel and chroma.");
+            errors.Add($"Select at least one feature with summary columns ({string.Join(", ", FeatureCatalog.All.Where(d => d.Summary.Count > 0).Select(d => d.Name))}).");
+        }
+        else if (FeatureSummary.Summarized(Features) != Features)
+        {
+            errors.Add($"These features have no summary columns: {string.Join(", ", FeatureCatalog.Of(Features & ~FeatureSummary.Summarized(Features)).Select(d => d.Name))} (write them with extract, or as frame tables).");
+        }
+
+        if ((FrameTables & ~DatasetTables.FrameKindsMask) != 0)
+        {
+            errors.Add($"Frame tables can only be {string.Join(", ", DatasetTables.FrameKinds.Select(DatasetTables.FrameName))}.");
         }
 
         if (!Shard.IsValid)

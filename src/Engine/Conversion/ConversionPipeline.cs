@@ -76,7 +76,7 @@ public static class ConversionPipeline
         List<AudioInput> todo = [.. assigned.Where(a => !state.CompletedInputs.Contains(a.RelativePath))];
 
         Func<FeaturePlan, IFeatureBackend> backendFactory = options.BackendFactory ?? (p => CpuBackends.Create(p, options.Extraction.Backend));
-        IReadOnlyList<string> featureNames = FeatureSummary.ColumnNames(plan);
+        IReadOnlyList<string> featureNames = FeatureSummary.ColumnNames(plan, options.Features);
         var frameRows = new Dictionary<FeatureKinds, int>();
         foreach (FeatureKinds k in DatasetTables.FrameKinds)
         {
@@ -183,7 +183,9 @@ public static class ConversionPipeline
 
     /// <summary>The settings a resumed run must share with the run it continues.</summary>
     internal static string SettingsFingerprint(ConversionOptions options) =>
-        string.Join(" | ", ExtractionOptionsMetadata.ToJson(options.Extraction with { Backend = BackendKind.Auto, MaxDegreeOfParallelism = 1 }), options.SegmentationName, options.FrameTables.ToString());
+        string.Join(" | ", ExtractionOptionsMetadata.ToJson(options.Extraction with { Backend = BackendKind.Auto, MaxDegreeOfParallelism = 1 }), options.SegmentationName, options.FrameTables.ToString())
+        // Only a non-default summary selection is part of the fingerprint, so runs made before it existed still resume.
+        + (options.Features == FeatureSummary.RequiredFeatures ? string.Empty : " | summary " + options.Features.ToString());
 
     /// <summary>FNV-1a over the sorted relative paths: shards that saw the same inputs share it.</summary>
     internal static string InputsFingerprint(IReadOnlyList<AudioInput> inputs) =>
@@ -295,8 +297,8 @@ public static class ConversionPipeline
 
     private static async Task ComputeWorkerAsync(RunContext run, ChannelReader<WorkItem> inputs, ChannelWriter<FileResult> output, CancellationToken token)
     {
-        using IFeatureBackend backend = run.BackendFactory(run.Plan);
-        var holders = new List<ClipFeatures>();
+        // The shared facade: one back end and reusable holders per worker, the run's summary selection and frame tables.
+        using var extractor = new FeatureExtractor(run.BackendFactory(run.Plan), run.Options.FrameTables, run.Options.Features, run.Options.Segmentation);
         float[] summary = new float[run.FeatureNames.Count];
         var batch = new List<WorkItem>();
         while (await inputs.WaitToReadAsync(token))
@@ -311,14 +313,14 @@ public static class ConversionPipeline
                 segmentCount += item.Segments.Count;
             }
 
-            foreach (FileResult result in ComputeBatch(run, backend, holders, summary, batch))
+            foreach (FileResult result in ComputeBatch(run, extractor, summary, batch))
             {
                 await output.WriteAsync(result, token);
             }
         }
     }
 
-    private static List<FileResult> ComputeBatch(RunContext run, IFeatureBackend backend, List<ClipFeatures> holders, float[] summary, List<WorkItem> batch)
+    private static List<FileResult> ComputeBatch(RunContext run, FeatureExtractor extractor, float[] summary, List<WorkItem> batch)
     {
         var clips = new List<ReadOnlyMemory<float>>();
         foreach (WorkItem item in batch)
@@ -332,26 +334,9 @@ public static class ConversionPipeline
             }
         }
 
-        while (holders.Count < clips.Count)
-        {
-            // One reusable holder per clip of the largest batch seen: steady state allocates none.
-            holders.Add(new ClipFeatures(run.Plan, FeatureSummary.RequiredFeatures | run.Options.FrameTables));
-        }
-
-        bool batchComputed = false;
-        if (clips.Count > 1)
-        {
-            try
-            {
-                backend.ComputeBatch(clips, holders.GetRange(0, clips.Count));
-                batchComputed = true;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // One bad clip must not cost the others: recompute clip by clip below to find it.
-            }
-        }
-
+        // One call for the whole batch; when it fails, each clip is recomputed alone below so one bad clip fails alone.
+        bool batchComputed = extractor.TryComputeBatch(clips);
+        IReadOnlyList<ClipFeatures> holders = extractor.Holders(clips.Count);
         var results = new List<FileResult>(batch.Count);
         int next = 0;
         foreach (WorkItem item in batch)
@@ -362,14 +347,14 @@ public static class ConversionPipeline
                 continue;
             }
 
-            results.Add(Summarise(run, backend, holders, next, batchComputed, summary, item));
+            results.Add(Summarise(run, extractor, holders, next, batchComputed, summary, item));
             next += item.Segments.Count;
         }
 
         return results;
     }
 
-    private static FileResult Summarise(RunContext run, IFeatureBackend backend, List<ClipFeatures> holders, int first, bool computed, float[] summary, WorkItem item)
+    private static FileResult Summarise(RunContext run, FeatureExtractor extractor, IReadOnlyList<ClipFeatures> holders, int first, bool computed, float[] summary, WorkItem item)
     {
         AudioInput input = item.Input;
         DecodedAudio audio = item.Audio!;
@@ -399,10 +384,10 @@ public static class ConversionPipeline
                 ClipFeatures clip = holders[first + i];
                 if (!computed)
                 {
-                    backend.Compute(audio.Samples.AsSpan(seg.StartSample, seg.SampleCount), clip);
+                    extractor.Compute(audio.Samples.AsSpan(seg.StartSample, seg.SampleCount), clip);
                 }
 
-                FeatureSummary.Compute(clip, summary);
+                extractor.Summarize(clip, summary);
                 double offset = seg.StartSample / (double)sr;
                 rows.Add(new TrackRecord(input.TrackId, input.RelativePath, input.Label, input.Split, seg.Index, offset, seg.SampleCount / (double)sr,
                     sr, audio.SourceSampleRate, audio.Truncated, [.. summary]));

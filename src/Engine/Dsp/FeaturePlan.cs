@@ -41,17 +41,8 @@ public sealed partial class FeaturePlan
         return sampleCount < FftSize ? 0 : 1 + ((sampleCount - FftSize) / HopLength);
     }
 
-    /// <summary>Rows of the matrix for a single feature flag.</summary>
-    public int RowCount(FeatureKinds kind) => kind switch
-    {
-        FeatureKinds.StftMagnitude or FeatureKinds.StftPower => FrequencyBins,
-        FeatureKinds.MelPower or FeatureKinds.LogMelDb => Options.MelBands,
-        FeatureKinds.Mfcc => Options.MfccCount,
-        FeatureKinds.Chroma => Options.ChromaBins,
-        FeatureKinds.Rms or FeatureKinds.SpectralCentroid or FeatureKinds.SpectralBandwidth
-            or FeatureKinds.SpectralRolloff or FeatureKinds.ZeroCrossingRate => 1,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Pass exactly one feature flag."),
-    };
+    /// <summary>Rows of the matrix of a single per-frame feature flag (from its <see cref="FeatureDescriptor"/>).</summary>
+    public int RowCount(FeatureKinds kind) => FeatureCatalog.Get(kind).Rows(this);
 
     /// <summary>Builds the window, FFT, mel, DCT and chroma tables (implemented in the table partials).</summary>
     partial void InitializeTables();

@@ -4,23 +4,63 @@ namespace Cepstra.Features;
 
 /// <summary>
 /// The features of one clip, as requested in <see cref="Requested"/>. A back end fills it in place;
-/// reuse one instance per worker so steady-state extraction allocates nothing.
-/// Matrices of features that were not requested stay empty (0 frames).
+/// reuse one instance per worker so steady-state extraction allocates nothing. Storage follows each feature's
+/// <see cref="FeatureDescriptor.Shape"/>: per-frame matrices (<see cref="Get"/>), per-clip scalars
+/// (<see cref="Scalar"/>), event lists (<see cref="Events"/>) and time series (<see cref="Series"/>).
+/// Features that are not computed stay empty (0 frames, NaN, 0 events, 0 samples).
 /// </summary>
 public sealed class ClipFeatures
 {
+    // Indexed by the feature's bit: one slot per catalog feature, allocated once here and grown in place.
+    private readonly FeatureMatrix?[] _matrices = new FeatureMatrix?[64];
+    private readonly FeatureSeries?[] _series = new FeatureSeries?[64];
+    private readonly double[] _scalars = new double[64];
+
     /// <summary>Creates an empty result holder for <paramref name="requested"/> features under <paramref name="plan"/>.</summary>
     public ClipFeatures(FeaturePlan plan, FeatureKinds requested)
     {
+        ArgumentNullException.ThrowIfNull(plan);
         Plan = plan;
         Requested = requested;
+        Computed = FeatureCatalog.ComputedSet(requested, plan.Options);
+        Inputs = FeatureInputsInfo.Closure(FeatureCatalog.InputsOf(Computed), plan.Options);
+        KernelFeatures = FeatureCatalog.KernelFeatures(Computed);
+        KernelInputs = FeatureInputsInfo.Closure(FeatureCatalog.InputsOf(KernelFeatures), plan.Options);
+        Array.Fill(_scalars, double.NaN);
+        foreach (FeatureDescriptor d in FeatureCatalog.All)
+        {
+            int bit = Bit(d.Kind);
+            if (d.Shape == FeatureShape.FrameMatrix)
+            {
+                _matrices[bit] = new FeatureMatrix(0, 0);
+            }
+            else if (d.Shape is FeatureShape.Events or FeatureShape.TimeSeries)
+            {
+                _series[bit] = new FeatureSeries();
+            }
+        }
     }
 
     /// <summary>The plan the features were computed with.</summary>
     public FeaturePlan Plan { get; }
 
-    /// <summary>The features a back end computes into this holder.</summary>
+    /// <summary>The features asked for.</summary>
     public FeatureKinds Requested { get; }
+
+    /// <summary>
+    /// What a back end computes into this holder: <see cref="Requested"/> plus the features that provide an
+    /// intermediate a requested kernel feature reads (<see cref="FeatureCatalog.ComputedSet"/>).
+    /// </summary>
+    public FeatureKinds Computed { get; }
+
+    /// <summary>Every intermediate the computed features read (closed): what a back end's shared pass must produce.</summary>
+    public FeatureInputs Inputs { get; }
+
+    /// <summary>The features of <see cref="Computed"/> that a back end computes through a kernel after its STFT pass.</summary>
+    internal FeatureKinds KernelFeatures { get; }
+
+    /// <summary>The intermediates the kernel features read (closed).</summary>
+    internal FeatureInputs KernelInputs { get; }
 
     /// <summary>Number of frames of the last computed clip (1 + len / hop with centring).</summary>
     public int FrameCount { get; internal set; }
@@ -32,57 +72,56 @@ public sealed class ClipFeatures
     public double Tuning { get; internal set; } = double.NaN;
 
     /// <summary>|STFT| (FftSize/2+1 rows).</summary>
-    public FeatureMatrix StftMagnitude { get; } = new(0, 0);
+    public FeatureMatrix StftMagnitude => Get(FeatureKinds.StftMagnitude);
 
     /// <summary>|STFT|² (FftSize/2+1 rows).</summary>
-    public FeatureMatrix StftPower { get; } = new(0, 0);
+    public FeatureMatrix StftPower => Get(FeatureKinds.StftPower);
 
     /// <summary>Mel power (MelBands rows).</summary>
-    public FeatureMatrix MelPower { get; } = new(0, 0);
+    public FeatureMatrix MelPower => Get(FeatureKinds.MelPower);
 
     /// <summary>Log-mel in dB with the clip-wide top_db floor (MelBands rows).</summary>
-    public FeatureMatrix LogMelDb { get; } = new(0, 0);
+    public FeatureMatrix LogMelDb => Get(FeatureKinds.LogMelDb);
 
     /// <summary>MFCC (MfccCount rows).</summary>
-    public FeatureMatrix Mfcc { get; } = new(0, 0);
+    public FeatureMatrix Mfcc => Get(FeatureKinds.Mfcc);
 
     /// <summary>Chroma (ChromaBins rows).</summary>
-    public FeatureMatrix Chroma { get; } = new(0, 0);
+    public FeatureMatrix Chroma => Get(FeatureKinds.Chroma);
 
     /// <summary>RMS (1 row).</summary>
-    public FeatureMatrix Rms { get; } = new(0, 0);
+    public FeatureMatrix Rms => Get(FeatureKinds.Rms);
 
     /// <summary>Spectral centroid in Hz (1 row).</summary>
-    public FeatureMatrix SpectralCentroid { get; } = new(0, 0);
+    public FeatureMatrix SpectralCentroid => Get(FeatureKinds.SpectralCentroid);
 
     /// <summary>Spectral bandwidth in Hz (1 row).</summary>
-    public FeatureMatrix SpectralBandwidth { get; } = new(0, 0);
+    public FeatureMatrix SpectralBandwidth => Get(FeatureKinds.SpectralBandwidth);
 
     /// <summary>Spectral rolloff in Hz (1 row).</summary>
-    public FeatureMatrix SpectralRolloff { get; } = new(0, 0);
+    public FeatureMatrix SpectralRolloff => Get(FeatureKinds.SpectralRolloff);
 
     /// <summary>Zero-crossing rate (1 row).</summary>
-    public FeatureMatrix ZeroCrossingRate { get; } = new(0, 0);
+    public FeatureMatrix ZeroCrossingRate => Get(FeatureKinds.ZeroCrossingRate);
 
-    /// <summary>The matrix holding <paramref name="kind"/> (a single flag).</summary>
-    public FeatureMatrix Get(FeatureKinds kind) => kind switch
-    {
-        FeatureKinds.StftMagnitude => StftMagnitude,
-        FeatureKinds.StftPower => StftPower,
-        FeatureKinds.MelPower => MelPower,
-        FeatureKinds.LogMelDb => LogMelDb,
-        FeatureKinds.Mfcc => Mfcc,
-        FeatureKinds.Chroma => Chroma,
-        FeatureKinds.Rms => Rms,
-        FeatureKinds.SpectralCentroid => SpectralCentroid,
-        FeatureKinds.SpectralBandwidth => SpectralBandwidth,
-        FeatureKinds.SpectralRolloff => SpectralRolloff,
-        FeatureKinds.ZeroCrossingRate => ZeroCrossingRate,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Pass exactly one feature flag."),
-    };
+    /// <summary>The matrix of a per-frame feature (a single flag of <see cref="FeatureShape.FrameMatrix"/> shape).</summary>
+    public FeatureMatrix Get(FeatureKinds kind) =>
+        _matrices[Bit(kind)] ?? throw new ArgumentOutOfRangeException(nameof(kind), kind, "Pass exactly one per-frame feature flag.");
+
+    /// <summary>The value of a per-clip scalar feature (NaN until computed).</summary>
+    public double Scalar(FeatureKinds kind) => _scalars[Bit(kind)];
+
+    /// <summary>Sets a per-clip scalar feature (back ends and kernels only).</summary>
+    public void SetScalar(FeatureKinds kind, double value) => _scalars[Bit(kind)] = value;
+
+    /// <summary>The frame indices of an event feature (e.g. beat frames), stored as floats; a kernel sizes it with <see cref="FeatureSeries.Resize"/>.</summary>
+    public FeatureSeries Events(FeatureKinds kind) => SeriesSlot(kind, FeatureShape.Events);
+
+    /// <summary>The samples of a time-series feature (e.g. <c>y_harmonic</c>).</summary>
+    public FeatureSeries Series(FeatureKinds kind) => SeriesSlot(kind, FeatureShape.TimeSeries);
 
     /// <summary>
-    /// Sizes every requested matrix for a clip of <paramref name="sampleCount"/> samples and records
+    /// Sizes the storage of every computed feature for a clip of <paramref name="sampleCount"/> samples and records
     /// the frame count; called by back ends before they write. Allocates only when a buffer must grow.
     /// </summary>
     public void Prepare(int sampleCount)
@@ -90,87 +129,68 @@ public sealed class ClipFeatures
         SampleCount = sampleCount;
         FrameCount = Plan.FrameCount(sampleCount);
         Tuning = double.NaN;
-        // Indexed loop: foreach over an IReadOnlyList boxes its enumerator, and Prepare runs once per clip
-        // on the zero-allocation path.
-        IReadOnlyList<FeatureKinds> kinds = FeatureKindsInfo.Single;
-        for (int i = 0; i < kinds.Count; i++)
+        // Indexed over the catalog's array: Prepare runs once per clip on the zero-allocation path.
+        ReadOnlySpan<FeatureDescriptor> all = FeatureCatalog.Span;
+        for (int i = 0; i < all.Length; i++)
         {
-            FeatureKinds kind = kinds[i];
-            FeatureMatrix m = Get(kind);
-            if ((Requested & kind) != 0)
+            FeatureDescriptor d = all[i];
+            int bit = Bit(d.Kind);
+            bool computed = (Computed & d.Kind) != 0;
+            switch (d.Shape)
             {
-                m.Resize(Plan.RowCount(kind), FrameCount);
-            }
-            else
-            {
-                m.Resize(0, 0);
+                case FeatureShape.FrameMatrix:
+                    _matrices[bit]!.Resize(computed ? d.Rows(Plan) : 0, computed ? FrameCount : 0);
+                    break;
+                case FeatureShape.TimeSeries:
+                    _series[bit]!.Resize(computed ? d.SeriesLength(Plan, sampleCount) : 0);
+                    break;
+                case FeatureShape.Events:
+                    // Kernels size event lists once they know the count.
+                    _series[bit]!.Resize(0);
+                    break;
+                default:
+                    _scalars[bit] = double.NaN;
+                    break;
             }
         }
     }
 
     /// <summary>Sets the tuning used for chroma (back ends only).</summary>
     public void SetTuning(double tuning) => Tuning = tuning;
+
+    private static int Bit(FeatureKinds kind)
+    {
+        ulong bits = (ulong)kind;
+        if (System.Numerics.BitOperations.PopCount(bits) != 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Pass exactly one feature flag.");
+        }
+
+        return System.Numerics.BitOperations.TrailingZeroCount(bits);
+    }
+
+    private FeatureSeries SeriesSlot(FeatureKinds kind, FeatureShape shape)
+    {
+        FeatureSeries? s = _series[Bit(kind)];
+        if (s is null || FeatureCatalog.Get(kind).Shape != shape)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Pass exactly one feature flag of shape {shape}.");
+        }
+
+        return s;
+    }
 }
 
-/// <summary>Names and enumeration helpers for <see cref="FeatureKinds"/>.</summary>
+/// <summary>Names and enumeration helpers for <see cref="FeatureKinds"/>, read from <see cref="FeatureCatalog"/>.</summary>
 public static class FeatureKindsInfo
 {
-    /// <summary>Each single feature flag, in a fixed output order.</summary>
+    /// <summary>Each per-frame feature flag (<see cref="FeatureShape.FrameMatrix"/>), in catalog order.</summary>
     public static IReadOnlyList<FeatureKinds> Single { get; } =
-    [
-        FeatureKinds.StftMagnitude, FeatureKinds.StftPower, FeatureKinds.MelPower, FeatureKinds.LogMelDb,
-        FeatureKinds.Mfcc, FeatureKinds.Chroma, FeatureKinds.Rms, FeatureKinds.SpectralCentroid,
-        FeatureKinds.SpectralBandwidth, FeatureKinds.SpectralRolloff, FeatureKinds.ZeroCrossingRate,
-    ];
+        [.. FeatureCatalog.All.Where(d => d.Shape == FeatureShape.FrameMatrix).Select(d => d.Kind)];
 
     /// <summary>librosa-style snake_case name of a single feature (also the reference case's .npy name).</summary>
-    public static string Name(FeatureKinds kind) => kind switch
-    {
-        FeatureKinds.StftMagnitude => "stft_magnitude",
-        FeatureKinds.StftPower => "stft_power",
-        FeatureKinds.MelPower => "mel_power",
-        FeatureKinds.LogMelDb => "log_mel_db",
-        FeatureKinds.Mfcc => "mfcc",
-        FeatureKinds.Chroma => "chroma_stft",
-        FeatureKinds.Rms => "rms",
-        FeatureKinds.SpectralCentroid => "spectral_centroid",
-        FeatureKinds.SpectralBandwidth => "spectral_bandwidth",
-        FeatureKinds.SpectralRolloff => "spectral_rolloff",
-        FeatureKinds.ZeroCrossingRate => "zero_crossing_rate",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Pass exactly one feature flag."),
-    };
+    public static string Name(FeatureKinds kind) => FeatureCatalog.Get(kind).Name;
 
-    /// <summary>Parses a name from <see cref="Name"/> (also accepts "chroma", "centroid", "bandwidth", "rolloff", "zcr", "genre", "all").</summary>
-    public static bool TryParse(string name, out FeatureKinds kind)
-    {
-        string n = name.Trim().ToLowerInvariant().Replace('-', '_');
-        kind = n switch
-        {
-            "genre" => FeatureKinds.Genre,
-            "all" => FeatureKinds.All,
-            "chroma" => FeatureKinds.Chroma,
-            "centroid" => FeatureKinds.SpectralCentroid,
-            "bandwidth" => FeatureKinds.SpectralBandwidth,
-            "rolloff" => FeatureKinds.SpectralRolloff,
-            "zcr" => FeatureKinds.ZeroCrossingRate,
-            "melspectrogram" or "mel" => FeatureKinds.MelPower,
-            "logmel" or "log_mel" => FeatureKinds.LogMelDb,
-            _ => FeatureKinds.None,
-        };
-        if (kind != FeatureKinds.None)
-        {
-            return true;
-        }
-
-        foreach (FeatureKinds k in Single)
-        {
-            if (Name(k) == n)
-            {
-                kind = k;
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Parses a name or alias of a feature, or "genre" / "all" (<see cref="FeatureCatalog.TryParse"/>).</summary>
+    public static bool TryParse(string name, out FeatureKinds kind) => FeatureCatalog.TryParse(name, out kind);
 }

@@ -27,22 +27,20 @@ public static partial class DatasetTables
     /// <summary>Format version recorded in every file's metadata.</summary>
     public const string FormatVersion = "1";
 
-    /// <summary>Frame-level features that can be written as <c>frames_&lt;name&gt;/</c> tables.</summary>
-    public static IReadOnlyList<FeatureKinds> FrameKinds { get; } = [FeatureKinds.Mfcc, FeatureKinds.LogMelDb, FeatureKinds.Chroma];
+    /// <summary>Per-frame features that can be written as <c>frames_&lt;name&gt;/</c> tables: those whose descriptor has a <see cref="FeatureDescriptor.FrameTable"/>.</summary>
+    public static IReadOnlyList<FeatureKinds> FrameKinds { get; } =
+        [.. FeatureCatalog.All.Where(d => d.FrameTable is not null).OrderBy(d => d.FrameTable!.Order).Select(d => d.Kind)];
+
+    /// <summary>The flags of <see cref="FrameKinds"/>.</summary>
+    public static FeatureKinds FrameKindsMask { get; } = FrameKinds.Aggregate(FeatureKinds.None, (a, k) => a | k);
 
     /// <summary>Folder of the frame table of <paramref name="kind"/>: frames_mfcc, frames_log_mel, frames_chroma.</summary>
     public static string FramesTable(FeatureKinds kind) => "frames_" + FrameName(kind);
 
     /// <summary>Short name used by <c>--frames</c>: mfcc, log_mel, chroma.</summary>
-    public static string FrameName(FeatureKinds kind) => kind switch
-    {
-        FeatureKinds.Mfcc => "mfcc",
-        FeatureKinds.LogMelDb => "log_mel",
-        FeatureKinds.Chroma => "chroma",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Frame tables exist for mfcc, log_mel and chroma."),
-    };
+    public static string FrameName(FeatureKinds kind) => Spec(kind).Name;
 
-    /// <summary>Parses a <c>--frames</c> list such as "mfcc,log_mel".</summary>
+    /// <summary>Parses a <c>--frames</c> list such as "mfcc,log_mel" (table names, feature names or their aliases).</summary>
     public static FeatureKinds ParseFrameKinds(string? list)
     {
         FeatureKinds result = FeatureKinds.None;
@@ -53,19 +51,26 @@ public static partial class DatasetTables
 
         foreach (string part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            string p = part.ToLowerInvariant().Replace('-', '_');
             FeatureKinds match = FeatureKinds.None;
             foreach (FeatureKinds k in FrameKinds)
             {
-                string p = part.ToLowerInvariant().Replace('-', '_');
-                if (p == FrameName(k) || p == FeatureKindsInfo.Name(k) || (k == FeatureKinds.LogMelDb && p is "logmel" or "mel"))
+                FeatureDescriptor d = FeatureCatalog.Get(k);
+                if (p == d.FrameTable!.Name || p == d.Name || d.Aliases.Contains(p))
                 {
                     match = k;
                 }
             }
 
+            // "mel" was always accepted for the log-mel table (there is no mel-power table).
+            if (match == FeatureKinds.None && p == "mel")
+            {
+                match = FeatureKinds.LogMelDb;
+            }
+
             if (match == FeatureKinds.None)
             {
-                throw new ArgumentException($"Unknown frame table '{part}'. Choose from: mfcc, log_mel, chroma.", nameof(list));
+                throw new ArgumentException($"Unknown frame table '{part}'. Choose from: {string.Join(", ", FrameKinds.Select(FrameName))}.", nameof(list));
             }
 
             result |= match;
@@ -77,23 +82,12 @@ public static partial class DatasetTables
     /// <summary>Column names of one frame of <paramref name="kind"/> with <paramref name="rows"/> values: mfcc_01…, mel_001…, chroma_01….</summary>
     public static IReadOnlyList<string> FrameColumnNames(FeatureKinds kind, int rows)
     {
-        string prefix = kind switch
-        {
-            FeatureKinds.Mfcc => "mfcc_",
-            FeatureKinds.LogMelDb => "mel_",
-            FeatureKinds.Chroma => "chroma_",
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Frame tables exist for mfcc, log_mel and chroma."),
-        };
-        int width = Math.Max(2, rows.ToString(CultureInfo.InvariantCulture).Length);
-        if (kind == FeatureKinds.LogMelDb)
-        {
-            width = Math.Max(3, width);
-        }
-
+        FrameTableSpec spec = Spec(kind);
+        int width = Math.Max(spec.MinDigits, rows.ToString(CultureInfo.InvariantCulture).Length);
         var names = new string[rows];
         for (int i = 0; i < rows; i++)
         {
-            names[i] = prefix + (i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
+            names[i] = spec.ColumnPrefix + (i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
         }
 
         return names;
@@ -132,6 +126,10 @@ public static partial class DatasetTables
         sequence = int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
         return true;
     }
+
+    private static FrameTableSpec Spec(FeatureKinds kind) =>
+        FeatureCatalog.Get(kind).FrameTable
+        ?? throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Frame tables exist for {string.Join(", ", FrameKinds.Select(FrameName))}.");
 
     [GeneratedRegex(@"^part-(\d+)-of-(\d+)-(\d+)\.(parquet|json)$")]
     private static partial Regex PartNameRegex();

@@ -21,6 +21,9 @@ public sealed class ReferenceBackend : IFeatureBackend
     private readonly double[] _mfcc;
     private readonly double[] _chroma;
     private readonly FeatureMatrix _clipPower = new(0, 0);
+    private readonly FeatureMatrix _clipReal = new(0, 0);
+    private readonly FeatureMatrix _clipImag = new(0, 0);
+    private readonly FeatureKernelRunner _kernels;
     private double[] _clipMel = [];
     private double[] _clipMelDb = [];
 
@@ -40,6 +43,7 @@ public sealed class ReferenceBackend : IFeatureBackend
         _melInput = new double[bins];
         _mfcc = new double[plan.MfccCount];
         _chroma = new double[plan.ChromaBins];
+        _kernels = new FeatureKernelRunner(plan, KernelFlavor.Reference);
     }
 
     /// <inheritdoc />
@@ -58,16 +62,15 @@ public sealed class ReferenceBackend : IFeatureBackend
         }
 
         destination.Prepare(samples.Length);
-        FeatureKinds want = destination.Requested;
+        // What to compute, and from which intermediates, comes from the features' descriptors.
+        FeatureKinds want = destination.Computed;
+        FeatureInputs needs = destination.Inputs;
         int frames = destination.FrameCount;
         ExtractionOptions o = Plan.Options;
 
-        const FeatureKinds NeedsMel = FeatureKinds.MelPower | FeatureKinds.LogMelDb | FeatureKinds.Mfcc;
-        const FeatureKinds NeedsStft = FeatureKinds.StftMagnitude | FeatureKinds.StftPower | NeedsMel | FeatureKinds.Chroma
-            | FeatureKinds.SpectralCentroid | FeatureKinds.SpectralBandwidth | FeatureKinds.SpectralRolloff;
-
-        bool mel = (want & NeedsMel) != 0;
+        bool mel = (needs & FeatureInputs.MelPower) != 0;
         bool chroma = (want & FeatureKinds.Chroma) != 0;
+        bool complex = (destination.KernelInputs & FeatureInputs.StftComplex) != 0;
         int bands = Plan.MelBands;
         int bins = Plan.FrequencyBins;
         if (mel && _clipMel.Length < frames * bands)
@@ -81,7 +84,13 @@ public sealed class ReferenceBackend : IFeatureBackend
             _clipPower.Resize(bins, frames);
         }
 
-        if ((want & NeedsStft) != 0)
+        if (complex)
+        {
+            _clipReal.Resize(bins, frames);
+            _clipImag.Resize(bins, frames);
+        }
+
+        if ((needs & FeatureInputs.AnyStft) != 0)
         {
             for (int t = 0; t < frames; t++)
             {
@@ -100,12 +109,18 @@ public sealed class ReferenceBackend : IFeatureBackend
                 {
                     ReferenceKernels.Store(_power, _clipPower.Frame(t));
                 }
+
+                if (complex)
+                {
+                    ReferenceKernels.Store(_re, _clipReal.Frame(t));
+                    ReferenceKernels.Store(_im, _clipImag.Frame(t));
+                }
             }
         }
 
         if (mel)
         {
-            ComputeMelFeatures(destination, want, frames);
+            ComputeMelFeatures(destination, want, needs, frames);
         }
 
         if (chroma)
@@ -121,6 +136,7 @@ public sealed class ReferenceBackend : IFeatureBackend
         }
 
         ComputeTimeDomain(samples, destination, want, frames);
+        _kernels.Run(samples, destination, complex ? _clipReal.Data : default, complex ? _clipImag.Data : default);
     }
 
     /// <inheritdoc />
@@ -163,7 +179,7 @@ public sealed class ReferenceBackend : IFeatureBackend
         }
     }
 
-    private void ComputeMelFeatures(ClipFeatures destination, FeatureKinds want, int frames)
+    private void ComputeMelFeatures(ClipFeatures destination, FeatureKinds want, FeatureInputs needs, int frames)
     {
         int bands = Plan.MelBands;
         int count = frames * bands;
@@ -172,7 +188,7 @@ public sealed class ReferenceBackend : IFeatureBackend
             ReferenceKernels.Store(_clipMel.AsSpan(0, count), destination.MelPower.Data);
         }
 
-        if ((want & (FeatureKinds.LogMelDb | FeatureKinds.Mfcc)) == 0)
+        if ((needs & FeatureInputs.LogMelDb) == 0)
         {
             return;
         }

@@ -14,14 +14,16 @@ namespace Cepstra.Backends.Simd;
 /// </summary>
 internal sealed class SimdClipWorker : IDisposable
 {
-    private const FeatureKinds NeedsMel = FeatureKinds.MelPower | FeatureKinds.LogMelDb | FeatureKinds.Mfcc;
-    private const FeatureKinds NeedsSpectral = FeatureKinds.SpectralCentroid | FeatureKinds.SpectralBandwidth | FeatureKinds.SpectralRolloff;
-    private const FeatureKinds NeedsStft = FeatureKinds.StftMagnitude | FeatureKinds.StftPower | NeedsMel | FeatureKinds.Chroma | NeedsSpectral;
+    // The three spectral statistics share one pass over the magnitude (SpectralLanes), so they are tested as a group.
+    private const FeatureKinds SpectralStatistics = FeatureKinds.SpectralCentroid | FeatureKinds.SpectralBandwidth | FeatureKinds.SpectralRolloff;
 
     private readonly FeaturePlan _plan;
     private readonly RealFft _fft;
     private readonly List<SimdFrameScratch> _frameScratch = [];
     private readonly FeatureMatrix _clipPower = new(0, 0);
+    private readonly FeatureMatrix _clipReal = new(0, 0);
+    private readonly FeatureMatrix _clipImag = new(0, 0);
+    private readonly FeatureKernelRunner _kernels;
     private float[] _padded = [];
     private float[] _melLanes = [];
     private int[] _zcrPrefix = [];
@@ -29,6 +31,8 @@ internal sealed class SimdClipWorker : IDisposable
     // Per-clip state read by the frame workers (set at the start of Compute).
     private ClipFeatures? _destination;
     private FeatureKinds _want;
+    private FeatureInputs _needs;
+    private bool _complex;
     private int _frames;
     private Action<int, ParallelLoopState>? _chunkBody;
     private int _chunkBatches;
@@ -37,6 +41,7 @@ internal sealed class SimdClipWorker : IDisposable
     {
         _plan = plan;
         _fft = fft;
+        _kernels = new FeatureKernelRunner(plan, KernelFlavor.Simd);
     }
 
     public void Compute(ReadOnlySpan<float> samples, ClipFeatures destination, int maxDegreeOfParallelism)
@@ -47,15 +52,20 @@ internal sealed class SimdClipWorker : IDisposable
         int frames = destination.FrameCount;
         int batches = (frames + width - 1) / width;
         int pad = o.Center ? _plan.FftSize / 2 : 0;
-        FeatureKinds want = destination.Requested;
+        // What to compute, and from which intermediates, comes from the features' descriptors.
+        FeatureKinds want = destination.Computed;
+        FeatureInputs needs = destination.Inputs;
+        bool complex = (destination.KernelInputs & FeatureInputs.StftComplex) != 0;
 
         EnsureCapacity(ref _padded, samples.Length + (2 * pad));
         SimdKernels.Pad(samples, pad, o.PadMode, _padded);
 
         _destination = destination;
         _want = want;
+        _needs = needs;
+        _complex = complex;
         _frames = frames;
-        if ((want & NeedsMel) != 0)
+        if ((needs & FeatureInputs.MelPower) != 0)
         {
             EnsureCapacity(ref _melLanes, batches * _plan.MelBands * width);
         }
@@ -65,12 +75,18 @@ internal sealed class SimdClipWorker : IDisposable
             _clipPower.Resize(_plan.FrequencyBins, frames);
         }
 
-        if ((want & NeedsStft) != 0)
+        if (complex)
+        {
+            _clipReal.Resize(_plan.FrequencyBins, frames);
+            _clipImag.Resize(_plan.FrequencyBins, frames);
+        }
+
+        if ((needs & FeatureInputs.AnyStft) != 0)
         {
             RunStft(batches, maxDegreeOfParallelism);
         }
 
-        if ((want & NeedsMel) != 0)
+        if ((needs & FeatureInputs.MelPower) != 0)
         {
             ComputeMelFeatures(batches);
         }
@@ -97,6 +113,7 @@ internal sealed class SimdClipWorker : IDisposable
             SimdKernels.ZeroCrossingRate(samples, pad, _plan.HopLength, _plan.FftSize, _zcrPrefix, destination.ZeroCrossingRate.Data);
         }
 
+        _kernels.Run(samples, destination, complex ? _clipReal.Data : default, complex ? _clipImag.Data : default);
         _destination = null;
     }
 
@@ -204,9 +221,9 @@ internal sealed class SimdClipWorker : IDisposable
         int bins = _plan.FrequencyBins;
         int bands = _plan.MelBands;
         int hop = _plan.HopLength;
-        bool mel = (want & NeedsMel) != 0;
-        bool spectral = (want & NeedsSpectral) != 0;
-        bool magnitudeNeeded = spectral || (want & FeatureKinds.StftMagnitude) != 0 || (mel && o.Power != 2.0);
+        bool mel = (_needs & FeatureInputs.MelPower) != 0;
+        bool spectral = (want & SpectralStatistics) != 0;
+        bool magnitudeNeeded = (_needs & FeatureInputs.StftMagnitude) != 0;
 
         for (int batch = firstBatch; batch < endBatch; batch++)
         {
@@ -239,6 +256,12 @@ internal sealed class SimdClipWorker : IDisposable
             if ((want & FeatureKinds.Chroma) != 0)
             {
                 SimdKernels.ScatterLanes(s.Power, bins, count, _clipPower.Data[(first * bins)..]);
+            }
+
+            if (_complex)
+            {
+                SimdKernels.ScatterLanes(s.Re, bins, count, _clipReal.Data[(first * bins)..]);
+                SimdKernels.ScatterLanes(s.Im, bins, count, _clipImag.Data[(first * bins)..]);
             }
 
             if (mel)
@@ -292,7 +315,7 @@ internal sealed class SimdClipWorker : IDisposable
             ScatterClip(lanes, bands, destination.MelPower.Data);
         }
 
-        if ((want & (FeatureKinds.LogMelDb | FeatureKinds.Mfcc)) == 0)
+        if ((_needs & FeatureInputs.LogMelDb) == 0)
         {
             return;
         }

@@ -9,7 +9,7 @@ namespace Cepstra.Tests.Conformance;
 /// max|Δ| ≤ 1e-4·max|reference| (plus a tiny absolute allowance for all-zero arrays), log-mel within 0.01 dB,
 /// rolloff within one FFT bin, and the chroma tuning equal.
 /// </summary>
-internal static class BackendComparison
+public static class BackendComparison
 {
     public const double Relative = 1e-4;
     public const double Decibels = 0.01;

@@ -1,7 +1,7 @@
 namespace Cepstra.Tests;
 
 /// <summary>Writes small labelled WAV datasets in the GTZAN folder layout for pipeline tests.</summary>
-internal static class SynthDataset
+public static class SynthDataset
 {
     /// <summary>Creates <c>root/genres/&lt;label&gt;/&lt;label&gt;.0000i.wav</c> files: tones with seeded noise, 16-bit mono.</summary>
     public static string CreateGenres(string root, string[] labels, int perLabel, double seconds = 2.0, int sampleRate = 22050)

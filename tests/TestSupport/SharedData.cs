@@ -7,7 +7,7 @@ namespace Cepstra.Tests;
 /// beside the repository on developer machines and CI. Tests that need it call <see cref="Require"/>,
 /// which returns null and writes why when it is absent, so a skip is visible in the test output.
 /// </summary>
-internal static class SharedData
+public static class SharedData
 {
     private static readonly Lazy<string?> LazyRoot = new(FindRoot);
 

@@ -76,7 +76,7 @@ internal readonly struct FrameGeometry
 /// accelerator runs a few hundred threads, a GPU tens of thousands. Padding is evaluated on the fly from the frame's
 /// position in its clip, so the padded signal is never materialised.
 /// </summary>
-internal static class FramingKernels
+internal static class FrameKernels
 {
     /// <summary>frames[f·n + i] = window[i] · padded(clip of f)[local(f)·hop − shift + i].</summary>
     public static void FrameAndWindow(

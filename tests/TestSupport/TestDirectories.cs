@@ -1,7 +1,7 @@
 namespace Cepstra.Tests;
 
 /// <summary>Fresh temporary folders for tests that write files.</summary>
-internal static class TestDirectories
+public static class TestDirectories
 {
     /// <summary>Creates and returns an empty folder under the system temp folder, named after <paramref name="name"/> plus a random suffix.</summary>
     public static string Create(string name)

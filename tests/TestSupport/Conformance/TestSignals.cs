@@ -1,7 +1,7 @@
 namespace Cepstra.Tests.Conformance;
 
 /// <summary>Seeded test signals: noise plus a few tones, like music without the copyright.</summary>
-internal static class TestSignals
+public static class TestSignals
 {
     public static float[] NoiseAndTones(int length, int seed, int sampleRate = 22_050)
     {

@@ -1,0 +1,168 @@
+using Cepstra.Audio;
+using Cepstra.Backends;
+using Cepstra.Dataset;
+using Cepstra.Dsp;
+using Cepstra.Features;
+
+namespace Cepstra;
+
+/// <summary>
+/// The one path from audio to features that <c>extract</c>, <c>convert</c> and <c>predict</c> share:
+/// decode (at the plan's rate) → segment → compute on a back end into reused <see cref="ClipFeatures"/> → per-clip
+/// summaries. One instance per worker (it owns reusable holders and, by default, its back end); steady-state
+/// computing and summarising allocate nothing.
+/// </summary>
+public sealed class FeatureExtractor : IDisposable
+{
+    private readonly List<ClipFeatures> _holders = [];
+    private readonly bool _ownsBackend;
+    private bool _disposed;
+
+    /// <summary>Creates the facade over <paramref name="backend"/>.</summary>
+    /// <param name="backend">The back end (its plan is the extractor's plan).</param>
+    /// <param name="features">Features to compute per clip besides those the summary needs (e.g. frame tables, extract's arrays).</param>
+    /// <param name="summary">Features whose summary columns <see cref="Summarize"/> writes (<see cref="FeatureKinds.None"/>: no summaries).</param>
+    /// <param name="segmentation">How a decoded file is cut into clips.</param>
+    /// <param name="ownsBackend">Dispose the back end with the extractor.</param>
+    public FeatureExtractor(IFeatureBackend backend, FeatureKinds features, FeatureKinds summary, SegmentationSpec segmentation, bool ownsBackend = true)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        Backend = backend;
+        Plan = backend.Plan;
+        SummaryFeatures = summary;
+        Features = features | summary;
+        Segmentation = segmentation;
+        SummaryColumns = summary == FeatureKinds.None ? [] : FeatureSummary.ColumnNames(Plan, summary);
+        _ownsBackend = ownsBackend;
+    }
+
+    /// <summary>The plan.</summary>
+    public FeaturePlan Plan { get; }
+
+    /// <summary>The back end.</summary>
+    public IFeatureBackend Backend { get; }
+
+    /// <summary>Every feature computed per clip.</summary>
+    public FeatureKinds Features { get; }
+
+    /// <summary>The features summarised by <see cref="Summarize"/>.</summary>
+    public FeatureKinds SummaryFeatures { get; }
+
+    /// <summary>The segmentation of decoded files.</summary>
+    public SegmentationSpec Segmentation { get; }
+
+    /// <summary>The summary's column names, in the order <see cref="Summarize"/> writes them.</summary>
+    public IReadOnlyList<string> SummaryColumns { get; }
+
+    /// <summary>Decodes <paramref name="path"/> to mono at the plan's sample rate (<paramref name="options"/>' own rate is overridden).</summary>
+    /// <exception cref="AudioDecodeException">The file cannot be decoded.</exception>
+    public DecodedAudio Load(string path, AudioLoadOptions? options = null, CancellationToken cancellationToken = default) =>
+        AudioLoader.Load(path, (options ?? new AudioLoadOptions()) with { SampleRate = Plan.SampleRate }, cancellationToken);
+
+    /// <summary>The segments of a signal of <paramref name="sampleCount"/> samples (empty when it is too short for one).</summary>
+    public IReadOnlyList<Segment> Segments(int sampleCount) => Dataset.Segmentation.Split(sampleCount, Plan.SampleRate, Segmentation);
+
+    /// <summary>The first <paramref name="count"/> reusable holders (created on first need).</summary>
+    public IReadOnlyList<ClipFeatures> Holders(int count)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (_holders.Count < count)
+        {
+            _holders.Add(new ClipFeatures(Plan, Features));
+        }
+
+        return count == _holders.Count ? _holders : _holders.GetRange(0, count);
+    }
+
+    /// <summary>Computes one clip into the first holder and returns it (valid until the next call).</summary>
+    public ClipFeatures Compute(ReadOnlySpan<float> samples)
+    {
+        ClipFeatures clip = Holders(1)[0];
+        Backend.Compute(samples, clip);
+        return clip;
+    }
+
+    /// <summary>Computes one clip into <paramref name="destination"/> (one of <see cref="Holders"/>).</summary>
+    public void Compute(ReadOnlySpan<float> samples, ClipFeatures destination) => Backend.Compute(samples, destination);
+
+    /// <summary>
+    /// Computes <paramref name="clips"/> into holders 0..n-1 in one back-end call (a GPU batches them). Returns false
+    /// when that call failed: then compute each clip alone with <see cref="Compute(ReadOnlySpan{float}, ClipFeatures)"/>
+    /// so one bad clip fails alone.
+    /// </summary>
+    public bool TryComputeBatch(IReadOnlyList<ReadOnlyMemory<float>> clips)
+    {
+        ArgumentNullException.ThrowIfNull(clips);
+        IReadOnlyList<ClipFeatures> holders = Holders(clips.Count);
+        if (clips.Count <= 1)
+        {
+            return false;
+        }
+
+        try
+        {
+            Backend.ComputeBatch(clips, holders);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Writes the summary of <paramref name="clip"/> (<see cref="SummaryColumns"/> values) into <paramref name="destination"/>.</summary>
+    public void Summarize(ClipFeatures clip, Span<float> destination) => FeatureSummary.Compute(clip, SummaryFeatures, destination);
+
+    /// <summary>Computes and summarises every segment of <paramref name="samples"/>: one row of <see cref="SummaryColumns"/> per segment.</summary>
+    public float[][] SummarizeSegments(float[] samples, IReadOnlyList<Segment> segments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(segments);
+        var rows = new float[segments.Count][];
+        for (int i = 0; i < segments.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ClipFeatures clip = Compute(samples.AsSpan(segments[i].StartSample, segments[i].SampleCount));
+            rows[i] = new float[SummaryColumns.Count];
+            Summarize(clip, rows[i]);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The summary selection whose columns are exactly <paramref name="columnNames"/> under <paramref name="plan"/>
+    /// (how a model trained on a dataset finds what to compute), or null when no selection gives them.
+    /// </summary>
+    public static FeatureKinds? SummarySelectionFor(FeaturePlan plan, IReadOnlyList<string> columnNames)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(columnNames);
+        var wanted = new HashSet<string>(columnNames, StringComparer.Ordinal);
+        FeatureKinds selection = FeatureKinds.None;
+        foreach (FeatureDescriptor d in FeatureCatalog.All)
+        {
+            if (d.Summary.Count > 0 && FeatureSummary.ColumnNames(plan, d.Kind).All(wanted.Contains))
+            {
+                selection |= d.Kind;
+            }
+        }
+
+        return selection != FeatureKinds.None && FeatureSummary.ColumnNames(plan, selection).SequenceEqual(columnNames) ? selection : null;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_ownsBackend)
+        {
+            Backend.Dispose();
+        }
+    }
+}
