@@ -18,6 +18,13 @@ internal sealed class SimdClipWorker : IDisposable
     private const FeatureKinds NeedsSpectral = FeatureKinds.SpectralCentroid | FeatureKinds.SpectralBandwidth | FeatureKinds.SpectralRolloff;
     private const FeatureKinds NeedsStft = FeatureKinds.StftMagnitude | FeatureKinds.StftPower | NeedsMel | FeatureKinds.Chroma | NeedsSpectral;
 
+    /// <summary>
+    /// Clip buffers longer than this (about 3 minutes at 22 050 Hz) are allocated, not pooled: the shared pool
+    /// keeps returned arrays per thread, so a long file's buffers would otherwise stay resident after the
+    /// worker is disposed, outside any memory budget (issue 12), while the garbage collector can free them.
+    /// </summary>
+    private const int PoolLimit = 1 << 22;
+
     private readonly FeaturePlan _plan;
     private readonly RealFft _fft;
     private readonly List<SimdFrameScratch> _frameScratch = [];
@@ -110,11 +117,7 @@ internal sealed class SimdClipWorker : IDisposable
         _frameScratch.Clear();
         Return(ref _padded);
         Return(ref _melLanes);
-        if (_zcrPrefix.Length > 0)
-        {
-            ArrayPool<int>.Shared.Return(_zcrPrefix);
-            _zcrPrefix = [];
-        }
+        Return(ref _zcrPrefix);
     }
 
     private static void EnsureCapacity<T>(ref T[] buffer, int length)
@@ -124,21 +127,18 @@ internal sealed class SimdClipWorker : IDisposable
             return;
         }
 
-        if (buffer.Length > 0)
+        Return(ref buffer);
+        buffer = length > PoolLimit ? new T[length] : ArrayPool<T>.Shared.Rent(length);
+    }
+
+    private static void Return<T>(ref T[] buffer)
+    {
+        if (buffer.Length is > 0 and <= PoolLimit)
         {
             ArrayPool<T>.Shared.Return(buffer);
         }
 
-        buffer = ArrayPool<T>.Shared.Rent(length);
-    }
-
-    private static void Return(ref float[] buffer)
-    {
-        if (buffer.Length > 0)
-        {
-            ArrayPool<float>.Shared.Return(buffer);
-            buffer = [];
-        }
+        buffer = [];
     }
 
     private void RunStft(int batches, int maxDegreeOfParallelism)
