@@ -40,7 +40,11 @@ public static class AudioLoader
 
         if (!File.Exists(path))
         {
-            throw new AudioDecodeException(path, "file not found.");
+            // .NET turns file-name bytes that are not UTF-8 into U+FFFD, and that name opens nothing: say so
+            // rather than claim a file that is plainly there is missing.
+            throw new AudioDecodeException(path, path.Contains('\uFFFD', StringComparison.Ordinal)
+                ? "the file name is not valid UTF-8 (shown with \uFFFD in its place), and .NET cannot open such names; rename it to UTF-8 (e.g. `convmv -f latin1 -t utf8 -r --notest <folder>`)."
+                : "file not found.");
         }
 
         var window = new FrameWindow(options.OffsetSeconds, options.DurationSeconds, options.MaxDurationSeconds);

@@ -48,7 +48,11 @@ public static class ConversionPipeline
 
         var clock = Stopwatch.StartNew();
         var plan = new FeaturePlan(options.Extraction);
-        Directory.CreateDirectory(outputDirectory);
+        if (!Directory.Exists(outputDirectory))
+        {
+            Directory.CreateDirectory(outputDirectory);
+        }
+
         ShardSpec shard = options.Shard;
 
         // Plan the shard: which inputs are ours, and which an earlier run already committed.
@@ -67,12 +71,16 @@ public static class ConversionPipeline
         if (previous is not null && previous.Settings != settings)
         {
             throw new InvalidOperationException(
-                $"{outputDirectory} already holds shard {shard} converted with other settings ({previous.Settings}); now: {settings}. Use a new --out folder.");
+                $"{outputDirectory} already holds shard {shard} converted with other settings ({SettingsDiff.Describe(previous.Settings, settings)}, earlier vs now). Use the same settings or a new --out folder.");
         }
 
         ShardProgressState state = ShardProgressState.LoadAndClean(outputDirectory, shard);
-        DatasetManifests.WriteShardPlan(outputDirectory, shard, new ShardPlan(
-            DatasetTables.FormatVersion, shard.ToString(), inputs.Count, InputsFingerprint(inputs), settings, [.. assigned.Select(a => a.RelativePath)]));
+        var plannedNow = new ShardPlan(DatasetTables.FormatVersion, shard.ToString(), inputs.Count, InputsFingerprint(inputs), settings, [.. assigned.Select(a => a.RelativePath)]);
+        if (previous is null || !SamePlan(previous, plannedNow))
+        {
+            // Rewritten only when it changes: rerunning a finished dataset (on a read-only mount, say) writes nothing.
+            DatasetManifests.WriteShardPlan(outputDirectory, shard, plannedNow);
+        }
         // Failed inputs are tried again when their file changed since (restored, re-downloaded) or on request.
         List<AudioInput> todo = [.. assigned.Where(a => !state.CompletedInputs.Contains(a.RelativePath)
             || (state.FailedInputs.TryGetValue(a.RelativePath, out ManifestInput? failed) && (options.RetryFailed || failed.ChangedSince(a.FullPath))))];
@@ -206,6 +214,10 @@ public static class ConversionPipeline
     /// <summary>The settings a resumed run must share with the run it continues.</summary>
     internal static string SettingsFingerprint(ConversionOptions options) =>
         string.Join(" | ", ExtractionOptionsMetadata.ToJson(options.Extraction with { Backend = BackendKind.Auto, MaxDegreeOfParallelism = 1 }), options.SegmentationName, options.FrameTables.ToString());
+
+    private static bool SamePlan(ShardPlan a, ShardPlan b) =>
+        a.FormatVersion == b.FormatVersion && a.Shard == b.Shard && a.TotalInputs == b.TotalInputs && a.InputsFingerprint == b.InputsFingerprint
+        && a.Settings == b.Settings && a.Assigned.SequenceEqual(b.Assigned, StringComparer.Ordinal);
 
     private static void RemoveScratch(string scratch)
     {

@@ -158,11 +158,12 @@ public static class DatasetVerifier
         var shards = plans.Select(p => ShardSpec.TryParse(p.Shard, out ShardSpec s, out _) ? s : new ShardSpec(-1, 0)).ToList();
         int[] counts = [.. shards.Select(s => s.Count).Distinct()];
         int n = counts.Length == 1 ? counts[0] : 0;
-        if (counts.Length != 1)
+        if (counts.Length > 1)
         {
+            // (No plans at all is reported by the caller, with the folder that lacks them.)
             Conflict($"Shard plans with different shard counts are mixed in one folder: {string.Join(", ", plans.Select(p => p.Shard))}.");
         }
-        else
+        else if (counts.Length == 1)
         {
             int[] missing = [.. Enumerable.Range(0, n).Where(i => !shards.Any(s => s.Index == i))];
             if (missing.Length > 0)
@@ -179,7 +180,9 @@ public static class DatasetVerifier
 
         if (plans.Select(p => p.Settings).Distinct().Count() > 1)
         {
-            Conflict("The shards were converted with different settings: " + string.Join(" vs ", plans.Select(p => p.Settings).Distinct()) + ".");
+            ShardPlan first = plans[0];
+            Conflict("The shards were converted with different settings: " + string.Join("; ", plans.Where(p => p.Settings != first.Settings)
+                .Select(p => $"shard {p.Shard} vs {first.Shard}: {SettingsDiff.Describe(p.Settings, first.Settings)}")) + ".");
         }
 
         // 2. Each input is assigned to exactly one shard and all inputs are assigned.
