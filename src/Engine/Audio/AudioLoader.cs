@@ -40,7 +40,11 @@ public static class AudioLoader
 
         if (!File.Exists(path))
         {
-            throw new AudioDecodeException(path, "file not found.");
+            // .NET turns file-name bytes that are not UTF-8 into U+FFFD, and that name opens nothing: say so
+            // rather than claim a file that is plainly there is missing.
+            throw new AudioDecodeException(path, path.Contains('\uFFFD', StringComparison.Ordinal)
+                ? "the file name is not valid UTF-8 (shown with \uFFFD in its place), and .NET cannot open such names; rename it to UTF-8 (e.g. `convmv -f latin1 -t utf8 -r --notest <folder>`)."
+                : "file not found.");
         }
 
         var window = new FrameWindow(options.OffsetSeconds, options.DurationSeconds, options.MaxDurationSeconds);
@@ -69,7 +73,8 @@ public static class AudioLoader
                     decoder = container == AudioContainer.Wav ? "wav" : "au";
                     try
                     {
-                        pcm = container == AudioContainer.Wav ? WavReader.Read(source, path, window) : AuReader.Read(source, path, window);
+                        HeaderCheck check = HeaderChecks.For(path, options);
+                        pcm = container == AudioContainer.Wav ? WavReader.Read(source, path, window, onHeader: check) : AuReader.Read(source, path, window, check);
                     }
                     catch (UnsupportedAudioFormatException e) when (Ffmpeg.Locate(options.FfmpegPath) is not null)
                     {
@@ -91,6 +96,9 @@ public static class AudioLoader
                         string exe = Ffmpeg.Locate(options.FfmpegPath) ?? throw MissingFfmpeg(path);
                         if (Ffmpeg.DecodeResampled(exe, path, oneParseRate, options.MaxDurationSeconds, timeout, cancellationToken) is (PcmFileResult onePass, int sourceRate))
                         {
+                            // ffmpeg formats have no header to check first: the duration cap bounded the decode, and the
+                            // same checks refuse the file now, before anything bigger (resampling, features) is built.
+                            HeaderChecks.Check(path, options, new AudioSize(sourceRate, onePass.Channels, (long)Math.Ceiling(onePass.Samples.LongLength * ((double)sourceRate / oneParseRate)), oneParseRate));
                             return new DecodedAudio(onePass.Samples, oneParseRate, sourceRate, onePass.Channels, onePass.Truncated, onePass.Warning, sourceRate == oneParseRate ? "ffmpeg" : "ffmpeg+soxr");
                         }
                     }
@@ -99,6 +107,11 @@ public static class AudioLoader
                     decoder = "ffmpeg";
                     break;
             }
+        }
+
+        if (decoder == "ffmpeg")
+        {
+            HeaderChecks.Check(path, options, new AudioSize(pcm.SampleRate, pcm.Channels, pcm.Samples.LongLength, options.SampleRate ?? pcm.SampleRate));
         }
 
         float[] samples = pcm.Samples;
@@ -156,7 +169,7 @@ public static class AudioLoader
         (PcmFileResult Audio, int SourceRate)?[] decoded;
         try
         {
-            decoded = Ffmpeg.DecodeResampledBatch(exe, [.. eligible.Select(i => paths[i])], target, options.MaxDurationSeconds, timeout, cancellationToken);
+            decoded = Ffmpeg.DecodeResampledBatch(exe, [.. eligible.Select(i => paths[i])], target, options.MaxDurationSeconds, timeout, cancellationToken, options.ScratchDirectory);
         }
         catch (Exception e) when (e is AudioDecodeException or IOException or UnauthorizedAccessException)
         {
@@ -166,13 +179,27 @@ public static class AudioLoader
 
         for (int k = 0; k < eligible.Count; k++)
         {
-            if (decoded[k] is (PcmFileResult pcm, int sourceRate))
+            if (decoded[k] is (PcmFileResult pcm, int sourceRate) && Acceptable(paths[eligible[k]], options, new AudioSize(sourceRate, pcm.Channels, (long)Math.Ceiling(pcm.Samples.LongLength * ((double)sourceRate / target)), target)))
             {
                 results[eligible[k]] = new DecodedAudio(pcm.Samples, target, sourceRate, pcm.Channels, false, null, sourceRate == target ? "ffmpeg" : "ffmpeg+soxr");
             }
         }
 
         return results;
+    }
+
+    /// <summary>Whether the checks of <see cref="Load"/> accept <paramref name="size"/> (when not, the one-file path reports why).</summary>
+    private static bool Acceptable(string path, AudioLoadOptions options, AudioSize size)
+    {
+        try
+        {
+            HeaderChecks.Check(path, options, size);
+            return true;
+        }
+        catch (AudioDecodeException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The file's size when <see cref="Load"/> would decode it whole with one ffmpeg process and it is small enough to batch; else null.</summary>
