@@ -35,6 +35,7 @@ internal enum ExtractFormat
 /// <param name="SaveSignal">Also write the decoded signal as <c>y.npy</c>.</param>
 /// <param name="OffsetSeconds">Start of the loaded window.</param>
 /// <param name="DurationSeconds">Length of the loaded window, or null.</param>
+/// <param name="Decoder">Which decoder reads compressed files (<c>--decoder</c>).</param>
 internal sealed record ExtractRequest(
     string Input,
     string OutputDirectory,
@@ -44,7 +45,8 @@ internal sealed record ExtractRequest(
     ExtractFormat Format,
     bool SaveSignal,
     double OffsetSeconds,
-    double? DurationSeconds);
+    double? DurationSeconds,
+    AudioDecoder Decoder = AudioDecoder.Auto);
 
 /// <summary>
 /// <c>cepstra extract &lt;file&gt; --out &lt;dir&gt;</c>: decodes one audio file, computes the chosen features and writes
@@ -74,6 +76,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         Add(SaveSignal);
         Add(Offset);
         Add(Duration);
+        Add(Decoder);
         // Unknown tokens are reported by Bind with the other usage errors (exit 2).
         TreatUnmatchedTokensAsErrors = false;
         SetAction((parseResult, cancellationToken) =>
@@ -95,7 +98,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         });
     }
 
-    internal Argument<string?> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrOne };
+    internal Argument<string?> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, AIFF through libsndfile; M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrOne };
 
     internal Option<string?> Out { get; } = new("--out", "-o") { HelpName = "dir", Description = "Output folder (created if needed); required." };
 
@@ -116,6 +119,8 @@ internal sealed class ExtractCommand : Command, IHelpExamples
     internal Option<string> Offset { get; } = new("--offset") { HelpName = "seconds", Description = "Start reading at this many seconds (librosa offset).", DefaultValueFactory = _ => "0" };
 
     internal Option<string?> Duration { get; } = new("--duration") { HelpName = "seconds", Description = "Read only this many seconds (librosa duration)." };
+
+    internal Option<string?> Decoder { get; } = DecoderOption.Create();
 
     /// <summary>Maps parsed arguments to a request, collecting every problem (pure: no I/O).</summary>
     internal (ExtractRequest? Request, IReadOnlyList<string> Errors) Bind(ParseResult parse)
@@ -151,6 +156,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         ExtractionOptions? options = Extraction.Bind(parse, errors);
         double offset = ExtractionOptionsBinder.Number(parse.GetValue(Offset), "--offset", errors) ?? 0;
         double? duration = ExtractionOptionsBinder.Number(parse.GetValue(Duration), "--duration", errors);
+        AudioDecoder decoder = DecoderOption.Bind(parse, Decoder, errors);
         if (!(offset >= 0) || double.IsInfinity(offset))
         {
             errors.Add($"--offset must be ≥ 0 seconds (got {offset}).");
@@ -178,7 +184,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
             return (null, errors);
         }
 
-        return (new ExtractRequest(input, output, options, Extraction.Device(parse), features, format, parse.GetValue(SaveSignal), offset, duration), errors);
+        return (new ExtractRequest(input, output, options, Extraction.Device(parse), features, format, parse.GetValue(SaveSignal), offset, duration, decoder), errors);
     }
 
     /// <summary>Decodes, computes and writes; returns the exit code.</summary>
@@ -193,6 +199,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
                 SampleRate = request.Options.SampleRate,
                 OffsetSeconds = request.OffsetSeconds,
                 DurationSeconds = request.DurationSeconds,
+                Decoder = request.Decoder,
             }, cancellationToken);
         }
         catch (AudioDecodeException e)

@@ -209,6 +209,7 @@ public static class ConversionPipeline
         {
             SampleRate = run.Plan.Options.SampleRate,
             FfmpegPath = run.Options.FfmpegPath,
+            Decoder = run.Options.AudioDecoder,
             MaxDurationSeconds = run.Options.MaxFileSeconds,
         };
 
