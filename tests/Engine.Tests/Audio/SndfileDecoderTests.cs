@@ -33,4 +33,32 @@ public sealed class SndfileDecoderTests
         Assert.Equal(0, differ);
         Assert.Equal((44_100, 2, false, "sndfile+soxr"), (a.SourceSampleRate, a.SourceChannels, a.Truncated, a.Decoder));
     }
+
+    [Theory]
+    [InlineData("wav48k-stereo", "wav+soxr", 48_000, 2)]
+    [InlineData("wav48k-stereo-offset", "wav+soxr", 48_000, 2)]
+    [InlineData("mp3-mono", "sndfile+soxr", 44_100, 1)]
+    [InlineData("mp3-mono-offset", "sndfile+soxr", 44_100, 1)]
+    public void Load_DecodeFixture_EqualsLibrosaBitForBit(string name, string decoder, int sourceRate, int channels)
+    {
+        if (!NativeAudio.SndfileOrSkip(nameof(Load_DecodeFixture_EqualsLibrosaBitForBit)))
+        {
+            return;
+        }
+
+        string dir = Path.Combine(SharedData.RepoRoot, "datasets", "fixtures", "decode", name);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "case.json")));
+        JsonElement load = doc.RootElement.GetProperty("load");
+        var options = new AudioLoadOptions
+        {
+            OffsetSeconds = load.GetProperty("offset").GetDouble(),
+            DurationSeconds = load.GetProperty("duration").ValueKind == JsonValueKind.Null ? null : load.GetProperty("duration").GetDouble(),
+        };
+        DecodedAudio a = AudioLoader.Load(Path.GetFullPath(Path.Combine(dir, doc.RootElement.GetProperty("input").GetString()!)), options);
+        float[] y = Npy.Read(Path.Combine(dir, "y.npy")).Values;
+        Assert.Equal(y.Length, a.Samples.Length);
+        int differ = Enumerable.Range(0, y.Length).Count(i => y[i] != a.Samples[i]);
+        Assert.True(differ == 0, $"{differ} of {y.Length} samples differ; max |Δ| = {Enumerable.Range(0, y.Length).Max(i => Math.Abs(y[i] - a.Samples[i]))}");
+        Assert.Equal((decoder, sourceRate, channels, false), (a.Decoder, a.SourceSampleRate, a.SourceChannels, a.Truncated));
+    }
 }
