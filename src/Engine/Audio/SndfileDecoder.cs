@@ -47,7 +47,7 @@ internal static class SndfileDecoder
 
         try
         {
-            return Read(path, file, info, window, targetRate, cancellationToken);
+            return Read(path, file, info, new FileInfo(path).Length, window, targetRate, cancellationToken);
         }
         finally
         {
@@ -55,7 +55,7 @@ internal static class SndfileDecoder
         }
     }
 
-    private static unsafe DecodedAudio Read(string path, nint file, SndfileNative.Info info, FrameWindow window, int? targetRate, CancellationToken cancellationToken)
+    private static unsafe DecodedAudio Read(string path, nint file, SndfileNative.Info info, long fileBytes, FrameWindow window, int? targetRate, CancellationToken cancellationToken)
     {
         // Validate what a corrupt header could inflate before anything is allocated from it.
         int channels = info.Channels;
@@ -87,7 +87,12 @@ internal static class SndfileDecoder
         }
 
         long expected = declared >= 0 ? Math.Min(wanted, Math.Max(0, declared - start)) : -1;
-        using var sink = new MonoSink(rate, targetRate, expected >= 0 ? expected : Math.Min(wanted, (long)rate * 60));
+
+        // The first allocation trusts the header only as far as the file's size makes plausible (no codec here
+        // packs more than 32 frames into a byte except near-silent FLAC, which then grows the array), so a
+        // lying header cannot make a 1 KB file allocate gigabytes.
+        long plausible = (fileBytes * 32) + (1L << 20);
+        using var sink = new MonoSink(rate, targetRate, Math.Min(expected >= 0 ? expected : Math.Min(wanted, (long)rate * 60), plausible));
         float[] block = new float[BlockFrames * channels];
         float[] mono = channels == 1 ? block : new float[BlockFrames];
         long read = 0;

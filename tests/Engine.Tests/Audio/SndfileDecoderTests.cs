@@ -61,4 +61,99 @@ public sealed class SndfileDecoderTests
         Assert.True(differ == 0, $"{differ} of {y.Length} samples differ; max |Δ| = {Enumerable.Range(0, y.Length).Max(i => Math.Abs(y[i] - a.Samples[i]))}");
         Assert.Equal((decoder, sourceRate, channels, false), (a.Decoder, a.SourceSampleRate, a.SourceChannels, a.Truncated));
     }
+
+    [Fact]
+    public void Decode_ThreeChannelWav_MeanEqualsBuiltInReaderBitForBit()
+    {
+        if (!NativeAudio.SndfileOrSkip(nameof(Decode_ThreeChannelWav_MeanEqualsBuiltInReaderBitForBit)))
+        {
+            return;
+        }
+
+        string dir = TestAudioFiles.TempDir();
+        try
+        {
+            var rng = new Random(11);
+            short[] pcm = [.. Enumerable.Range(0, 3 * 5000).Select(_ => (short)rng.Next(short.MinValue, short.MaxValue))];
+            string wav = TestAudioFiles.Write(dir, "three.wav", TestAudioFiles.Wav16(pcm, 3, 16000));
+
+            // A mean that assumed two channels (a pan filter, (l + r) / 2) would differ on every sample.
+            DecodedAudio native = SndfileDecoder.Decode(wav, new FrameWindow(0, null, 3600), null, CancellationToken.None);
+            DecodedAudio builtIn = AudioLoader.Load(wav, new AudioLoadOptions { SampleRate = null });
+            Assert.Equal(builtIn.Samples, native.Samples);
+            Assert.Equal((3, 16000, "sndfile"), (native.SourceChannels, native.SampleRate, native.Decoder));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Decode_LongFlac_AllocatesTheOutputPlusBlocksNotTheWholeInterleavedFile()
+    {
+        if (!NativeAudio.SndfileOrSkip(nameof(Decode_LongFlac_AllocatesTheOutputPlusBlocksNotTheWholeInterleavedFile))
+            || TestAudioFiles.FfmpegOrSkip(nameof(Decode_LongFlac_AllocatesTheOutputPlusBlocksNotTheWholeInterleavedFile)) is not string ffmpeg)
+        {
+            return;
+        }
+
+        string dir = TestAudioFiles.TempDir();
+        try
+        {
+            // 10 minutes of 44.1 kHz stereo: 212 MB as interleaved float, 106 MB as mono, 53 MB at 22050 Hz.
+            string flac = Path.Combine(dir, "long.flac");
+            TestAudioFiles.RunFfmpeg(ffmpeg, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=600", "-ac", "2", "-c:a", "flac", "-compression_level", "0", flac);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            DecodedAudio a = SndfileDecoder.Decode(flac, new FrameWindow(0, null, 3600), 22050, CancellationToken.None);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(600 * 22050, a.Samples.Length);
+            long output = a.Samples.Length * 4L;
+            Assert.True(allocated < output + (4 << 20), $"allocated {allocated / 1e6:0.0} MB for a {output / 1e6:0.0} MB output");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Load_TruncatedMp3_FlaggedByTheInProcessDecoder()
+    {
+        if (SharedData.Require(["datasets", "messy-archive", "genres", "blues", "truncated.mp3"]) is not string path
+            || !NativeAudio.SndfileOrSkip(nameof(Load_TruncatedMp3_FlaggedByTheInProcessDecoder)))
+        {
+            return;
+        }
+
+        DecodedAudio a = AudioLoader.Load(path, new AudioLoadOptions { Decoder = AudioDecoder.Sndfile });
+        Assert.True(a.Truncated);
+        Assert.Contains("truncated", a.Warning, StringComparison.Ordinal);
+        Assert.Equal("sndfile+soxr", a.Decoder);
+        Assert.Equal((long)Math.Ceiling(107_183 * (22050.0 / 44100)), a.Samples.Length);
+    }
+
+    [Fact]
+    public void Load_SndfileDecoderOnM4a_FailsWithReasonAndAutoFallsBackToFfmpeg()
+    {
+        if (!NativeAudio.SndfileOrSkip(nameof(Load_SndfileDecoderOnM4a_FailsWithReasonAndAutoFallsBackToFfmpeg))
+            || TestAudioFiles.FfmpegOrSkip(nameof(Load_SndfileDecoderOnM4a_FailsWithReasonAndAutoFallsBackToFfmpeg)) is not string ffmpeg)
+        {
+            return;
+        }
+
+        string dir = TestAudioFiles.TempDir();
+        try
+        {
+            string m4a = Path.Combine(dir, "x.m4a");
+            TestAudioFiles.RunFfmpeg(ffmpeg, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=1", "-c:a", "aac", m4a);
+            var e = Assert.Throws<UnsupportedAudioFormatException>(() => AudioLoader.Load(m4a, new AudioLoadOptions { Decoder = AudioDecoder.Sndfile }));
+            Assert.Contains("libsndfile could not open it", e.Reason, StringComparison.Ordinal);
+            Assert.StartsWith("ffmpeg", AudioLoader.Load(m4a, new AudioLoadOptions()).Decoder, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
