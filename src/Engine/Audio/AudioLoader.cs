@@ -131,6 +131,12 @@ public static class AudioLoader
         {
             if (options.Decoder != AudioDecoder.Ffmpeg && SoxrResampler.IsAvailable)
             {
+                if (pcm.SampleRate < SndfileDecoder.MinSampleRate)
+                {
+                    // Resampling 8 Hz "audio" to 22050 Hz would multiply a corrupt header's samples by thousands.
+                    throw new AudioDecodeException(path, $"the header declares a sample rate of {pcm.SampleRate} Hz; below {SndfileDecoder.MinSampleRate} Hz it is not audio to resample (corrupt header?).");
+                }
+
                 // librosa's soxr_hq in process: the same library and settings as python-soxr.
                 samples = SoxrResampler.Resample(samples, pcm.SampleRate, target);
                 return new DecodedAudio(samples, target, pcm.SampleRate, pcm.Channels, pcm.Truncated, pcm.Warning, decoder + "+soxr");

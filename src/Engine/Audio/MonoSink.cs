@@ -16,14 +16,14 @@ internal sealed class MonoSink : IDisposable
     private long written;
     private long inputFrames;
 
-    /// <summary>Creates the sink; <paramref name="expectedFrames"/> (source frames) sizes the first allocation.</summary>
-    public MonoSink(int sourceRate, int? targetRate, long expectedFrames)
+    /// <summary>Creates the sink; <paramref name="expectedFrames"/> (source frames) sizes the first allocation, never above <paramref name="maxInitialSamples"/>.</summary>
+    public MonoSink(int sourceRate, int? targetRate, long expectedFrames, long maxInitialSamples)
     {
         this.sourceRate = sourceRate;
         this.targetRate = targetRate;
         bool resample = targetRate is int t && t != sourceRate;
         long capacity = resample ? SoxrResampler.OutputLength(Math.Max(0, expectedFrames), sourceRate, targetRate!.Value) : Math.Max(0, expectedFrames);
-        output = new float[Math.Min(capacity, Array.MaxLength)];
+        output = new float[Math.Min(Math.Min(capacity, maxInitialSamples), Array.MaxLength)];
         if (resample)
         {
             resampler = new SoxrStream(sourceRate, targetRate!.Value);

@@ -17,6 +17,9 @@ internal static class SndfileDecoder
     /// <summary>More channels than any real file has: anything above is a corrupt header, refused before allocating.</summary>
     internal const int MaxChannels = 256;
 
+    /// <summary>Lowest believable rate: below it a "rate" is a corrupt header, and resampling it to 22050 Hz would multiply the samples (and the memory) by thousands.</summary>
+    internal const int MinSampleRate = 1000;
+
     /// <summary>Highest believable rate (DXD is 352.8 kHz); anything above is a corrupt header.</summary>
     internal const int MaxSampleRate = 1_536_000;
 
@@ -65,7 +68,7 @@ internal static class SndfileDecoder
             throw new AudioDecodeException(path, $"the header declares {channels} channels (corrupt header?).");
         }
 
-        if (rate < 1 || rate > MaxSampleRate)
+        if (rate < MinSampleRate || rate > MaxSampleRate)
         {
             throw new AudioDecodeException(path, $"the header declares a sample rate of {rate} Hz (corrupt header?).");
         }
@@ -92,7 +95,7 @@ internal static class SndfileDecoder
         // packs more than 32 frames into a byte except near-silent FLAC, which then grows the array), so a
         // lying header cannot make a 1 KB file allocate gigabytes.
         long plausible = (fileBytes * 32) + (1L << 20);
-        using var sink = new MonoSink(rate, targetRate, Math.Min(expected >= 0 ? expected : Math.Min(wanted, (long)rate * 60), plausible));
+        using var sink = new MonoSink(rate, targetRate, Math.Min(expected >= 0 ? expected : Math.Min(wanted, (long)rate * 60), plausible), plausible);
         float[] block = new float[BlockFrames * channels];
         float[] mono = channels == 1 ? block : new float[BlockFrames];
         long read = 0;
@@ -149,6 +152,17 @@ internal static class SndfileDecoder
     {
         if (channels == 1)
         {
+            return;
+        }
+
+        if (channels == 2)
+        {
+            // The common case without the inner loop; the same float32 (l + r) / 2.
+            for (int f = 0; f < frames; f++)
+            {
+                mono[f] = (interleaved[2 * f] + interleaved[(2 * f) + 1]) / 2f;
+            }
+
             return;
         }
 
