@@ -26,7 +26,7 @@ public static class AudioLoader
 
     /// <summary>Decodes <paramref name="path"/> (see the class remarks).</summary>
     /// <exception cref="AudioDecodeException">The file is missing, empty, not audio, malformed, or ffmpeg failed; <see cref="AudioDecodeException.Reason"/> says which.</exception>
-    /// <exception cref="UnsupportedAudioFormatException">The format needs ffmpeg and it is not installed, or the codec is not supported.</exception>
+    /// <exception cref="UnsupportedAudioFormatException">The format (or the resampling) needs libsndfile/libsoxr or ffmpeg and they are not installed, or the codec is not supported.</exception>
     public static DecodedAudio Load(string path, AudioLoadOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -148,7 +148,9 @@ public static class AudioLoader
             }
 
             string exe = Ffmpeg.Locate(options.FfmpegPath)
-                ?? throw new UnsupportedAudioFormatException(path, $"resampling from {pcm.SampleRate} Hz to {target} Hz (libsoxr, as librosa) needs ffmpeg, which was not found; {Ffmpeg.InstallHint}, or load at the native rate (SampleRate = null).");
+                ?? throw new UnsupportedAudioFormatException(path, options.Decoder == AudioDecoder.Ffmpeg
+                    ? $"resampling from {pcm.SampleRate} Hz to {target} Hz (libsoxr, as librosa) with --decoder ffmpeg needs ffmpeg, which was not found; {Ffmpeg.InstallHint}, or load at the native rate (SampleRate = null)."
+                    : $"resampling from {pcm.SampleRate} Hz to {target} Hz needs libsoxr in process ({SoxrNative.InstallHint}) or ffmpeg ({Ffmpeg.InstallHint}), and neither was found; or load at the native rate (SampleRate = null).");
             samples = Ffmpeg.Resample(exe, path, samples, pcm.SampleRate, target, options.Timeout ?? Ffmpeg.DefaultTimeout(samples.LongLength * 4), cancellationToken);
             rate = target;
             decoder += "+soxr";

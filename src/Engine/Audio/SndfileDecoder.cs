@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace Cepstra.Audio;
@@ -96,26 +97,38 @@ internal static class SndfileDecoder
         // lying header cannot make a 1 KB file allocate gigabytes.
         long plausible = (fileBytes * 32) + (1L << 20);
         using var sink = new MonoSink(rate, targetRate, Math.Min(expected >= 0 ? expected : Math.Min(wanted, (long)rate * 60), plausible), plausible);
-        float[] block = new float[BlockFrames * channels];
-        float[] mono = channels == 1 ? block : new float[BlockFrames];
+        // Pooled: at 128 KB a stereo block lands on the large-object heap, and a bulk run decodes thousands of files.
+        float[] block = ArrayPool<float>.Shared.Rent(BlockFrames * channels);
+        float[] mono = channels == 1 ? block : ArrayPool<float>.Shared.Rent(BlockFrames);
         long read = 0;
         bool decodeError = false;
-        fixed (float* buffer = block)
+        try
         {
-            while (read < wanted)
+            fixed (float* buffer = block)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                int ask = (int)Math.Min(BlockFrames, wanted - read);
-                long got = SndfileNative.ReadFramesFloat(file, buffer, ask);
-                if (got <= 0 || got > ask)
+                while (read < wanted)
                 {
-                    decodeError = got < 0 || SndfileNative.Error(file) != 0;
-                    break;
-                }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int ask = (int)Math.Min(BlockFrames, wanted - read);
+                    long got = SndfileNative.ReadFramesFloat(file, buffer, ask);
+                    if (got <= 0 || got > ask)
+                    {
+                        decodeError = got < 0 || SndfileNative.Error(file) != 0;
+                        break;
+                    }
 
-                Downmix(block, mono, (int)got, channels);
-                sink.Append(mono.AsSpan(0, (int)got));
-                read += got;
+                    Downmix(block, mono, (int)got, channels);
+                    sink.Append(mono.AsSpan(0, (int)got));
+                    read += got;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(block);
+            if (!ReferenceEquals(mono, block))
+            {
+                ArrayPool<float>.Shared.Return(mono);
             }
         }
 
