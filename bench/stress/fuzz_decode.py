@@ -138,8 +138,8 @@ def main():
         else:
             s = json.loads(p.stdout)
             rss = s["peak_rss_bytes"] / 2 ** 20
-            print(f"- exit code {p.returncode}, wall {wall:.1f} s; discovered {s['discovered_inputs']} (convert skips names it does not "
-                  f"treat as audio and duplicates); converted {s['converted']}, failed with a reason {s['failed']}, "
+            print(f"- exit code {p.returncode}, wall {wall:.1f} s; discovered {s['discovered_inputs']} "
+                  f"of {total}; converted {s['converted']}, failed with a reason {s['failed']}, "
                   f"flagged truncated {s.get('truncated', 'n/a')}; peak RSS {rss:.0f} MiB")
             if s["converted"] + s["failed"] != s["discovered_inputs"]:
                 print(f"- **MISSING**: {s['discovered_inputs'] - s['converted'] - s['failed']} files neither converted nor reported")
