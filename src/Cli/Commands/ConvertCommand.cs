@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Cepstra.Audio;
 using Cepstra.Conversion;
 using Cepstra.Dataset;
 using Cepstra.Features;
@@ -35,11 +36,12 @@ internal static class ConvertCommand
         var shard = new Option<string?>("--shard") { Description = "Convert shard i/N only (zero-based); default from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0/1." };
         var shardCount = new Option<int?>("--shard-count") { Description = "Shard count N when the index comes from JOB_COMPLETION_INDEX/SLURM_ARRAY_TASK_ID (or CEPSTRA_SHARD_COUNT)." };
         var workers = new Option<int?>("--workers", "-j") { Description = "Feature workers (default: number of cores)." };
-        var decodeWorkers = new Option<int?>("--decode-workers") { Description = "Concurrent decoders/ffmpeg processes (default: --workers)." };
+        var decodeWorkers = new Option<int?>("--decode-workers") { Description = "Concurrent decoders (in-process or ffmpeg; default: --workers)." };
         var decodeBatch = new Option<int>("--decode-batch") { Description = "Compressed files (up to 4 MiB each) decoded per ffmpeg process; 1 = a process per file. Same samples either way; batching saves ffmpeg's start-up.", DefaultValueFactory = _ => 8 };
         var batchClips = new Option<int?>("--batch-clips") { Description = "Clips per back-end call (default 1 on CPU, 64 with --backend gpu)." };
         var commitEvery = new Option<int>("--commit-every") { Description = "Commit part files every N files (resume granularity).", DefaultValueFactory = _ => 1000 };
         var fileTimeout = new Option<double>("--file-timeout") { Description = "Seconds allowed to decode one file before it is reported and skipped.", DefaultValueFactory = _ => 300 };
+        var decoder = DecoderOption.Create();
         var ffmpeg = new Option<string?>("--ffmpeg") { Description = "ffmpeg executable (default: from PATH)." };
         var memoryBudget = new Option<string?>("--memory-budget") { HelpName = "size", Description = "Memory the run may use, e.g. 4GiB, 512MiB or 25% (default: half the available memory). Files are admitted by estimated bytes; a file that alone exceeds it fails with that reason." };
         var retryFailed = new Option<bool>("--retry-failed") { Description = "Also retry inputs that failed in an earlier run of this folder although their file did not change (changed files are always retried)." };
@@ -50,7 +52,7 @@ internal static class ConvertCommand
         var command = new Command("convert", "Convert a whole audio archive (GTZAN, FMA, any folder) into a Parquet feature dataset: parallel, resumable, shardable.")
         {
             input, output, layout, fmaMetadata, subset, segments, segmentSeconds, features, frames, shard, shardCount,
-            workers, decodeWorkers, decodeBatch, batchClips, commitEvery, fileTimeout, ffmpeg, memoryBudget, retryFailed, quiet, json,
+            workers, decodeWorkers, decodeBatch, batchClips, commitEvery, fileTimeout, decoder, ffmpeg, memoryBudget, retryFailed, quiet, json,
         };
         extraction.AddTo(command);
 
@@ -63,6 +65,7 @@ internal static class ConvertCommand
             // Options first: every problem is reported at once, before any file is touched.
             var problems = new List<string>();
             ExtractionOptions? extractionOptions = extraction.Bind(parse, problems);
+            AudioDecoder audioDecoder = DecoderOption.Bind(parse, decoder, problems);
             ShardSpec shardSpec = ShardSpec.Single;
             try
             {
@@ -161,6 +164,7 @@ internal static class ConvertCommand
                     FfmpegPath = parse.GetValue(ffmpeg),
                     MemoryBudgetBytes = budgetBytes,
                     RetryFailed = parse.GetValue(retryFailed),
+                    AudioDecoder = audioDecoder,
                     Layout = parse.GetValue(layout)!,
                     BackendFactory = ConvertBackends.Factory(extractionOptions.Backend, extraction.Device(parse), isQuiet ? TextWriter.Null : stderr),
                 };

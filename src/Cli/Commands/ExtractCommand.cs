@@ -36,6 +36,7 @@ internal enum ExtractFormat
 /// <param name="SaveSignal">Also write the decoded signal as <c>y.npy</c>.</param>
 /// <param name="OffsetSeconds">Start of the loaded window.</param>
 /// <param name="DurationSeconds">Length of the loaded window, or null.</param>
+/// <param name="Decoder">Which decoder reads compressed files (<c>--decoder</c>).</param>
 internal sealed record ExtractRequest(
     string Input,
     string OutputDirectory,
@@ -45,7 +46,8 @@ internal sealed record ExtractRequest(
     ExtractFormat Format,
     bool SaveSignal,
     double OffsetSeconds,
-    double? DurationSeconds)
+    double? DurationSeconds,
+    AudioDecoder Decoder = AudioDecoder.Auto)
 {
     /// <summary>Memory the extraction may use (null: <see cref="MemoryBudget.DefaultBytes"/>); a longer file fails before it is decoded.</summary>
     public long? MemoryBudgetBytes { get; init; }
@@ -80,6 +82,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         Add(Offset);
         Add(Duration);
         Add(MemoryBudgetOption);
+        Add(Decoder);
         // Unknown tokens are reported by Bind with the other usage errors (exit 2).
         TreatUnmatchedTokensAsErrors = false;
         SetAction((parseResult, cancellationToken) =>
@@ -101,7 +104,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         });
     }
 
-    internal Argument<string?> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrOne };
+    internal Argument<string?> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, AIFF through libsndfile; M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrOne };
 
     internal Option<string?> Out { get; } = new("--out", "-o") { HelpName = "dir", Description = "Output folder (created if needed); required." };
 
@@ -124,6 +127,8 @@ internal sealed class ExtractCommand : Command, IHelpExamples
     internal Option<string?> MemoryBudgetOption { get; } = new("--memory-budget") { HelpName = "size", Description = "Memory the extraction may use, e.g. 4GiB or 25% (default: half the available memory); a file that needs more fails before it is decoded." };
 
     internal Option<string?> Duration { get; } = new("--duration") { HelpName = "seconds", Description = "Read only this many seconds (librosa duration)." };
+
+    internal Option<string?> Decoder { get; } = DecoderOption.Create();
 
     /// <summary>Maps parsed arguments to a request, collecting every problem (pure: no I/O).</summary>
     internal (ExtractRequest? Request, IReadOnlyList<string> Errors) Bind(ParseResult parse)
@@ -150,6 +155,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         ExtractionOptions? options = Extraction.Bind(parse, errors);
         double offset = ExtractionOptionsBinder.Number(parse.GetValue(Offset), "--offset", errors) ?? 0;
         double? duration = ExtractionOptionsBinder.Number(parse.GetValue(Duration), "--duration", errors);
+        AudioDecoder decoder = DecoderOption.Bind(parse, Decoder, errors);
         if (!(offset >= 0) || double.IsInfinity(offset))
         {
             errors.Add($"--offset must be ≥ 0 seconds (got {offset}).");
@@ -190,7 +196,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
             return (null, errors);
         }
 
-        return (new ExtractRequest(input, output, options, Extraction.Device(parse), features, format, parse.GetValue(SaveSignal), offset, duration) { MemoryBudgetBytes = budget }, errors);
+        return (new ExtractRequest(input, output, options, Extraction.Device(parse), features, format, parse.GetValue(SaveSignal), offset, duration, decoder) { MemoryBudgetBytes = budget }, errors);
     }
 
     /// <summary>Decodes, computes and writes; returns the exit code.</summary>
@@ -225,6 +231,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
             {
                 OffsetSeconds = request.OffsetSeconds,
                 DurationSeconds = request.DurationSeconds,
+                Decoder = request.Decoder,
                 MaxDurationSeconds = Math.Min(6 * 3600, (memory.MaxSeconds(budget, request.Options.SampleRate) * 1.01) + 1),
                 SizeLimit = size => memory.Estimate(size) <= budget ? null : string.Create(CultureInfo.InvariantCulture,
                     $"too long for the memory budget: {size.FileSeconds ?? (size.SourceFrames / (double)Math.Max(1, size.SourceSampleRate)):0.#} s of audio needs about {MemoryBudget.Format(memory.Estimate(size))} for these features, more than the {MemoryBudget.Format(budget)} allowed (raise --memory-budget, or extract a window with --offset/--duration)."),

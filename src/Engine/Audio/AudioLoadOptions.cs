@@ -1,6 +1,6 @@
 namespace Cepstra.Audio;
 
-/// <summary>How <see cref="AudioLoader.Load"/> decodes a file: target rate, time window, ffmpeg location and limits.</summary>
+/// <summary>How <see cref="AudioLoader.Load"/> decodes a file: target rate, time window, decoder, ffmpeg location and limits.</summary>
 public sealed record AudioLoadOptions
 {
     /// <summary>Rate of the returned samples in Hz (librosa <c>sr=22050</c>); <c>null</c> keeps the file's own rate (librosa <c>sr=None</c>).</summary>
@@ -11,6 +11,9 @@ public sealed record AudioLoadOptions
 
     /// <summary>Length of the window in seconds of the source (librosa <c>duration</c>): <c>floor(duration · source rate)</c> source frames; <c>null</c> reads to the end.</summary>
     public double? DurationSeconds { get; init; }
+
+    /// <summary>Which decoder reads compressed files and resamples: in process (libsndfile + libsoxr) first by default, or ffmpeg.</summary>
+    public AudioDecoder Decoder { get; init; } = AudioDecoder.Auto;
 
     /// <summary>The ffmpeg executable; <c>null</c> searches <c>PATH</c>. ffmpeg decodes compressed formats and resamples (soxr).</summary>
     public string? FfmpegPath { get; init; }
@@ -69,6 +72,11 @@ public sealed record AudioLoadOptions
         if (MinSampleRate < 1)
         {
             throw new ArgumentException($"MinSampleRate must be at least 1 (got {MinSampleRate}).", nameof(MinSampleRate));
+        }
+
+        if (!Enum.IsDefined(Decoder))
+        {
+            throw new ArgumentException($"Decoder must be Auto, Sndfile or Ffmpeg (got {(int)Decoder}).", nameof(Decoder));
         }
 
         if (Timeout is TimeSpan t && t <= TimeSpan.Zero)

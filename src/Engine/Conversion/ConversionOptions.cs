@@ -61,6 +61,9 @@ public sealed record ConversionOptions
     /// <summary>Decodes one file; null = <see cref="AudioLoader.Load"/>. Replaceable so tests can inject hangs and failures.</summary>
     public Func<string, AudioLoadOptions, CancellationToken, DecodedAudio>? Decoder { get; init; }
 
+    /// <summary>Which decoder reads compressed files: in process (libsndfile + libsoxr) first by default, or ffmpeg.</summary>
+    public AudioDecoder AudioDecoder { get; init; } = AudioDecoder.Auto;
+
     /// <summary>The ffmpeg executable (null: search PATH).</summary>
     public string? FfmpegPath { get; init; }
 

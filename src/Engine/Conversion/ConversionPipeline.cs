@@ -266,6 +266,7 @@ public static class ConversionPipeline
         {
             SampleRate = run.Plan.Options.SampleRate,
             FfmpegPath = run.Options.FfmpegPath,
+            Decoder = run.Options.AudioDecoder,
             // Compressed files have no size until decoded: the cap stops ffmpeg a little past the longest
             // file the budget allows, so the size check then refuses it instead of keeping it cut short.
             MaxDurationSeconds = Math.Min(run.Options.MaxFileSeconds, (run.Memory.MaxSeconds(run.Gate.Capacity, run.Plan.Options.SampleRate) * 1.01) + 1),
