@@ -5,7 +5,8 @@ Measures, in one run and interleaved (round r runs every workload once, so backg
 them alike), wall time and CPU time (user + sys of the process and its children, ffmpeg included):
 
   * fma-mini, 40 MP3 -> Parquet with `cepstra convert` (the `dotnet build` output, and the same CLI
-    published ReadyToRun, which is how a container or cluster install runs it), next to two baselines
+    published ReadyToRun, which is how a container or cluster install runs it), with the default in-process
+    decoder (libsndfile + libsoxr) and with `--decoder ffmpeg` (batched ffmpeg processes), next to two baselines
     that only decode the same files to mono 22050 Hz float with soxr HQ, `workers` at a time:
       - "ffmpeg per file": one plain ffmpeg process per file (what a script calling ffmpeg does);
       - "ffmpeg batched": the exact decode `cepstra convert` runs (8 files per ffmpeg process, the same
@@ -15,7 +16,8 @@ them alike), wall time and CPU time (user + sys of the process and its children,
   * peak RSS on 20 / 100 / 300 / 900 files (symlinks to gtzan-mini clips) to show it does not grow.
 
 Usage (from the repository root): python3 bench/Engine.Benchmarks/Conversion/conversion_bench.py [--rounds 5] [--workers 2]
-Needs: the .NET SDK, ffmpeg, ../shared/datasets (or CEPSTRA_SHARED). Prints a Markdown report on stdout.
+    [--no-publish] [--no-rss]   (skip the ReadyToRun rows / the RSS-versus-file-count table, for a shorter run)
+Needs: the .NET SDK, ffmpeg, libsndfile1 + libsoxr0, ../shared/datasets (or CEPSTRA_SHARED). Prints a Markdown report on stdout.
 """
 import argparse
 import json
@@ -67,6 +69,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--backend", default="simd")
+    ap.add_argument("--no-publish", action="store_true")
+    ap.add_argument("--no-rss", action="store_true")
     args = ap.parse_args()
     fma = SHARED / "datasets" / "fma-mini"
     gtzan = SHARED / "datasets" / "gtzan-mini"
@@ -79,8 +83,11 @@ def main():
         built, published = scratch / "build", scratch / "publish"
         subprocess.run(["dotnet", "build", str(REPO / "src/Cli"), "-c", "Release", "-o", str(built)], check=True, stdout=subprocess.DEVNULL)
         rid = subprocess.run(["bash", "-c", "dotnet --info | awk '/RID:/ {print $2; exit}'"], capture_output=True, text=True).stdout.strip()
-        subprocess.run(["dotnet", "publish", str(REPO / "src/Cli"), "-c", "Release", "-r", rid, "--self-contained", "false",
-                        "-p:PublishReadyToRun=true", "-o", str(published)], check=True, stdout=subprocess.DEVNULL)
+        if not args.no_publish:
+            subprocess.run(["dotnet", "publish", str(REPO / "src/Cli"), "-c", "Release", "-r", rid, "--self-contained", "false",
+                            "-p:PublishReadyToRun=true", "-o", str(published)], check=True, stdout=subprocess.DEVNULL)
+        else:
+            published = built
 
         def convert(cli, name, source, *extra):
             out = scratch / f"out-{name}"
@@ -111,14 +118,18 @@ def main():
             "fma-mini: ffmpeg per file (decode only)": lambda: decode(mp3s, False),
             "fma-mini: ffmpeg batched, 8 files per process (decode only)": lambda: decode(mp3s, True),
             "fma-mini → Parquet, `cepstra convert` (dotnet build)": lambda: convert(built, "fma-b", fma, "--layout", "fma"),
+            "fma-mini → Parquet, `cepstra convert --decoder ffmpeg` (dotnet build)": lambda: convert(built, "fma-bf", fma, "--layout", "fma", "--decoder", "ffmpeg"),
             "fma-mini → Parquet, `cepstra convert` (published ReadyToRun)": lambda: convert(published, "fma-p", fma, "--layout", "fma"),
             "fma-mini ×10: ffmpeg per file (decode only)": lambda: decode(many_mp3s, False),
             "fma-mini ×10: ffmpeg batched, 8 files per process (decode only)": lambda: decode(many_mp3s, True),
             "fma-mini ×10 → Parquet, `cepstra convert` (dotnet build)": lambda: convert(built, "fma10-b", many, "--layout", "plain"),
+            "fma-mini ×10 → Parquet, `cepstra convert --decoder ffmpeg` (dotnet build)": lambda: convert(built, "fma10-bf", many, "--layout", "plain", "--decoder", "ffmpeg"),
             "gtzan-mini → Parquet (dotnet build)": lambda: convert(built, "gtzan-b", gtzan),
             "gtzan-mini → Parquet (published ReadyToRun)": lambda: convert(published, "gtzan-p", gtzan),
             "gtzan-mini → Parquet + mfcc, log_mel frame tables (published ReadyToRun)": lambda: convert(published, "gtzan-f", gtzan, "--frames", "mfcc,log_mel"),
         }
+        if args.no_publish:
+            workloads = {k: v for k, v in workloads.items() if "ReadyToRun" not in k}
         results = {k: [] for k in workloads}
         for _ in range(args.rounds):
             for name, run in workloads.items():
@@ -142,13 +153,21 @@ def main():
             rows = f"{s['rows']}" if s else ""
             print(f"| {name} | {statistics.median(walls):.2f} s ({min(walls):.2f}–{max(walls):.2f}) | {statistics.median(cpus):.2f} s | {rss} | {rows} |")
         print()
-        for data, variants in (("fma-mini", ("dotnet build", "published ReadyToRun")), ("fma-mini ×10", ("dotnet build",))):
+        cpu_med = {name: statistics.median([c for _, c, _ in runs]) for name, runs in results.items()}
+        for data, files, variants in (("fma-mini", len(mp3s), ("dotnet build", "published ReadyToRun")), ("fma-mini ×10", len(many_mp3s), ("dotnet build",))):
             per_file = med[f"{data}: ffmpeg per file (decode only)"]
             batched = med[f"{data}: ffmpeg batched, 8 files per process (decode only)"]
             for variant in variants:
-                e2e = med[f"{data} → Parquet, `cepstra convert` ({variant})"]
-                print(f"- {data} end to end ({variant}) / ffmpeg per file: **{e2e / per_file:.2f}×**; / the same batched decode alone: {e2e / batched:.2f}×")
+                for decoder in ("", " --decoder ffmpeg"):
+                    key = f"{data} → Parquet, `cepstra convert{decoder}` ({variant})"
+                    if key not in med:
+                        continue
+                    e2e = med[key]
+                    print(f"- {data} end to end, `convert{decoder}` ({variant}) / ffmpeg per file: **{e2e / per_file:.2f}×**; "
+                          f"/ the batched ffmpeg decode alone: **{e2e / batched:.2f}×**; CPU per file {1000 * cpu_med[key] / files:.0f} ms")
         print()
+        if args.no_rss:
+            return
 
         # Peak RSS must not grow with the number of files.
         clips = sorted(gtzan.glob("genres/*/*.wav"))

@@ -9,71 +9,133 @@ using ScottPlot;
 namespace Cepstra.Classifier.Plots;
 
 /// <summary>
-/// PNG pictures of a file's waveform, STFT spectrogram (dB), mel spectrogram (dB), MFCC and chroma — the
-/// figures the genre-classification tutorials draw — and of a confusion matrix. Axes are in seconds, Hz,
-/// bands, coefficients or pitch classes; heatmaps carry colour bars.
+/// Pictures of a file's waveform, STFT spectrogram, mel spectrogram, MFCC and chroma drawn the way
+/// librosa.display draws them (time in seconds; Hz on linear, log or mel axes; dB re max with a labelled
+/// colour bar; magma for one-signed data, coolwarm for signed data), as PNG or SVG; and a confusion matrix.
 /// </summary>
 public static class FeaturePlots
 {
     /// <summary>Default image width in pixels.</summary>
-    public const int DefaultWidth = 1000;
+    public const int DefaultWidth = PlotOptions.DefaultWidth;
 
     /// <summary>Default image height in pixels.</summary>
-    public const int DefaultHeight = 420;
+    public const int DefaultHeight = PlotOptions.DefaultHeight;
 
-    private static readonly string[] PitchClasses = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
-
-    /// <summary>Decodes <paramref name="audioPath"/> and writes waveform.png, spectrogram.png, mel.png, mfcc.png and chroma.png into <paramref name="outputDirectory"/>.</summary>
-    /// <returns>The written paths.</returns>
-    public static IReadOnlyList<string> RenderAll(string audioPath, string outputDirectory, ExtractionOptions? options = null, int width = DefaultWidth, int height = DefaultHeight)
+    /// <summary>
+    /// Loads <paramref name="audioPath"/> (mono, resampled to the options' sr, the window from
+    /// <paramref name="offsetSeconds"/> lasting <paramref name="durationSeconds"/>) and writes the requested plots.
+    /// </summary>
+    /// <returns>The written paths, in <see cref="PlotKindsInfo.Single"/> order.</returns>
+    /// <exception cref="InvalidDataException">The window holds no samples (offset at or past the end of the file).</exception>
+    public static IReadOnlyList<string> Render(string audioPath, string outputDirectory, ExtractionOptions options, PlotOptions plot, double offsetSeconds = 0, double? durationSeconds = null)
     {
         ArgumentNullException.ThrowIfNull(audioPath);
-        ArgumentNullException.ThrowIfNull(outputDirectory);
-        options ??= ExtractionOptions.LibrosaDefaults;
-        DecodedAudio audio = AudioLoader.Load(audioPath, new AudioLoadOptions { SampleRate = options.SampleRate });
-        return RenderAll(audio.Samples, Path.GetFileName(audioPath), outputDirectory, options, width, height);
+        ArgumentNullException.ThrowIfNull(options);
+        DecodedAudio audio = AudioLoader.Load(audioPath, new AudioLoadOptions
+        {
+            SampleRate = options.SampleRate,
+            OffsetSeconds = offsetSeconds,
+            DurationSeconds = durationSeconds,
+        });
+        if (audio.Samples.Length == 0)
+        {
+            // A blank figure would look like silence; an offset past the end is a mistake worth saying.
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{audioPath}: nothing to draw from {offsetSeconds:0.###} s on (is --offset past the end of the file?)."));
+        }
+
+        return Render(audio.Samples, offsetSeconds, Path.GetFileName(audioPath), outputDirectory, options, plot);
     }
 
-    /// <summary>Writes the five feature PNGs for mono <paramref name="samples"/> at the options' sample rate.</summary>
-    public static IReadOnlyList<string> RenderAll(float[] samples, string title, string outputDirectory, ExtractionOptions options, int width = DefaultWidth, int height = DefaultHeight)
+    /// <summary>Writes the requested plots of mono <paramref name="samples"/> (at the options' sr, starting <paramref name="startSeconds"/> into the file).</summary>
+    /// <returns>The written paths: <c>&lt;name&gt;.png</c> or <c>.svg</c> per plot, in <see cref="PlotKindsInfo.Single"/> order.</returns>
+    public static IReadOnlyList<string> Render(float[] samples, double startSeconds, string title, string outputDirectory, ExtractionOptions options, PlotOptions plot)
+    {
+        ArgumentNullException.ThrowIfNull(outputDirectory);
+        ArgumentNullException.ThrowIfNull(plot);
+        IReadOnlyList<string> problems = plot.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(plot));
+        }
+
+        Directory.CreateDirectory(outputDirectory);
+        var paths = new List<string>();
+        foreach ((PlotKinds kind, Plot figure) in Build(samples, startSeconds, title, options, plot))
+        {
+            string path = Path.Combine(outputDirectory, PlotKindsInfo.Name(kind) + (plot.Format == PlotFormat.Svg ? ".svg" : ".png"));
+            if (plot.Format == PlotFormat.Svg)
+            {
+                figure.SaveSvg(path, plot.Width, plot.Height);
+            }
+            else
+            {
+                figure.SavePng(path, plot.Width, plot.Height);
+            }
+
+            paths.Add(path);
+        }
+
+        return paths;
+    }
+
+    /// <summary>The requested figures, not yet saved (their axes, ticks and colour ranges can be inspected).</summary>
+    public static IReadOnlyList<(PlotKinds Kind, Plot Plot)> Build(float[] samples, double startSeconds, string title, ExtractionOptions options, PlotOptions plot)
     {
         ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(options);
-        Directory.CreateDirectory(outputDirectory);
+        ArgumentNullException.ThrowIfNull(plot);
         var plan = new FeaturePlan(options);
-        var clip = new ClipFeatures(plan, FeatureKinds.StftPower | FeatureKinds.LogMelDb | FeatureKinds.Mfcc | FeatureKinds.Chroma);
-        using (IFeatureBackend backend = CpuBackends.Create(plan, BackendKind.Simd))
+        PlotKinds kinds = plot.Kinds;
+        FeatureKinds needed = FeatureKinds.None;
+        needed |= kinds.HasFlag(PlotKinds.Spectrogram) ? FeatureKinds.StftPower : FeatureKinds.None;
+        needed |= kinds.HasFlag(PlotKinds.Mel) ? FeatureKinds.MelPower : FeatureKinds.None;
+        needed |= kinds.HasFlag(PlotKinds.Mfcc) ? FeatureKinds.Mfcc : FeatureKinds.None;
+        needed |= kinds.HasFlag(PlotKinds.Chroma) ? FeatureKinds.Chroma : FeatureKinds.None;
+        var clip = new ClipFeatures(plan, needed);
+        if (needed != FeatureKinds.None)
         {
+            // Plots are drawn on the CPU: the reference back end when asked for, SIMD otherwise (the same numbers).
+            using IFeatureBackend backend = CpuBackends.Create(plan, options.Backend == BackendKind.Reference ? BackendKind.Reference : BackendKind.Simd);
             backend.Compute(samples, clip);
         }
 
         int sr = options.SampleRate;
-        double hopSeconds = options.HopLength / (double)sr;
-        var paths = new List<string>();
+        var geometry = new FrameGeometry(startSeconds, options.HopLength / (double)sr, options, plot.Width, plot.Height);
+        string window = startSeconds > 0 ? string.Create(CultureInfo.InvariantCulture, $"{title}, from {startSeconds:0.###} s") : title;
+        var figures = new List<(PlotKinds, Plot)>();
+        if (kinds.HasFlag(PlotKinds.Waveform))
+        {
+            figures.Add((PlotKinds.Waveform, Waveform(samples, sr, startSeconds, $"Waveform — {window}", plot.Width)));
+        }
 
-        string p = Path.Combine(outputDirectory, "waveform.png");
-        Waveform(samples, sr, $"Waveform — {title}").SavePng(p, width, height);
-        paths.Add(p);
+        if (kinds.HasFlag(PlotKinds.Spectrogram))
+        {
+            // amplitude_to_db(|stft|, ref=np.max) = power_to_db(|stft|², ref=np.max), floored top_db below the peak.
+            RowAxis axis = plot.SpectrogramAxis == FrequencyAxis.Log ? RowAxis.LogHz : RowAxis.LinearHz;
+            figures.Add((PlotKinds.Spectrogram, Specshow.Draw(PowerToDbRefMax(clip.StftPower, options.TopDb), geometry, axis,
+                $"Spectrogram (n_fft={options.FftSize}) — {window}", "dB re max", decibels: true, options.TopDb)));
+        }
 
-        // power_to_db(ref = max, top_db 80), the way librosa.display tutorials show a spectrogram.
-        double[,] spec = ToDb(clip.StftPower, 80);
-        p = Path.Combine(outputDirectory, "spectrogram.png");
-        Heatmap(spec, hopSeconds, 0, sr / 2.0, $"Spectrogram (STFT power, dB re max) — {title}", "Frequency (Hz)", "dB", null).SavePng(p, width, height);
-        paths.Add(p);
+        if (kinds.HasFlag(PlotKinds.Mel))
+        {
+            figures.Add((PlotKinds.Mel, Specshow.Draw(PowerToDbRefMax(clip.MelPower, options.TopDb), geometry, RowAxis.MelHz,
+                $"Mel spectrogram (n_mels={clip.MelPower.Rows}) — {window}", "dB re max", decibels: true, options.TopDb)));
+        }
 
-        p = Path.Combine(outputDirectory, "mel.png");
-        Heatmap(Rows(clip.LogMelDb), hopSeconds, 0, clip.LogMelDb.Rows, $"Mel spectrogram ({clip.LogMelDb.Rows} bands, dB) — {title}", "Mel band", "dB", null).SavePng(p, width, height);
-        paths.Add(p);
+        if (kinds.HasFlag(PlotKinds.Mfcc))
+        {
+            figures.Add((PlotKinds.Mfcc, Specshow.Draw(Rows(clip.Mfcc), geometry, RowAxis.Index,
+                $"MFCC (n_mfcc={clip.Mfcc.Rows}) — {window}", "MFCC value")));
+        }
 
-        p = Path.Combine(outputDirectory, "mfcc.png");
-        Heatmap(Rows(clip.Mfcc), hopSeconds, 0, clip.Mfcc.Rows, $"MFCC ({clip.Mfcc.Rows} coefficients) — {title}", "Coefficient", "value", null).SavePng(p, width, height);
-        paths.Add(p);
+        if (kinds.HasFlag(PlotKinds.Chroma))
+        {
+            figures.Add((PlotKinds.Chroma, Specshow.Draw(Rows(clip.Chroma), geometry, RowAxis.Chroma,
+                $"Chroma (chroma_stft) — {window}", "Relative energy")));
+        }
 
-        p = Path.Combine(outputDirectory, "chroma.png");
-        string[]? pitch = clip.Chroma.Rows == 12 ? PitchClasses : null;
-        Heatmap(Rows(clip.Chroma), hopSeconds, 0, clip.Chroma.Rows, $"Chroma (STFT) — {title}", "Pitch class", "energy", pitch).SavePng(p, width, height);
-        paths.Add(p);
-        return paths;
+        return figures;
     }
 
     /// <summary>Writes the confusion matrix of <paramref name="report"/> as a PNG (counts in the cells, row-normalised colour).</summary>
@@ -129,52 +191,44 @@ public static class FeaturePlots
         plot.SavePng(path, size + 100, size);
     }
 
-    private static Plot Waveform(float[] samples, int sr, string title)
+    /// <summary>
+    /// librosa <c>power_to_db(S, ref=np.max, top_db)</c>: 10·log10(max(S, 1e-10)) − 10·log10(max S), floored at
+    /// −top_db (none: no floor). The clip's own maximum is 0 dB, whatever the file's level.
+    /// </summary>
+    internal static double[,] PowerToDbRefMax(FeatureMatrix power, double? topDb)
     {
-        var plot = new Plot();
-        // Min/max per pixel column is what the Signal plot draws; feeding doubles once is cheap next to decoding.
-        double[] ys = samples.Length == 0 ? [0] : [.. samples.Select(s => (double)s)];
-        ScottPlot.Plottables.Signal signal = plot.Add.Signal(ys, 1.0 / sr);
-        signal.Color = Colors.SteelBlue;
-        plot.Title(title);
-        plot.XLabel("Time (s)");
-        plot.YLabel("Amplitude");
-        plot.Axes.SetLimits(0, Math.Max(samples.Length, 1) / (double)sr, -1.05, 1.05);
-        return plot;
-    }
-
-    private static Plot Heatmap(double[,] rowsByFrame, double hopSeconds, double yMin, double yMax, string title, string yLabel, string barLabel, string[]? rowNames)
-    {
-        int rows = rowsByFrame.GetLength(0);
-        int frames = rowsByFrame.GetLength(1);
-        // Heatmaps draw their first data row at the top; flip so low frequencies / first coefficients sit at the bottom.
-        double[,] flipped = new double[rows, frames];
-        for (int r = 0; r < rows; r++)
+        double max = 1e-10;
+        foreach (float v in power.Data)
         {
-            for (int f = 0; f < frames; f++)
+            max = Math.Max(max, v);
+        }
+
+        double reference = 10 * Math.Log10(max);
+        double[,] db = new double[power.Rows, Math.Max(power.Frames, 1)];
+        for (int f = 0; f < power.Frames; f++)
+        {
+            for (int r = 0; r < power.Rows; r++)
             {
-                flipped[rows - 1 - r, f] = rowsByFrame[r, f];
+                double v = (10 * Math.Log10(Math.Max(power[r, f], 1e-10))) - reference;
+                db[r, f] = topDb is double floor ? Math.Max(v, -floor) : v;
             }
         }
 
-        var plot = new Plot();
-        ScottPlot.Plottables.Heatmap hm = plot.Add.Heatmap(flipped);
-        hm.Colormap = new ScottPlot.Colormaps.Magma();
-        double duration = Math.Max(frames, 1) * hopSeconds;
-        hm.Rectangle = new CoordinateRect(0, duration, yMin, yMax);
-        var bar = plot.Add.ColorBar(hm);
-        bar.Label = barLabel;
-        if (rowNames is not null)
-        {
-            double step = (yMax - yMin) / rowNames.Length;
-            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-                [.. Enumerable.Range(0, rowNames.Length).Select(i => yMin + ((i + 0.5) * step))], rowNames);
-        }
+        return db;
+    }
 
-        plot.Title(title);
+    private static Plot Waveform(float[] samples, int sr, double startSeconds, string title, int width)
+    {
+        var plot = new Plot();
+        // Min/max per pixel column is what the Signal plot draws (waveshow's envelope); doubles once is cheap next to decoding.
+        double[] ys = samples.Length == 0 ? [0] : [.. samples.Select(s => (double)s)];
+        ScottPlot.Plottables.Signal signal = plot.Add.Signal(ys, 1.0 / sr);
+        signal.Data.XOffset = startSeconds;
+        signal.Color = Colors.SteelBlue;
+        Specshow.FitTitle(plot, title, width);
         plot.XLabel("Time (s)");
-        plot.YLabel(yLabel);
-        plot.Axes.SetLimits(0, duration, yMin, yMax);
+        plot.YLabel("Amplitude");
+        plot.Axes.SetLimits(startSeconds, startSeconds + (Math.Max(samples.Length, 1) / (double)sr), -1.05, 1.05);
         return plot;
     }
 
@@ -190,27 +244,5 @@ public static class FeaturePlots
         }
 
         return result;
-    }
-
-    private static double[,] ToDb(FeatureMatrix power, double topDb)
-    {
-        double max = 1e-10;
-        foreach (float v in power.Data)
-        {
-            max = Math.Max(max, v);
-        }
-
-        double[,] db = new double[power.Rows, Math.Max(power.Frames, 1)];
-        double top = 10 * Math.Log10(max);
-        for (int f = 0; f < power.Frames; f++)
-        {
-            for (int r = 0; r < power.Rows; r++)
-            {
-                double v = (10 * Math.Log10(Math.Max(power[r, f], 1e-10))) - top;
-                db[r, f] = Math.Max(v, -topDb);
-            }
-        }
-
-        return db;
     }
 }

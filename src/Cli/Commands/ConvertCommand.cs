@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Cepstra.Audio;
 using Cepstra.Conversion;
 using Cepstra.Dataset;
 using Cepstra.Features;
@@ -47,12 +48,15 @@ internal static class ConvertCommand
         var shard = new Option<string?>("--shard") { Description = "Convert shard i/N only (zero-based); default from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0/1." };
         var shardCount = new Option<int?>("--shard-count") { Description = "Shard count N when the index comes from JOB_COMPLETION_INDEX/SLURM_ARRAY_TASK_ID (or CEPSTRA_SHARD_COUNT)." };
         var workers = new Option<int?>("--workers", "-j") { Description = "Feature workers (default: number of cores)." };
-        var decodeWorkers = new Option<int?>("--decode-workers") { Description = "Concurrent decoders/ffmpeg processes (default: --workers)." };
+        var decodeWorkers = new Option<int?>("--decode-workers") { Description = "Concurrent decoders (in-process or ffmpeg; default: --workers)." };
         var decodeBatch = new Option<int>("--decode-batch") { Description = "Compressed files (up to 4 MiB each) decoded per ffmpeg process; 1 = a process per file. Same samples either way; batching saves ffmpeg's start-up.", DefaultValueFactory = _ => 8 };
         var batchClips = new Option<int?>("--batch-clips") { Description = "Clips per back-end call (default 1 on CPU, 64 with --backend gpu)." };
         var commitEvery = new Option<int>("--commit-every") { Description = "Commit part files every N files (resume granularity).", DefaultValueFactory = _ => 1000 };
         var fileTimeout = new Option<double>("--file-timeout") { Description = "Seconds allowed to decode one file before it is reported and skipped.", DefaultValueFactory = _ => 300 };
+        var decoder = DecoderOption.Create();
         var ffmpeg = new Option<string?>("--ffmpeg") { Description = "ffmpeg executable (default: from PATH)." };
+        var memoryBudget = new Option<string?>("--memory-budget") { HelpName = "size", Description = "Memory the run may use, e.g. 4GiB, 512MiB or 25% (default: half the available memory). Files are admitted by estimated bytes; a file that alone exceeds it fails with that reason." };
+        var retryFailed = new Option<bool>("--retry-failed") { Description = "Also retry inputs that failed in an earlier run of this folder although their file did not change (changed files are always retried)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress and no summary on stderr (failures are still in errors/)." };
         var json = new Option<bool>("--json") { Description = "Print a machine-readable summary as JSON on stdout." };
         var extraction = new ExtractionOptionsBinder();
@@ -60,7 +64,7 @@ internal static class ConvertCommand
         var command = new Command("convert", "Convert a whole audio archive (GTZAN, FMA, any folder) into a Parquet feature dataset: parallel, resumable, shardable.")
         {
             input, output, layout, fmaMetadata, subset, segments, segmentSeconds, features, frames, sequences, shard, shardCount,
-            workers, decodeWorkers, decodeBatch, batchClips, commitEvery, fileTimeout, ffmpeg, quiet, json,
+            workers, decodeWorkers, decodeBatch, batchClips, commitEvery, fileTimeout, decoder, ffmpeg, memoryBudget, retryFailed, quiet, json,
         };
         extraction.AddTo(command);
 
@@ -73,6 +77,7 @@ internal static class ConvertCommand
             // Options first: every problem is reported at once, before any file is touched.
             var problems = new List<string>();
             ExtractionOptions? extractionOptions = extraction.Bind(parse, problems);
+            AudioDecoder audioDecoder = DecoderOption.Bind(parse, decoder, problems);
             ShardSpec shardSpec = ShardSpec.Single;
             try
             {
@@ -140,6 +145,19 @@ internal static class ConvertCommand
                 segmentation = SegmentationSpec.EverySeconds(seconds);
             }
 
+            long? budgetBytes = null;
+            if (parse.GetValue(memoryBudget) is string budgetText)
+            {
+                if (MemoryBudget.TryParse(budgetText, out long parsed, out string? budgetError))
+                {
+                    budgetBytes = parsed;
+                }
+                else
+                {
+                    problems.Add("--memory-budget: " + budgetError);
+                }
+            }
+
             ConversionOptions? options = null;
             if (extractionOptions is not null)
             {
@@ -161,6 +179,9 @@ internal static class ConvertCommand
                     CommitEveryFiles = parse.GetValue(commitEvery),
                     FileTimeout = TimeSpan.FromSeconds(Math.Max(parse.GetValue(fileTimeout), 0)),
                     FfmpegPath = parse.GetValue(ffmpeg),
+                    MemoryBudgetBytes = budgetBytes,
+                    RetryFailed = parse.GetValue(retryFailed),
+                    AudioDecoder = audioDecoder,
                     Layout = parse.GetValue(layout)!,
                     BackendFactory = ConvertBackends.Factory(extractionOptions.Backend, extraction.Device(parse), isQuiet ? TextWriter.Null : stderr),
                 };
@@ -184,16 +205,16 @@ internal static class ConvertCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
             {
-                await stderr.WriteLineAsync("error: " + ex.Message);
+                await stderr.WriteLineAsync("error: " + TerminalText.Escape(ex.Message));
                 return 2;
             }
 
             if (!isQuiet)
             {
-                await stderr.WriteLineAsync($"{discovered.Inputs.Count} inputs ({ConvertDiscovery.Name(discovered.Layout)} layout, {discovered.IgnoredFiles.Count} non-audio {(discovered.IgnoredFiles.Count == 1 ? "file" : "files")} ignored) in {discovered.Root}; shard {shardSpec}; writing {parse.GetValue(output)}");
+                await stderr.WriteLineAsync($"{discovered.Inputs.Count} inputs ({ConvertDiscovery.Name(discovered.Layout)} layout, {discovered.IgnoredFiles.Count} non-audio {(discovered.IgnoredFiles.Count == 1 ? "file" : "files")} ignored) in {TerminalText.Escape(discovered.Root)}; shard {shardSpec}; writing {TerminalText.Escape(parse.GetValue(output))}");
                 foreach (string warning in discovered.Warnings)
                 {
-                    await stderr.WriteLineAsync("warning: " + warning);
+                    await stderr.WriteLineAsync("warning: " + TerminalText.Escape(warning));
                 }
             }
 
@@ -205,13 +226,13 @@ internal static class ConvertCommand
             }
             catch (InvalidOperationException ex)
             {
-                await stderr.WriteLineAsync("error: " + ex.Message);
+                await stderr.WriteLineAsync("error: " + TerminalText.Escape(ex.Message));
                 return 2;
             }
             catch (Exception ex) when (ex is EngineException or IOException or UnauthorizedAccessException)
             {
                 // Not a bad input file (those are rows in errors/) but the run itself: back end, disk, permissions.
-                await stderr.WriteLineAsync("error: " + ex.Message + " (finished files are committed; rerun to resume)");
+                await stderr.WriteLineAsync("error: " + TerminalText.Escape(ex.Message) + " (finished files are committed; rerun to resume)");
                 return 1;
             }
 

@@ -63,18 +63,18 @@ internal static class ConvertSummaryFormatter
     public static void WriteText(TextWriter w, ConversionSummary s)
     {
         w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Converted {s.Converted} files, {s.Failed} failed, {s.Truncated} truncated; {s.AlreadyDone} already done earlier (shard {s.Shard}: {s.ShardInputs} of {s.DiscoveredInputs} inputs)."));
+            $"Converted {s.Converted} files, {s.Failed} failed, {s.Truncated} truncated; {s.AlreadyDone} already done earlier{(s.Retried > 0 ? $", {s.Retried} failed earlier and retried" : string.Empty)} (shard {s.Shard}: {s.ShardInputs} of {s.DiscoveredInputs} inputs)."));
         w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{s.Rows} rows, {s.AudioSeconds:0.0} s of audio in {s.Elapsed.TotalSeconds:0.00} s ({s.RealtimeFactor:0}× realtime), back end {s.Backend}, peak RSS {s.PeakWorkingSetBytes / (1024.0 * 1024.0):0} MiB."));
-        w.WriteLine($"Output: {s.OutputDirectory}");
+            $"{s.Rows} rows, {s.AudioSeconds:0.0} s of audio in {s.Elapsed.TotalSeconds:0.00} s ({s.RealtimeFactor:0}× realtime), back end {s.Backend}, peak RSS {s.PeakWorkingSetBytes / (1024.0 * 1024.0):0} MiB (memory budget {MemoryBudget.Format(s.MemoryBudgetBytes)}, peak admitted {MemoryBudget.Format(s.PeakAdmittedBytes)})."));
+        w.WriteLine($"Output: {TerminalText.Escape(s.OutputDirectory)}");
         foreach (ConversionIssue f in s.Failures)
         {
-            w.WriteLine($"FAILED  {f.Path} [{f.StageName}]: {f.Reason}");
+            w.WriteLine($"FAILED  {TerminalText.Escape(f.Path)} [{f.StageName}]: {TerminalText.Escape(f.Reason)}");
         }
 
         foreach (ConversionIssue f in s.Warnings)
         {
-            w.WriteLine($"WARNING {f.Path} [{f.StageName}]: {f.Reason}");
+            w.WriteLine($"WARNING {TerminalText.Escape(f.Path)} [{f.StageName}]: {TerminalText.Escape(f.Reason)}");
         }
 
         if (s.Cancelled)
@@ -91,6 +91,9 @@ internal static class ConvertSummaryFormatter
         discovered_inputs = s.DiscoveredInputs,
         shard_inputs = s.ShardInputs,
         already_done = s.AlreadyDone,
+        retried = s.Retried,
+        memory_budget_bytes = s.MemoryBudgetBytes,
+        peak_admitted_bytes = s.PeakAdmittedBytes,
         converted = s.Converted,
         failed = s.Failed,
         truncated = s.Truncated,

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Cepstra.Audio;
 using Cepstra.Backends;
+using Cepstra.Conversion;
 using Cepstra.Dataset;
 using Cepstra.Dsp;
 using Cepstra.Features;
@@ -35,6 +36,7 @@ internal enum ExtractFormat
 /// <param name="SaveSignal">Also write the decoded signal as <c>y.npy</c>.</param>
 /// <param name="OffsetSeconds">Start of the loaded window.</param>
 /// <param name="DurationSeconds">Length of the loaded window, or null.</param>
+/// <param name="Decoder">Which decoder reads compressed files (<c>--decoder</c>).</param>
 internal sealed record ExtractRequest(
     string Input,
     string OutputDirectory,
@@ -44,7 +46,12 @@ internal sealed record ExtractRequest(
     ExtractFormat Format,
     bool SaveSignal,
     double OffsetSeconds,
-    double? DurationSeconds);
+    double? DurationSeconds,
+    AudioDecoder Decoder = AudioDecoder.Auto)
+{
+    /// <summary>Memory the extraction may use (null: <see cref="MemoryBudget.DefaultBytes"/>); a longer file fails before it is decoded.</summary>
+    public long? MemoryBudgetBytes { get; init; }
+}
 
 /// <summary>
 /// <c>cepstra extract &lt;file&gt; --out &lt;dir&gt;</c>: decodes one audio file, computes the chosen features and writes
@@ -74,6 +81,8 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         Add(SaveSignal);
         Add(Offset);
         Add(Duration);
+        Add(MemoryBudgetOption);
+        Add(Decoder);
         SetAction((parseResult, cancellationToken) =>
         {
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
@@ -100,7 +109,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         });
     }
 
-    internal Argument<string?> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrOne };
+    internal Argument<string?> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, AIFF through libsndfile; M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrOne };
 
     internal Option<string?> Out { get; } = new("--out", "-o") { HelpName = "dir", Description = "Output folder (created if needed).", Required = true };
 
@@ -120,7 +129,11 @@ internal sealed class ExtractCommand : Command, IHelpExamples
 
     internal Option<string> Offset { get; } = new("--offset") { HelpName = "seconds", Description = "Start reading at this many seconds (librosa offset).", DefaultValueFactory = _ => "0" };
 
+    internal Option<string?> MemoryBudgetOption { get; } = new("--memory-budget") { HelpName = "size", Description = "Memory the extraction may use, e.g. 4GiB or 25% (default: half the available memory); a file that needs more fails before it is decoded." };
+
     internal Option<string?> Duration { get; } = new("--duration") { HelpName = "seconds", Description = "Read only this many seconds (librosa duration)." };
+
+    internal Option<string?> Decoder { get; } = DecoderOption.Create();
 
     /// <summary>Maps parsed arguments to a request, collecting every problem (pure: no I/O).</summary>
     internal (ExtractRequest? Request, IReadOnlyList<string> Errors) Bind(ParseResult parse)
@@ -146,6 +159,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         ExtractionOptions? options = Extraction.Bind(parse, errors);
         double offset = ExtractionOptionsBinder.Number(parse.GetValue(Offset), "--offset", errors) ?? 0;
         double? duration = ExtractionOptionsBinder.Number(parse.GetValue(Duration), "--duration", errors);
+        AudioDecoder decoder = DecoderOption.Bind(parse, Decoder, errors);
         if (!(offset >= 0) || double.IsInfinity(offset))
         {
             errors.Add($"--offset must be ≥ 0 seconds (got {offset}).");
@@ -154,6 +168,19 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         if (duration is double d && (!(d > 0) || double.IsInfinity(d)))
         {
             errors.Add($"--duration must be positive (got {d}).");
+        }
+
+        long? budget = null;
+        if (parse.GetValue(MemoryBudgetOption) is string budgetText)
+        {
+            if (MemoryBudget.TryParse(budgetText, out long parsed, out string? budgetError))
+            {
+                budget = parsed;
+            }
+            else
+            {
+                errors.Add("--memory-budget: " + budgetError);
+            }
         }
 
         string? input = parse.GetValue(File);
@@ -173,7 +200,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
             return (null, errors);
         }
 
-        return (new ExtractRequest(input, output, options, Extraction.Device(parse), features, format, parse.GetValue(SaveSignal), offset, duration), errors);
+        return (new ExtractRequest(input, output, options, Extraction.Device(parse), features, format, parse.GetValue(SaveSignal), offset, duration, decoder) { MemoryBudgetBytes = budget }, errors);
     }
 
     /// <summary>Decodes, computes and writes; returns the exit code.</summary>
@@ -199,22 +226,30 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         DecodedAudio audio;
         try
         {
+            // The same per-file bound as convert: the features of one file must fit in the budget, so a long
+            // file (or a header that lies about its rate) fails here, from its header, not by exhausting memory.
+            long budget = MemoryBudget.ForFiles(request.MemoryBudgetBytes ?? MemoryBudget.DefaultBytes);
+            var memory = new ClipMemoryModel(extractor.Plan, request.Features, request.Features);
             clock.Restart();
             audio = extractor.Load(request.Input, new AudioLoadOptions
             {
                 OffsetSeconds = request.OffsetSeconds,
                 DurationSeconds = request.DurationSeconds,
+                Decoder = request.Decoder,
+                MaxDurationSeconds = Math.Min(6 * 3600, (memory.MaxSeconds(budget, request.Options.SampleRate) * 1.01) + 1),
+                SizeLimit = size => memory.Estimate(size) <= budget ? null : string.Create(CultureInfo.InvariantCulture,
+                    $"too long for the memory budget: {size.FileSeconds ?? (size.SourceFrames / (double)Math.Max(1, size.SourceSampleRate)):0.#} s of audio needs about {MemoryBudget.Format(memory.Estimate(size))} for these features, more than the {MemoryBudget.Format(budget)} allowed (raise --memory-budget, or extract a window with --offset/--duration)."),
             }, cancellationToken);
         }
         catch (AudioDecodeException e)
         {
-            stderr.WriteLine("error: " + e.Message);
+            stderr.WriteLine("error: " + TerminalText.Escape(e.Message));
             return 1;
         }
 
         if (audio.Warning is not null)
         {
-            stderr.WriteLine($"warning: {request.Input}: {audio.Warning}");
+            stderr.WriteLine($"warning: {TerminalText.Escape(request.Input)}: {TerminalText.Escape(audio.Warning)}");
         }
 
         double decodeMs = clock.Elapsed.TotalMilliseconds;

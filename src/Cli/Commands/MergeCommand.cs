@@ -64,7 +64,7 @@ internal static class MergeCommand
             {
                 foreach (string problem in report.Problems)
                 {
-                    await stdout.WriteLineAsync("PROBLEM: " + problem);
+                    await stdout.WriteLineAsync("PROBLEM: " + TerminalText.Escape(problem));
                 }
 
                 if (!parse.GetValue(quiet) || !report.IsComplete)

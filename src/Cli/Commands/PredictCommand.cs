@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Cepstra.Audio;
 using Cepstra.Classifier.Prediction;
 
 namespace Cepstra.Cli.Commands;
@@ -14,16 +15,25 @@ internal static class PredictCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var files = new Argument<string[]>("files") { Description = "Audio files (WAV, AU, and MP3/FLAC/OGG/M4A with ffmpeg).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "Audio files (WAV, AU; MP3/FLAC/OGG/AIFF with libsndfile; M4A and others with ffmpeg).", Arity = ArgumentArity.OneOrMore };
         var model = new Option<string>("--model", "-m") { Description = "Model zip from `cepstra train` or `cepstra demo`.", Required = true };
         var top = new Option<int>("--top") { Description = "Genres to show per file.", DefaultValueFactory = _ => 3 };
         var segments = new Option<bool>("--segments") { Description = "Also show each segment's vote." };
         var json = new Option<bool>("--json") { Description = "Print JSON (all genres, timings, warnings; segment votes with --segments): the same names as the HTTP API." };
-        var command = new Command("predict", "Predict the genre of audio files with a trained model.") { files, model, top, segments, json };
+        var decoder = DecoderOption.Create();
+        var command = new Command("predict", "Predict the genre of audio files with a trained model.") { files, model, top, segments, json, decoder };
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
             TextWriter stderr = parse.InvocationConfiguration.Error;
+            var problems = new List<string>();
+            AudioDecoder audioDecoder = DecoderOption.Bind(parse, decoder, problems);
+            if (problems.Count > 0)
+            {
+                await stderr.WriteLineAsync("error: " + problems[0]);
+                return 2;
+            }
+
             if (await TrainCli.LoadPredictorAsync(parse.GetValue(model)!, stderr) is not GenrePredictor predictor)
             {
                 return 2;
@@ -38,7 +48,7 @@ internal static class PredictCommand
                 {
                     try
                     {
-                        GenrePrediction p = predictor.PredictFile(file, cancellationToken: cancellationToken);
+                        GenrePrediction p = predictor.PredictFile(file, predictor.LoadOptions() with { Decoder = audioDecoder }, cancellationToken);
                         if (parse.GetValue(json))
                         {
                             results.Add(parse.GetValue(segments) ? p : p with { Segments = [] });

@@ -12,15 +12,17 @@ internal static class VerifyCommand
     {
         var dataset = new Argument<string>("dataset") { Description = "The dataset folder written by `cepstra convert` (all shards)." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout." };
+        var allowFailures = new Option<bool>("--allow-failures") { Description = "Accept inputs that failed (listed in errors/) as covered; by default they make the dataset incomplete." };
         var command = new Command("verify", "Check that the shards of a converted dataset cover every input exactly once (exit 0 complete, 1 problems found).")
         {
             dataset,
             json,
+            allowFailures,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
-            VerificationReport report = await DatasetVerifier.VerifyAsync(parse.GetValue(dataset)!, cancellationToken);
+            VerificationReport report = await DatasetVerifier.VerifyAsync(parse.GetValue(dataset)!, parse.GetValue(allowFailures), cancellationToken);
             if (parse.GetValue(json))
             {
                 await stdout.WriteLineAsync(JsonSerializer.Serialize(
@@ -42,7 +44,7 @@ internal static class VerifyCommand
                     $"{report.Inputs} inputs in {report.ShardCount} shard(s): {report.Converted} converted, {report.Failed} failed, {report.Rows} rows.");
                 foreach (string problem in report.Problems)
                 {
-                    await stdout.WriteLineAsync("PROBLEM: " + problem);
+                    await stdout.WriteLineAsync("PROBLEM: " + TerminalText.Escape(problem));
                 }
 
                 await stdout.WriteLineAsync(report.IsComplete ? "Complete: every input is covered exactly once." : "Incomplete.");

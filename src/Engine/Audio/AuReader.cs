@@ -11,7 +11,11 @@ namespace Cepstra.Audio;
 internal static class AuReader
 {
     /// <summary>Decodes the window of an AU file or stream.</summary>
-    public static PcmFileResult Read(ByteSource source, string path, FrameWindow window)
+    /// <param name="source">The bytes, positioned at the header.</param>
+    /// <param name="path">File name used in error messages.</param>
+    /// <param name="window">Which frames to return.</param>
+    /// <param name="onHeader">Called once the format is known, before any sample is read (see <see cref="HeaderCheck"/>).</param>
+    public static PcmFileResult Read(ByteSource source, string path, FrameWindow window, HeaderCheck? onHeader = null)
     {
         Span<byte> header = stackalloc byte[24];
         int n = source.Read(header);
@@ -78,6 +82,7 @@ internal static class AuReader
         var format = new PcmFormat(enc.Value.Encoding, enc.Value.Bytes, (int)channels, (int)rate, bigEndian);
         long? declared = dataSize == 0xFFFFFFFF ? null : dataSize;
         long start = window.StartFrame(format.SampleRate);
+        onHeader?.Invoke(format.SampleRate, format.Channels, HeaderChecks.FramesToRead(source, format, declared, start, window));
         PcmReadResult r = PcmDataReader.ReadMono(source, format, declared, start, window.MaxFrames(format.SampleRate));
         var warnings = new List<string>();
         if (r.Truncated)

@@ -3,18 +3,17 @@ namespace Cepstra.Audio;
 /// <summary>
 /// Loads any audio file as mono float at a target rate, like <c>librosa.load(path, sr=22050, mono=True)</c>.
 /// The format is detected from the file's first bytes, never its extension. WAV (RIFF/RIFX/RF64) and
-/// Sun/NeXT AU are decoded by built-in readers (no external tool); MP3, FLAC, Ogg/Vorbis/Opus, M4A/AAC,
-/// AIFF and anything else ffmpeg understands are decoded by an ffmpeg subprocess. The mono downmix is
+/// Sun/NeXT AU are decoded by built-in readers (no native library, truncation flagged from the header).
+/// MP3, FLAC, Ogg Vorbis/Opus, AIFF and the rest of what libsndfile reads are decoded in process by
+/// libsndfile (<see cref="SndfileDecoder"/>: the library librosa itself reads through, streamed in blocks);
+/// what libsndfile cannot open (M4A/AAC, WMA, …) falls back to an ffmpeg subprocess. The mono downmix is
 /// always the float32 mean of the channels. Resampling (only when the file's rate differs from the
-/// target) is libsoxr at HQ quality through ffmpeg (<c>aresample=resampler=soxr:precision=20</c>, librosa's
-/// default <c>soxr_hq</c>), and the length is fixed to <c>ceil(n · target / source)</c> as <c>librosa.resample</c>
-/// does: WAV/AU samples decoded by the built-in readers are piped through an ffmpeg resampling process;
-/// a whole compressed file with one or two channels is decoded, averaged and resampled by one ffmpeg
-/// process (bit-identical to decoding first and resampling after, with half the process start-ups);
-/// more channels, or an offset/duration window, take the two-step path so the window is cut at the
-/// source rate and the mean is exact, as in librosa. Without ffmpeg, WAV and AU files already at the
-/// target rate still load; everything else fails with an <see cref="UnsupportedAudioFormatException"/>
-/// that says how to install ffmpeg.
+/// target) is libsoxr HQ in process (<see cref="SoxrResampler"/>, python-soxr's settings, librosa's default
+/// <c>soxr_hq</c>) with librosa's length <c>ceil(n · target / source)</c>. <see cref="AudioLoadOptions.Decoder"/>
+/// chooses: <c>Auto</c> (in process first), <c>Sndfile</c> (in process only) or <c>Ffmpeg</c> (ffmpeg decodes
+/// and resamples, through <c>aresample=resampler=soxr:precision=20</c>). Without libsndfile/libsoxr and
+/// without ffmpeg, WAV and AU files at the target rate still load; everything else fails with an
+/// <see cref="UnsupportedAudioFormatException"/> that says what to install.
 /// </summary>
 public static class AudioLoader
 {
@@ -27,7 +26,7 @@ public static class AudioLoader
 
     /// <summary>Decodes <paramref name="path"/> (see the class remarks).</summary>
     /// <exception cref="AudioDecodeException">The file is missing, empty, not audio, malformed, or ffmpeg failed; <see cref="AudioDecodeException.Reason"/> says which.</exception>
-    /// <exception cref="UnsupportedAudioFormatException">The format needs ffmpeg and it is not installed, or the codec is not supported.</exception>
+    /// <exception cref="UnsupportedAudioFormatException">The format (or the resampling) needs libsndfile/libsoxr or ffmpeg and they are not installed, or the codec is not supported.</exception>
     public static DecodedAudio Load(string path, AudioLoadOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -40,7 +39,11 @@ public static class AudioLoader
 
         if (!File.Exists(path))
         {
-            throw new AudioDecodeException(path, "file not found.");
+            // .NET turns file-name bytes that are not UTF-8 into U+FFFD, and that name opens nothing: say so
+            // rather than claim a file that is plainly there is missing.
+            throw new AudioDecodeException(path, path.Contains('\uFFFD', StringComparison.Ordinal)
+                ? "the file name is not valid UTF-8 (shown with \uFFFD in its place), and .NET cannot open such names; rename it to UTF-8 (e.g. `convmv -f latin1 -t utf8 -r --notest <folder>`)."
+                : "file not found.");
         }
 
         var window = new FrameWindow(options.OffsetSeconds, options.DurationSeconds, options.MaxDurationSeconds);
@@ -69,11 +72,17 @@ public static class AudioLoader
                     decoder = container == AudioContainer.Wav ? "wav" : "au";
                     try
                     {
-                        pcm = container == AudioContainer.Wav ? WavReader.Read(source, path, window) : AuReader.Read(source, path, window);
+                        HeaderCheck check = HeaderChecks.For(path, options);
+                        pcm = container == AudioContainer.Wav ? WavReader.Read(source, path, window, onHeader: check) : AuReader.Read(source, path, window, check);
                     }
-                    catch (UnsupportedAudioFormatException e) when (Ffmpeg.Locate(options.FfmpegPath) is not null)
+                    catch (UnsupportedAudioFormatException) when (UseInProcess(options, forResampling: false))
                     {
-                        // A codec the built-in reader does not know (ADPCM, GSM…) inside a valid header: ffmpeg may.
+                        // A codec the built-in reader does not know (IMA ADPCM, GSM…) inside a valid header: libsndfile may.
+                        return SndfileDecoder.Decode(path, window, options.SampleRate, cancellationToken, HeaderChecks.For(path, options));
+                    }
+                    catch (UnsupportedAudioFormatException e) when (options.Decoder != AudioDecoder.Sndfile && Ffmpeg.Locate(options.FfmpegPath) is not null)
+                    {
+                        // ... or ffmpeg.
                         _ = e;
                         pcm = DecodeWithFfmpeg(path, options, window, timeout, cancellationToken);
                         decoder = "ffmpeg";
@@ -84,6 +93,26 @@ public static class AudioLoader
                 case AudioContainer.Unknown when IsBuiltInExtension(path):
                     throw new AudioDecodeException(path, $"{NotWhat(path)}: {AudioFormatDetector.DescribeStart(head[..n])}");
                 default:
+                    if (UseInProcess(options, forResampling: options.SampleRate is not null))
+                    {
+                        try
+                        {
+                            return SndfileDecoder.Decode(path, window, options.SampleRate, cancellationToken, HeaderChecks.For(path, options));
+                        }
+                        catch (UnsupportedAudioFormatException e) when (options.Decoder == AudioDecoder.Auto)
+                        {
+                            // libsndfile does not open it (M4A/AAC, WMA, a damaged header…): ffmpeg may, and says why not.
+                            if (Ffmpeg.Locate(options.FfmpegPath) is null)
+                            {
+                                throw new UnsupportedAudioFormatException(path, $"{e.Reason} ffmpeg, which reads more formats (M4A/AAC, WMA, …), was not found; {Ffmpeg.InstallHint}.");
+                            }
+                        }
+                    }
+                    else if (options.Decoder == AudioDecoder.Sndfile)
+                    {
+                        throw MissingInProcess(path);
+                    }
+
                     if (options.SampleRate is int oneParseRate && options.OffsetSeconds == 0 && options.DurationSeconds is null)
                     {
                         // Whole compressed file: decode, downmix and resample in one ffmpeg process (half the
@@ -91,6 +120,9 @@ public static class AudioLoader
                         string exe = Ffmpeg.Locate(options.FfmpegPath) ?? throw MissingFfmpeg(path);
                         if (Ffmpeg.DecodeResampled(exe, path, oneParseRate, options.MaxDurationSeconds, timeout, cancellationToken) is (PcmFileResult onePass, int sourceRate))
                         {
+                            // ffmpeg formats have no header to check first: the duration cap bounded the decode, and the
+                            // same checks refuse the file now, before anything bigger (resampling, features) is built.
+                            HeaderChecks.Check(path, options, new AudioSize(sourceRate, onePass.Channels, (long)Math.Ceiling(onePass.Samples.LongLength * ((double)sourceRate / oneParseRate)), oneParseRate));
                             return new DecodedAudio(onePass.Samples, oneParseRate, sourceRate, onePass.Channels, onePass.Truncated, onePass.Warning, sourceRate == oneParseRate ? "ffmpeg" : "ffmpeg+soxr");
                         }
                     }
@@ -101,12 +133,37 @@ public static class AudioLoader
             }
         }
 
+        if (decoder == "ffmpeg")
+        {
+            HeaderChecks.Check(path, options, new AudioSize(pcm.SampleRate, pcm.Channels, pcm.Samples.LongLength, options.SampleRate ?? pcm.SampleRate));
+        }
+
         float[] samples = pcm.Samples;
         int rate = pcm.SampleRate;
         if (options.SampleRate is int target && target != pcm.SampleRate)
         {
+            if (options.Decoder != AudioDecoder.Ffmpeg && SoxrResampler.IsAvailable)
+            {
+                if (pcm.SampleRate < SndfileDecoder.MinSampleRate)
+                {
+                    // Resampling 8 Hz "audio" to 22050 Hz would multiply a corrupt header's samples by thousands.
+                    throw new AudioDecodeException(path, $"the header declares a sample rate of {pcm.SampleRate} Hz; below {SndfileDecoder.MinSampleRate} Hz it is not audio to resample (corrupt header?).");
+                }
+
+                // librosa's soxr_hq in process: the same library and settings as python-soxr.
+                samples = SoxrResampler.Resample(samples, pcm.SampleRate, target);
+                return new DecodedAudio(samples, target, pcm.SampleRate, pcm.Channels, pcm.Truncated, pcm.Warning, decoder + "+soxr");
+            }
+
+            if (options.Decoder == AudioDecoder.Sndfile)
+            {
+                throw MissingInProcess(path);
+            }
+
             string exe = Ffmpeg.Locate(options.FfmpegPath)
-                ?? throw new UnsupportedAudioFormatException(path, $"resampling from {pcm.SampleRate} Hz to {target} Hz (libsoxr, as librosa) needs ffmpeg, which was not found; {Ffmpeg.InstallHint}, or load at the native rate (SampleRate = null).");
+                ?? throw new UnsupportedAudioFormatException(path, options.Decoder == AudioDecoder.Ffmpeg
+                    ? $"resampling from {pcm.SampleRate} Hz to {target} Hz (libsoxr, as librosa) with --decoder ffmpeg needs ffmpeg, which was not found; {Ffmpeg.InstallHint}, or load at the native rate (SampleRate = null)."
+                    : $"resampling from {pcm.SampleRate} Hz to {target} Hz needs libsoxr in process ({SoxrNative.InstallHint}) or ffmpeg ({Ffmpeg.InstallHint}), and neither was found; or load at the native rate (SampleRate = null).");
             samples = Ffmpeg.Resample(exe, path, samples, pcm.SampleRate, target, options.Timeout ?? Ffmpeg.DefaultTimeout(samples.LongLength * 4), cancellationToken);
             rate = target;
             decoder += "+soxr";
@@ -130,6 +187,12 @@ public static class AudioLoader
         options.Validate();
         var results = new DecodedAudio?[paths.Count];
         string? exe = Ffmpeg.Locate(options.FfmpegPath);
+        if (UseInProcess(options, forResampling: true) || options.Decoder == AudioDecoder.Sndfile)
+        {
+            // In-process decoding has no process start-up to share: every file goes through Load.
+            return results;
+        }
+
         if (exe is null || options.SampleRate is not int target || options.OffsetSeconds != 0 || options.DurationSeconds is not null)
         {
             return results;
@@ -156,7 +219,7 @@ public static class AudioLoader
         (PcmFileResult Audio, int SourceRate)?[] decoded;
         try
         {
-            decoded = Ffmpeg.DecodeResampledBatch(exe, [.. eligible.Select(i => paths[i])], target, options.MaxDurationSeconds, timeout, cancellationToken);
+            decoded = Ffmpeg.DecodeResampledBatch(exe, [.. eligible.Select(i => paths[i])], target, options.MaxDurationSeconds, timeout, cancellationToken, options.ScratchDirectory);
         }
         catch (Exception e) when (e is AudioDecodeException or IOException or UnauthorizedAccessException)
         {
@@ -166,13 +229,27 @@ public static class AudioLoader
 
         for (int k = 0; k < eligible.Count; k++)
         {
-            if (decoded[k] is (PcmFileResult pcm, int sourceRate))
+            if (decoded[k] is (PcmFileResult pcm, int sourceRate) && Acceptable(paths[eligible[k]], options, new AudioSize(sourceRate, pcm.Channels, (long)Math.Ceiling(pcm.Samples.LongLength * ((double)sourceRate / target)), target)))
             {
                 results[eligible[k]] = new DecodedAudio(pcm.Samples, target, sourceRate, pcm.Channels, false, null, sourceRate == target ? "ffmpeg" : "ffmpeg+soxr");
             }
         }
 
         return results;
+    }
+
+    /// <summary>Whether the checks of <see cref="Load"/> accept <paramref name="size"/> (when not, the one-file path reports why).</summary>
+    private static bool Acceptable(string path, AudioLoadOptions options, AudioSize size)
+    {
+        try
+        {
+            HeaderChecks.Check(path, options, size);
+            return true;
+        }
+        catch (AudioDecodeException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The file's size when <see cref="Load"/> would decode it whole with one ffmpeg process and it is small enough to batch; else null.</summary>
@@ -207,8 +284,15 @@ public static class AudioLoader
         return Ffmpeg.Decode(exe, path, window, timeout, cancellationToken);
     }
 
+    /// <summary>Whether the in-process decoder (libsndfile, plus libsoxr when <paramref name="forResampling"/>) is chosen and installed.</summary>
+    private static bool UseInProcess(AudioLoadOptions options, bool forResampling) =>
+        options.Decoder != AudioDecoder.Ffmpeg && SndfileDecoder.IsAvailable && (!forResampling || SoxrResampler.IsAvailable);
+
+    private static UnsupportedAudioFormatException MissingInProcess(string path) =>
+        new(path, $"the in-process decoder (--decoder sndfile) needs libsndfile and libsoxr, which were not found: {SoxrNative.InstallHint}, or use --decoder auto|ffmpeg.");
+
     private static UnsupportedAudioFormatException MissingFfmpeg(string path) =>
-        new(path, $"this format (MP3, FLAC, Ogg, M4A, …) is decoded with ffmpeg, which was not found; {Ffmpeg.InstallHint}. WAV and AU files load without it.");
+        new(path, $"this format is decoded with libsndfile (MP3, FLAC, Ogg, AIFF: {SoxrNative.InstallHint}) or ffmpeg (everything else), and neither was found; for ffmpeg {Ffmpeg.InstallHint}. WAV and AU files load without them.");
 
     private static FileStream OpenRead(string path)
     {

@@ -272,7 +272,7 @@ internal static partial class Ffmpeg
     /// shorter than its header declares.
     /// </summary>
     public static (PcmFileResult Audio, int SourceRate)?[] DecodeResampledBatch(
-        string executable, IReadOnlyList<string> paths, int targetRate, double maxDurationSeconds, TimeSpan timeout, CancellationToken cancellationToken)
+        string executable, IReadOnlyList<string> paths, int targetRate, double maxDurationSeconds, TimeSpan timeout, CancellationToken cancellationToken, string? scratchParent = null)
     {
         var results = new (PcmFileResult Audio, int SourceRate)?[paths.Count];
         if (paths.Count == 0)
@@ -280,7 +280,7 @@ internal static partial class Ffmpeg
             return results;
         }
 
-        DirectoryInfo scratch = Directory.CreateTempSubdirectory("cepstra-decode-");
+        DirectoryInfo scratch = CreateScratch(scratchParent ?? Path.GetTempPath());
         try
         {
             string rate = targetRate.ToString(CultureInfo.InvariantCulture);
@@ -379,6 +379,86 @@ internal static partial class Ffmpeg
             {
                 // Best effort: a leftover scratch folder in the temp directory is harmless.
             }
+        }
+    }
+
+    /// <summary>Prefix of the batch decoder's scratch folders; the owning process id follows it.</summary>
+    internal const string ScratchPrefix = "cepstra-decode-";
+
+    private static int s_staleScratchSwept;
+
+    /// <summary>
+    /// Creates <c>cepstra-decode-PID-RANDOM</c> under <paramref name="parent"/>. A process killed with
+    /// <c>kill -9</c> cannot delete its scratch, so the first scratch each process creates in the system
+    /// temp folder also removes the folders of processes that no longer run (scratch under a dataset
+    /// folder is removed by the next run of its shard instead: see ConversionPipeline).
+    /// </summary>
+    internal static DirectoryInfo CreateScratch(string parent)
+    {
+        if (Interlocked.Exchange(ref s_staleScratchSwept, 1) == 0)
+        {
+            RemoveStaleScratch(Path.GetTempPath());
+        }
+
+        Directory.CreateDirectory(parent);
+        string name = ScratchPrefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..12];
+        return Directory.CreateDirectory(Path.Combine(parent, name));
+    }
+
+    /// <summary>Deletes the scratch folders under <paramref name="parent"/> whose owning process is gone; returns how many.</summary>
+    internal static int RemoveStaleScratch(string parent)
+    {
+        int removed = 0;
+        try
+        {
+            foreach (string dir in Directory.EnumerateDirectories(parent, ScratchPrefix + "*"))
+            {
+                string rest = Path.GetFileName(dir)[ScratchPrefix.Length..];
+                int dash = rest.IndexOf('-', StringComparison.Ordinal);
+                // Folders of older versions carry no process id: nothing can own them any more.
+                bool owned = dash > 0 && int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && IsRunning(pid);
+                if (!owned && TryDelete(dir))
+                {
+                    removed++;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: an unreadable temp folder only means nothing is swept.
+        }
+
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryDelete(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

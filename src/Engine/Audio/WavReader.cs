@@ -23,7 +23,8 @@ internal static class WavReader
     /// <param name="path">File name used in error messages.</param>
     /// <param name="window">Which frames to return.</param>
     /// <param name="streamed">The source is a pipe whose header sizes are placeholders (ffmpeg output): read to the end without warning.</param>
-    public static PcmFileResult Read(ByteSource source, string path, FrameWindow window, bool streamed = false)
+    /// <param name="onHeader">Called once the format is known, before any sample is read (see <see cref="HeaderCheck"/>).</param>
+    public static PcmFileResult Read(ByteSource source, string path, FrameWindow window, bool streamed = false, HeaderCheck? onHeader = null)
     {
         Span<byte> header = stackalloc byte[12];
         int n = source.Read(header);
@@ -156,6 +157,7 @@ internal static class WavReader
 
         PcmFormat fmt = format!.Value;
         long start = window.StartFrame(fmt.SampleRate);
+        onHeader?.Invoke(fmt.SampleRate, fmt.Channels, HeaderChecks.FramesToRead(source, fmt, dataSize, start, window));
         PcmReadResult r = PcmDataReader.ReadMono(source, fmt, dataSize, start, window.MaxFrames(fmt.SampleRate));
         var warnings = new List<string>();
         if (r.Truncated && dataSize is long declared)

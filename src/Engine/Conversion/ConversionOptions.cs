@@ -67,8 +67,21 @@ public sealed record ConversionOptions
     /// <summary>Decodes one file; null = <see cref="AudioLoader.Load"/>. Replaceable so tests can inject hangs and failures.</summary>
     public Func<string, AudioLoadOptions, CancellationToken, DecodedAudio>? Decoder { get; init; }
 
+    /// <summary>Which decoder reads compressed files: in process (libsndfile + libsoxr) first by default, or ffmpeg.</summary>
+    public AudioDecoder AudioDecoder { get; init; } = AudioDecoder.Auto;
+
     /// <summary>The ffmpeg executable (null: search PATH).</summary>
     public string? FfmpegPath { get; init; }
+
+    /// <summary>
+    /// Memory the run may use, in bytes (null: <see cref="MemoryBudget.DefaultBytes"/>, half the available memory).
+    /// Files are admitted to the pipeline by their estimated cost (<see cref="ClipMemoryModel"/>) so that the
+    /// files in flight fit in it, and a file that alone would not fit fails with that reason.
+    /// </summary>
+    public long? MemoryBudgetBytes { get; init; }
+
+    /// <summary>Also retry inputs that failed in an earlier run although their file did not change (changed files are always retried).</summary>
+    public bool RetryFailed { get; init; }
 
     /// <summary>Longest audio decoded per file, in seconds (bounds the memory one file can take).</summary>
     public double MaxFileSeconds { get; init; } = 3 * 3600;
@@ -153,6 +166,11 @@ public sealed record ConversionOptions
         if (CommitEveryFiles < 1 || CommitEveryRows < 1 || RowGroupRows < 1 || BatchClips < 1 || DecodeBatchFiles < 1)
         {
             errors.Add("CommitEveryFiles, CommitEveryRows, RowGroupRows, BatchClips and DecodeBatchFiles must be at least 1.");
+        }
+
+        if (MemoryBudgetBytes is long budget && budget < MemoryBudget.MinimumBytes)
+        {
+            errors.Add($"The memory budget must be at least {MemoryBudget.Format(MemoryBudget.MinimumBytes)} (got {budget} bytes).");
         }
 
         if (DecodeBatchMaxFileBytes < 0)

@@ -48,7 +48,11 @@ public static class ConversionPipeline
 
         var clock = Stopwatch.StartNew();
         var plan = new FeaturePlan(options.Extraction);
-        Directory.CreateDirectory(outputDirectory);
+        if (!Directory.Exists(outputDirectory))
+        {
+            Directory.CreateDirectory(outputDirectory);
+        }
+
         ShardSpec shard = options.Shard;
 
         // Plan the shard: which inputs are ours, and which an earlier run already committed.
@@ -67,13 +71,20 @@ public static class ConversionPipeline
         if (previous is not null && previous.Settings != settings)
         {
             throw new InvalidOperationException(
-                $"{outputDirectory} already holds shard {shard} converted with other settings ({previous.Settings}); now: {settings}. Use a new --out folder.");
+                $"{outputDirectory} already holds shard {shard} converted with other settings ({SettingsDiff.Describe(previous.Settings, settings)}, earlier vs now). Use the same settings or a new --out folder.");
         }
 
         ShardProgressState state = ShardProgressState.LoadAndClean(outputDirectory, shard);
-        DatasetManifests.WriteShardPlan(outputDirectory, shard, new ShardPlan(
-            DatasetTables.FormatVersion, shard.ToString(), inputs.Count, InputsFingerprint(inputs), settings, [.. assigned.Select(a => a.RelativePath)]));
-        List<AudioInput> todo = [.. assigned.Where(a => !state.CompletedInputs.Contains(a.RelativePath))];
+        var plannedNow = new ShardPlan(DatasetTables.FormatVersion, shard.ToString(), inputs.Count, InputsFingerprint(inputs), settings, [.. assigned.Select(a => a.RelativePath)]);
+        if (previous is null || !SamePlan(previous, plannedNow))
+        {
+            // Rewritten only when it changes: rerunning a finished dataset (on a read-only mount, say) writes nothing.
+            DatasetManifests.WriteShardPlan(outputDirectory, shard, plannedNow);
+        }
+        // Failed inputs are tried again when their file changed since (restored, re-downloaded) or on request.
+        List<AudioInput> todo = [.. assigned.Where(a => !state.CompletedInputs.Contains(a.RelativePath)
+            || (state.FailedInputs.TryGetValue(a.RelativePath, out ManifestInput? failed) && (options.RetryFailed || failed.ChangedSince(a.FullPath))))];
+        int retried = todo.Count(a => state.CompletedInputs.Contains(a.RelativePath));
 
         Func<FeaturePlan, IFeatureBackend> backendFactory = options.BackendFactory ?? (p => CpuBackends.Create(p, options.Extraction.Backend));
         IReadOnlyList<string> featureNames = FeatureSummary.ColumnNames(plan, options.Features);
@@ -112,7 +123,14 @@ public static class ConversionPipeline
 
         ExtractionOptionsMetadata.AddTo(metadata, options.Extraction);
 
-        var run = new RunContext(options, plan, featureNames, frameRows, backendFactory);
+        long budget = options.MemoryBudgetBytes ?? MemoryBudget.DefaultBytes;
+        var memory = new ClipMemoryModel(plan, FeatureSummary.RequiredFeatures | options.FrameTables, options.FrameTables);
+        var gate = new ByteGate(MemoryBudget.ForFiles(budget));
+        // Decode scratch lives in the dataset folder, per shard: whatever a killed run of this shard left
+        // there is removed now, and the folder itself when the run ends.
+        string scratch = Path.Combine(outputDirectory, DatasetTables.Scratch, DatasetTables.ShardTag(shard));
+        RemoveScratch(scratch);
+        var run = new RunContext(options, plan, featureNames, frameRows, backendFactory, memory, gate, budget, scratch);
         var stats = new RunStats(todo.Count);
         int decodeWorkers = options.DecodeWorkers ?? options.Workers;
         var decoded = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(Math.Max(2 * options.Workers, options.BatchClips)) { SingleWriter = false, SingleReader = false });
@@ -143,6 +161,14 @@ public static class ConversionPipeline
                 await foreach (FileResult result in results.Reader.ReadAllAsync(token))
                 {
                     await WriteResultAsync(writer, result, token);
+                    if (result.Reserved >= RecreateAfterBytes)
+                    {
+                        // The GC would keep a long file's dead arrays until memory runs short (it sizes its heap
+                        // from the machine, not our budget): free them before the next file is admitted in their place.
+                        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                    }
+
+                    gate.Release(result.Reserved);
                     stats.Record(result);
                     if (writer.PendingInputs >= options.CommitEveryFiles || writer.PendingRows >= options.CommitEveryRows)
                     {
@@ -180,9 +206,13 @@ public static class ConversionPipeline
             }
         }
 
+        RemoveScratch(scratch);
         progress?.Report(stats.Snapshot(clock.Elapsed));
-        return stats.ToSummary(outputDirectory, shard, backendName, inputs.Count, assigned.Count, assigned.Count(a => state.CompletedInputs.Contains(a.RelativePath)), commits, cancelled, clock.Elapsed);
+        return stats.ToSummary(outputDirectory, shard, backendName, inputs.Count, assigned.Count, assigned.Count(a => state.CompletedInputs.Contains(a.RelativePath)) - retried, commits, cancelled, clock.Elapsed) with { Retried = retried, MemoryBudgetBytes = budget, PeakAdmittedBytes = gate.PeakInUse };
     }
+
+    /// <summary>A file that reserved at least this much leaves its feature worker with a fresh back end (see ComputeWorkerAsync).</summary>
+    private const long RecreateAfterBytes = 256L << 20;
 
     /// <summary>Engine version recorded in the metadata.</summary>
     public static string EngineVersion { get; } =
@@ -196,6 +226,31 @@ public static class ConversionPipeline
         + (options.Sequences.Count == 0 ? string.Empty : " | sequences " + string.Join(',', options.Sequences.Select(f => f.Name)))
         // Only a non-default summary selection is part of the fingerprint, so runs made before it existed still resume.
         + (options.Features == FeatureSummary.RequiredFeatures ? string.Empty : " | summary " + options.Features.ToString());
+
+    private static bool SamePlan(ShardPlan a, ShardPlan b) =>
+        a.FormatVersion == b.FormatVersion && a.Shard == b.Shard && a.TotalInputs == b.TotalInputs && a.InputsFingerprint == b.InputsFingerprint
+        && a.Settings == b.Settings && a.Assigned.SequenceEqual(b.Assigned, StringComparer.Ordinal);
+
+    private static void RemoveScratch(string scratch)
+    {
+        try
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+
+            string parent = Path.GetDirectoryName(scratch)!;
+            if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
+            {
+                Directory.Delete(parent);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another shard may be creating its own scratch beside ours; what is left is removed next time.
+        }
+    }
 
     /// <summary>FNV-1a over the sorted relative paths: shards that saw the same inputs share it.</summary>
     internal static string InputsFingerprint(IReadOnlyList<AudioInput> inputs) =>
@@ -221,31 +276,146 @@ public static class ConversionPipeline
         {
             SampleRate = run.Plan.Options.SampleRate,
             FfmpegPath = run.Options.FfmpegPath,
-            MaxDurationSeconds = run.Options.MaxFileSeconds,
+            Decoder = run.Options.AudioDecoder,
+            // Compressed files have no size until decoded: the cap stops ffmpeg a little past the longest
+            // file the budget allows, so the size check then refuses it instead of keeping it cut short.
+            MaxDurationSeconds = Math.Min(run.Options.MaxFileSeconds, (run.Memory.MaxSeconds(run.Gate.Capacity, run.Plan.Options.SampleRate) * 1.01) + 1),
+            SizeLimit = size => OverBudget(run, size),
+            ScratchDirectory = run.ScratchDirectory,
         };
 
         // An injected decoder (tests) is called file by file; batching is AudioLoader's fast path.
         int batchLimit = run.Options.Decoder is null ? run.Options.DecodeBatchFiles : 1;
-        var batch = new List<AudioInput>(batchLimit);
-        while (await inputs.WaitToReadAsync(token))
+        var batch = new List<(AudioInput Input, long Reserved)>(batchLimit);
+        (AudioInput Input, long Bytes)? carried = null;
+        while (carried is not null || await inputs.WaitToReadAsync(token))
         {
             // Take this decoder's fair share of what is left, so that the last batches do not leave one
-            // core decoding while the other waits.
+            // core decoding while the other waits. Each file is admitted by its estimated bytes: the first
+            // waits until it fits, the others join the batch only if they fit now.
             batch.Clear();
             int share = Math.Clamp((int)Math.Ceiling(undecoded.Value / (double)decoders), 1, batchLimit);
-            while (batch.Count < share && inputs.TryRead(out AudioInput? input))
+            while (batch.Count < share)
             {
-                batch.Add(input);
+                (AudioInput Input, long Bytes) next;
+                if (carried is { } c)
+                {
+                    next = c;
+                    carried = null;
+                }
+                else if (inputs.TryRead(out AudioInput? input))
+                {
+                    next = (input, AdmissionBytes(run, input, loadOptions));
+                }
+                else
+                {
+                    break;
+                }
+
+                if (batch.Count == 0)
+                {
+                    await run.Gate.AcquireAsync(next.Bytes, token);
+                }
+                else if (!run.Gate.TryAcquire(next.Bytes))
+                {
+                    carried = next;
+                    break;
+                }
+
+                batch.Add(next);
+                undecoded.Subtract(1);
             }
 
-            undecoded.Subtract(batch.Count);
-            DecodedAudio?[] batched = batch.Count > 1 ? await DecodeBatchAsync(run, batch, loadOptions, token) : new DecodedAudio?[batch.Count];
+            List<AudioInput> files = [.. batch.Select(b => b.Input)];
+            DecodedAudio?[] batched = files.Count > 1 ? await DecodeBatchAsync(run, files, loadOptions, token) : new DecodedAudio?[files.Count];
             for (int i = 0; i < batch.Count; i++)
             {
-                WorkItem item = batched[i] is DecodedAudio audio ? Decoded(run, batch[i], audio) : await DecodeOneAsync(run, batch[i], loadOptions, token);
-                await output.WriteAsync(item, token);
+                DecodedAudio? ready = batched[i];
+                batched[i] = null;
+                await SendAsync(run, files[i], ready, batch[i].Reserved, loadOptions, output, token);
             }
         }
+    }
+
+    /// <summary>
+    /// Decodes one file (unless the batch did) and hands it on. A method of its own so that no clip stays
+    /// referenced from the decode loop's state machine while it waits for the next admission.
+    /// </summary>
+    private static async Task SendAsync(RunContext run, AudioInput input, DecodedAudio? batched, long reserved, AudioLoadOptions loadOptions, ChannelWriter<WorkItem> output, CancellationToken token)
+    {
+        WorkItem item = batched is not null ? Decoded(run, input, batched) : await DecodeOneAsync(run, input, loadOptions, token);
+        await output.WriteAsync(item with { Reserved = Reconcile(run, reserved, item.Audio) }, token);
+    }
+
+    /// <summary>
+    /// What to reserve for <paramref name="input"/> before decoding it: the cost of the size its header
+    /// declares (WAV/AU), or of the duration a compressed file of its size would have at 32 kb/s, a low
+    /// music bit rate. A file whose header already exceeds the budget reserves little: decoding refuses it
+    /// from the header.
+    /// </summary>
+    private static long AdmissionBytes(RunContext run, AudioInput input, AudioLoadOptions loadOptions)
+    {
+        int sr = run.Plan.Options.SampleRate;
+        AudioSize size;
+        if (HeaderChecks.Probe(input.FullPath, loadOptions) is AudioSize declared)
+        {
+            size = declared;
+        }
+        else
+        {
+            long bytes;
+            try
+            {
+                bytes = new FileInfo(input.FullPath).Length;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                bytes = 0;
+            }
+
+            double seconds = Math.Min(loadOptions.MaxDurationSeconds, bytes / (double)CompressedBytesPerSecond);
+            size = new AudioSize(sr, 1, (long)(seconds * sr), sr);
+        }
+
+        long estimate = run.Memory.Estimate(size);
+        return estimate > run.Gate.Capacity ? ClipMemoryModel.PerFileBytes : estimate;
+    }
+
+    /// <summary>32 kb/s: compressed files are assumed to expand no more than this when admitted (lower rates are corrected after decoding).</summary>
+    private const int CompressedBytesPerSecond = 4000;
+
+    /// <summary>Corrects a reservation to the decoded size: memory already spent must be counted, so later files wait for it.</summary>
+    private static long Reconcile(RunContext run, long reserved, DecodedAudio? audio)
+    {
+        if (audio is null)
+        {
+            return reserved;
+        }
+
+        long sourceFrames = audio.SampleRate == audio.SourceSampleRate ? audio.Samples.LongLength
+            : (long)Math.Ceiling(audio.Samples.LongLength * ((double)audio.SourceSampleRate / audio.SampleRate));
+        long actual = run.Memory.Estimate(new AudioSize(audio.SourceSampleRate, audio.SourceChannels, sourceFrames, audio.SampleRate));
+        if (actual <= reserved)
+        {
+            return reserved;
+        }
+
+        run.Gate.ForceAcquire(actual - reserved);
+        return actual;
+    }
+
+    /// <summary>Why a file of <paramref name="size"/> cannot be converted within the budget, or null when it can.</summary>
+    private static string? OverBudget(RunContext run, AudioSize size)
+    {
+        long need = run.Memory.Estimate(size);
+        if (need <= run.Gate.Capacity)
+        {
+            return null;
+        }
+
+        double seconds = size.FileSeconds ?? (size.SourceFrames / (double)Math.Max(1, size.SourceSampleRate));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"too long for the memory budget: {seconds:0.#} s of audio needs about {MemoryBudget.Format(need)} to convert, more than the {MemoryBudget.Format(run.Gate.Capacity)} a file may use under the budget of {MemoryBudget.Format(run.Budget)} (raise --memory-budget); not decoded.");
     }
 
     /// <summary>
@@ -308,25 +478,60 @@ public static class ConversionPipeline
     private static async Task ComputeWorkerAsync(RunContext run, ChannelReader<WorkItem> inputs, ChannelWriter<FileResult> output, CancellationToken token)
     {
         // The shared facade: one back end and reusable holders per worker, the run's summary selection and frame tables.
-        using var extractor = new FeatureExtractor(run.BackendFactory(run.Plan), run.Options.FrameTables | SequenceFeatures.Sources(run.Options.Sequences), run.Options.Features, run.Options.Segmentation);
+        FeatureExtractor extractor = NewExtractor(run);
+        try
+        {
+            await ComputeLoopAsync(run, inputs, output, () => extractor, e => extractor = e, token);
+        }
+        finally
+        {
+            extractor.Dispose();
+        }
+    }
+
+    private static FeatureExtractor NewExtractor(RunContext run) =>
+        new(run.BackendFactory(run.Plan), run.Options.FrameTables | SequenceFeatures.Sources(run.Options.Sequences), run.Options.Features, run.Options.Segmentation);
+
+    private static async Task ComputeLoopAsync(RunContext run, ChannelReader<WorkItem> inputs, ChannelWriter<FileResult> output, Func<FeatureExtractor> current, Action<FeatureExtractor> replace, CancellationToken token)
+    {
+        FeatureExtractor extractor = current();
         float[] summary = new float[run.FeatureNames.Count];
         var batch = new List<WorkItem>();
         while (await inputs.WaitToReadAsync(token))
         {
             // Take what is ready, up to BatchClips segments, without waiting for more: a batching back
             // end (GPU) gets many clips per launch when decoding keeps up, and nothing stalls when not.
+            TakeReady(run, inputs, batch);
+
+            List<FileResult> results = ComputeBatch(run, extractor, summary, batch);
+            bool large = batch.Any(b => b.Reserved >= RecreateAfterBytes);
+            // Drop the decoded audio now, not when the next file arrives: the writer's collection must find it dead.
             batch.Clear();
-            int segmentCount = 0;
-            while (segmentCount < run.Options.BatchClips && inputs.TryRead(out WorkItem? item))
+            if (large)
             {
-                batch.Add(item);
-                segmentCount += item.Segments.Count;
+                // Back ends and holders keep buffers as long as the longest clip they saw; after a long file
+                // they would hold its memory outside the budget for the rest of the run. Start afresh.
+                extractor.Dispose();
+                extractor = NewExtractor(run);
+                replace(extractor);
             }
 
-            foreach (FileResult result in ComputeBatch(run, extractor, summary, batch))
+            foreach (FileResult result in results)
             {
                 await output.WriteAsync(result, token);
             }
+        }
+    }
+
+    /// <summary>Fills <paramref name="batch"/> with what is ready (synchronous, so no clip is captured by an async state machine).</summary>
+    private static void TakeReady(RunContext run, ChannelReader<WorkItem> inputs, List<WorkItem> batch)
+    {
+        batch.Clear();
+        int segmentCount = 0;
+        while (segmentCount < run.Options.BatchClips && inputs.TryRead(out WorkItem? item))
+        {
+            batch.Add(item);
+            segmentCount += item.Segments.Count;
         }
     }
 
@@ -353,11 +558,11 @@ public static class ConversionPipeline
         {
             if (item.Audio is null)
             {
-                results.Add(new FileResult(item.Input, [], [], [item.Failure!], InputStatus.Failed, 0, false));
+                results.Add(new FileResult(item.Input, [], [], [item.Failure!], InputStatus.Failed, 0, false) { Reserved = item.Reserved });
                 continue;
             }
 
-            results.Add(Summarise(run, extractor, holders, next, batchComputed, summary, item));
+            results.Add(Summarise(run, extractor, holders, next, batchComputed, summary, item) with { Reserved = item.Reserved });
             next += item.Segments.Count;
         }
 
@@ -447,7 +652,15 @@ public static class ConversionPipeline
             await writer.AddIssueAsync(issue, token);
         }
 
-        writer.CompleteInput(result.Input.RelativePath, result.Status);
+        if (result.Status == InputStatus.Failed)
+        {
+            (long size, DateTimeOffset? modified) = ManifestInput.Stamp(result.Input.FullPath);
+            writer.CompleteInput(new ManifestInput(result.Input.RelativePath, result.Status) { Size = size, ModifiedUtc = modified });
+        }
+        else
+        {
+            writer.CompleteInput(result.Input.RelativePath, result.Status);
+        }
     }
 
     private static ConversionIssue Issue(AudioInput input, ConversionStage stage, IssueSeverity severity, string reason) =>
@@ -465,10 +678,17 @@ public static class ConversionPipeline
         FeaturePlan Plan,
         IReadOnlyList<string> FeatureNames,
         IReadOnlyDictionary<FeatureKinds, int> FrameRows,
-        Func<FeaturePlan, IFeatureBackend> BackendFactory);
+        Func<FeaturePlan, IFeatureBackend> BackendFactory,
+        ClipMemoryModel Memory,
+        ByteGate Gate,
+        long Budget,
+        string ScratchDirectory);
 
     private sealed record WorkItem(AudioInput Input, DecodedAudio? Audio, ConversionIssue? Failure)
     {
+        /// <summary>Bytes this file holds in the memory gate until its result is written.</summary>
+        public long Reserved { get; init; }
+
         /// <summary>The segments of the decoded audio (empty for a failed decode or a clip too short to segment).</summary>
         public IReadOnlyList<Segment> Segments { get; init; } = [];
     }
@@ -484,6 +704,9 @@ public static class ConversionPipeline
     {
         /// <summary>Rows of the sequences table (empty unless sequences were selected).</summary>
         public IReadOnlyList<SequenceRecord> Sequences { get; init; } = [];
+
+        /// <summary>Bytes this file holds in the memory gate until its result is written.</summary>
+        public long Reserved { get; init; }
     }
 
     /// <summary>Inputs not yet taken by a decoder (shared by the decode workers).</summary>

@@ -23,6 +23,15 @@ public sealed record ConversionSummary
     /// <summary>Inputs skipped because an earlier run already committed them (resume).</summary>
     public int AlreadyDone { get; init; }
 
+    /// <summary>Inputs that had failed in an earlier run and were tried again (their file changed, or RetryFailed).</summary>
+    public int Retried { get; init; }
+
+    /// <summary>Highest sum of the estimated costs of the files in flight at once, in bytes (at most the budget less the runtime reserve, unless one file decoded longer than estimated).</summary>
+    public long PeakAdmittedBytes { get; init; }
+
+    /// <summary>The memory budget the run was admitted under, in bytes.</summary>
+    public long MemoryBudgetBytes { get; init; }
+
     /// <summary>Inputs converted in this run.</summary>
     public int Converted { get; init; }
 

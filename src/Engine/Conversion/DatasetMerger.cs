@@ -193,7 +193,8 @@ public static class DatasetMerger
             throw;
         }
 
-        VerificationReport verification = await DatasetVerifier.VerifyAsync(output, cancellationToken);
+        // Failed inputs are carried over as they are (errors/ rows); verify without --allow-failures still lists them.
+        VerificationReport verification = await DatasetVerifier.VerifyAsync(output, allowFailures: true, cancellationToken);
         return new DatasetMergeReport(true, verification.Problems, coverage.ShardCount, plans.Count, partFiles, leftOut, verification);
     }
 

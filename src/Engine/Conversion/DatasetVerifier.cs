@@ -6,7 +6,7 @@ using Parquet.Schema;
 
 namespace Cepstra.Conversion;
 
-/// <summary>The outcome of <see cref="DatasetVerifier.VerifyAsync"/>.</summary>
+/// <summary>The outcome of <see cref="DatasetVerifier.VerifyAsync(string, bool, CancellationToken)"/>.</summary>
 /// <param name="Problems">Everything wrong; empty when the dataset is complete and consistent.</param>
 /// <param name="ShardCount">Number of shards the dataset was planned with (0 when unknown).</param>
 /// <param name="Inputs">Inputs discovered by the shards.</param>
@@ -46,8 +46,15 @@ public static class DatasetVerifier
     /// <summary>How many paths of one kind of problem are named before the rest are counted.</summary>
     private const int MaxListed = 20;
 
+    /// <summary>Verifies <paramref name="datasetDirectory"/>; inputs that failed make it incomplete.</summary>
+    public static Task<VerificationReport> VerifyAsync(string datasetDirectory, CancellationToken cancellationToken = default) =>
+        VerifyAsync(datasetDirectory, allowFailures: false, cancellationToken);
+
     /// <summary>Verifies <paramref name="datasetDirectory"/>.</summary>
-    public static async Task<VerificationReport> VerifyAsync(string datasetDirectory, CancellationToken cancellationToken = default)
+    /// <param name="datasetDirectory">The dataset folder.</param>
+    /// <param name="allowFailures">Accept inputs whose latest attempt failed (listed in errors/) as covered; otherwise they make the dataset incomplete.</param>
+    /// <param name="cancellationToken">Stops reading the parts.</param>
+    public static async Task<VerificationReport> VerifyAsync(string datasetDirectory, bool allowFailures, CancellationToken cancellationToken = default)
     {
         var problems = new List<string>();
         if (!Directory.Exists(datasetDirectory))
@@ -126,8 +133,14 @@ public static class DatasetVerifier
             problems.Add($"{uncommitted.Count} part or temporary files belong to no commit (a shard crashed or is still running; rerunning it removes them): {Listed(uncommitted)}.");
         }
 
-        int converted = committed.Count(kv => kv.Value.Any(v => v.Status == InputStatus.Converted));
-        int failed = committed.Count(kv => kv.Value.All(v => v.Status == InputStatus.Failed));
+        int converted = committed.Count(kv => kv.Value[^1].Status == InputStatus.Converted);
+        string[] failedPaths = [.. committed.Where(kv => kv.Value[^1].Status == InputStatus.Failed).Select(kv => kv.Key).Order(StringComparer.Ordinal)];
+        int failed = failedPaths.Length;
+        if (failed > 0 && !allowFailures)
+        {
+            problems.Add($"{failed} inputs failed (reasons in errors/): {Listed(failedPaths)}. Fix or restore them and rerun convert (changed files are retried; --retry-failed retries all), or accept them with --allow-failures.");
+        }
+
         return new VerificationReport(problems, n, totalInputs, converted, failed, rows);
     }
 
@@ -145,11 +158,12 @@ public static class DatasetVerifier
         var shards = plans.Select(p => ShardSpec.TryParse(p.Shard, out ShardSpec s, out _) ? s : new ShardSpec(-1, 0)).ToList();
         int[] counts = [.. shards.Select(s => s.Count).Distinct()];
         int n = counts.Length == 1 ? counts[0] : 0;
-        if (counts.Length != 1)
+        if (counts.Length > 1)
         {
+            // (No plans at all is reported by the caller, with the folder that lacks them.)
             Conflict($"Shard plans with different shard counts are mixed in one folder: {string.Join(", ", plans.Select(p => p.Shard))}.");
         }
-        else
+        else if (counts.Length == 1)
         {
             int[] missing = [.. Enumerable.Range(0, n).Where(i => !shards.Any(s => s.Index == i))];
             if (missing.Length > 0)
@@ -166,7 +180,9 @@ public static class DatasetVerifier
 
         if (plans.Select(p => p.Settings).Distinct().Count() > 1)
         {
-            Conflict("The shards were converted with different settings: " + string.Join(" vs ", plans.Select(p => p.Settings).Distinct()) + ".");
+            ShardPlan first = plans[0];
+            Conflict("The shards were converted with different settings: " + string.Join("; ", plans.Where(p => p.Settings != first.Settings)
+                .Select(p => $"shard {p.Shard} vs {first.Shard}: {SettingsDiff.Describe(p.Settings, first.Settings)}")) + ".");
         }
 
         // 2. Each input is assigned to exactly one shard and all inputs are assigned.
@@ -212,7 +228,8 @@ public static class DatasetVerifier
             Incomplete($"{notDone.Length} inputs are not converted yet (rerun their shards to resume): {Listed(notDone)}.");
         }
 
-        string[] twice = [.. committed.Where(kv => kv.Value.Count > 1).Select(kv => kv.Key).Order(StringComparer.Ordinal)];
+        // A retry commits an input again in a later commit of the same shard; only the last may be a success.
+        string[] twice = [.. committed.Where(kv => kv.Value.Count > 1 && !IsRetryHistory(kv.Value)).Select(kv => kv.Key).Order(StringComparer.Ordinal)];
         if (twice.Length > 0)
         {
             Conflict($"{twice.Length} inputs were committed more than once: {Listed(twice)}.");
@@ -226,6 +243,10 @@ public static class DatasetVerifier
 
         return new CoverageCheck(found, n, totalInputs, committed);
     }
+
+    /// <summary>Whether several commits of one input are a shard's retries: same shard, and every attempt before the last failed.</summary>
+    private static bool IsRetryHistory(List<(string Shard, InputStatus Status)> attempts) =>
+        attempts.All(a => a.Shard == attempts[0].Shard) && attempts.Take(attempts.Count - 1).All(a => a.Status == InputStatus.Failed);
 
     /// <summary>Part and temporary files under <paramref name="datasetDirectory"/> that no commit names (relative paths, sorted): what glob readers would wrongly read.</summary>
     internal static IReadOnlyList<string> UncommittedFiles(string datasetDirectory, IReadOnlyList<CommitManifest> commits)

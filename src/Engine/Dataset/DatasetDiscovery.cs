@@ -7,7 +7,9 @@ namespace Cepstra.Dataset;
 /// Finds the audio files of a dataset and their labels: genre folders (GTZAN), the Free Music Archive
 /// layout with its <c>tracks.csv</c>, a plain folder, or a list file. Non-audio files (by extension) and
 /// hidden files (<c>.DS_Store</c>, <c>._x.mp3</c>) are ignored, not errors. Results are sorted by
-/// relative path (ordinal), so every run and every machine sees the same order.
+/// relative path (ordinal), so every run and every machine sees the same order. Directory symlinks are
+/// followed once per real directory, never in a loop, and a file reachable directly and through a link is
+/// listed (and labelled) by its real path only (see <see cref="DirectoryWalker"/>).
 /// </summary>
 public static class DatasetDiscovery
 {
@@ -299,14 +301,9 @@ public static class DatasetDiscovery
             .ToList();
     }
 
+    // Directory links are followed once per real directory, files listed under their real path (DirectoryWalker).
     private static IEnumerable<string> EnumerateAll(string root) =>
-        Directory.EnumerateFiles(root, "*", new EnumerationOptions
-        {
-            RecurseSubdirectories = true,
-            IgnoreInaccessible = true,
-            AttributesToSkip = FileAttributes.System,
-            ReturnSpecialDirectories = false,
-        }).Where(f => !IsHidden(f) && !InHiddenFolder(root, f));
+        DirectoryWalker.Files(root).Where(f => !IsHidden(f) && !InHiddenFolder(root, f));
 
     private static IEnumerable<string> EnumerateAudio(string root) => EnumerateAll(root).Where(IsAudio);
 

@@ -17,7 +17,40 @@ public enum InputStatus
 /// <summary>One input recorded by a commit.</summary>
 /// <param name="Path">Relative path of the input.</param>
 /// <param name="Status">Converted or failed.</param>
-public sealed record ManifestInput(string Path, InputStatus Status);
+public sealed record ManifestInput(string Path, InputStatus Status)
+{
+    /// <summary>For a failed input: the file's size when it failed (-1: it did not exist), so a rerun retries it once it changed; null in manifests written before retries existed.</summary>
+    public long? Size { get; init; }
+
+    /// <summary>For a failed input: the file's last write time (UTC) when it failed.</summary>
+    public DateTimeOffset? ModifiedUtc { get; init; }
+
+    /// <summary>The size and modification time of <paramref name="fullPath"/> now, as recorded for a failed input (-1 and null when it does not exist).</summary>
+    public static (long Size, DateTimeOffset? ModifiedUtc) Stamp(string fullPath)
+    {
+        try
+        {
+            var info = new FileInfo(fullPath);
+            return info.Exists ? (info.Length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero)) : (-1, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return (-1, null);
+        }
+    }
+
+    /// <summary>Whether the file behind this failed input changed since it failed (false when the manifest has no stamp to compare).</summary>
+    public bool ChangedSince(string fullPath)
+    {
+        if (Size is not long size)
+        {
+            return false;
+        }
+
+        (long nowSize, DateTimeOffset? nowModified) = Stamp(fullPath);
+        return nowSize != size || nowModified != ModifiedUtc;
+    }
+}
 
 /// <summary>
 /// Written atomically to <c>_manifests/part-i-of-N-seq.json</c> after the part files of one commit were
@@ -140,15 +173,19 @@ public static class DatasetManifests
 /// </summary>
 public sealed class ShardProgressState
 {
-    private ShardProgressState(HashSet<string> completed, int nextSequence, int removedFiles)
+    private ShardProgressState(HashSet<string> completed, Dictionary<string, ManifestInput> failed, int nextSequence, int removedFiles)
     {
         CompletedInputs = completed;
+        FailedInputs = failed;
         NextSequence = nextSequence;
         RemovedFiles = removedFiles;
     }
 
     /// <summary>Inputs already committed by this shard (converted or failed).</summary>
     public IReadOnlySet<string> CompletedInputs { get; }
+
+    /// <summary>Inputs whose latest commit by this shard records a failure, with the file stamp recorded then.</summary>
+    public IReadOnlyDictionary<string, ManifestInput> FailedInputs { get; }
 
     /// <summary>Sequence number for the next commit.</summary>
     public int NextSequence { get; }
@@ -161,6 +198,7 @@ public sealed class ShardProgressState
     {
         var completed = new HashSet<string>(StringComparer.Ordinal);
         var committedParts = new HashSet<string>(StringComparer.Ordinal);
+        var failed = new Dictionary<string, ManifestInput>(StringComparer.Ordinal);
         int next = 1;
         string shardText = shard.ToString();
         foreach (CommitManifest m in DatasetManifests.ReadCommits(datasetDirectory))
@@ -178,7 +216,16 @@ public sealed class ShardProgressState
 
             foreach (ManifestInput input in m.Inputs)
             {
+                // Commits are read in sequence order: a retry's later commit replaces the earlier failure.
                 completed.Add(input.Path);
+                if (input.Status == InputStatus.Failed)
+                {
+                    failed[input.Path] = input;
+                }
+                else
+                {
+                    failed.Remove(input.Path);
+                }
             }
         }
 
@@ -205,6 +252,6 @@ public sealed class ShardProgressState
             }
         }
 
-        return new ShardProgressState(completed, next, removed);
+        return new ShardProgressState(completed, failed, next, removed);
     }
 }

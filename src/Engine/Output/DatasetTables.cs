@@ -24,6 +24,9 @@ public static partial class DatasetTables
     /// <summary>Folder of the commit manifests and shard plans.</summary>
     public const string Manifests = "_manifests";
 
+    /// <summary>Folder of decode scratch (one sub-folder per shard), removed when a run ends or by the next run of the shard.</summary>
+    public const string Scratch = "_scratch";
+
     /// <summary>Suffix of files being written; never part of the dataset.</summary>
     public const string TempSuffix = ".tmp";
 

@@ -118,6 +118,13 @@ public sealed class FeatureDatasetWriter : IAsyncDisposable
     /// <summary>Records that every row of <paramref name="path"/> has been added; the next commit lists it as done.</summary>
     public void CompleteInput(string path, InputStatus status) => _pending.Add(new ManifestInput(path, status));
 
+    /// <summary>Records <paramref name="input"/> (with its file stamp, for a failure) as complete for the next commit.</summary>
+    public void CompleteInput(ManifestInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        _pending.Add(input);
+    }
+
     /// <summary>
     /// Commits everything added since the last commit: one part per table (renamed atomically into
     /// place), then the manifest. Returns null when nothing was added.

@@ -52,7 +52,7 @@ public sealed class AudioLoaderSharedDataTests
         }
 
         (string input, int sr) = CaseInput(dir);
-        DecodedAudio a = AudioLoader.Load(input, new AudioLoadOptions { SampleRate = sr });
+        DecodedAudio a = AudioLoader.Load(input, new AudioLoadOptions { SampleRate = sr, Decoder = AudioDecoder.Ffmpeg });
         float[] y = Npy.Read(Path.Combine(dir, "y.npy")).Values;
         Assert.Equal(y.Length, a.Samples.Length);
         double max = 0;
@@ -78,7 +78,7 @@ public sealed class AudioLoaderSharedDataTests
         int compared = 0;
         foreach (string f in Directory.GetFiles(root, "*.mp3", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            DecodedAudio onePass = AudioLoader.Load(f, new AudioLoadOptions());
+            DecodedAudio onePass = AudioLoader.Load(f, new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg });
             Assert.False(onePass.Truncated, f);
             if (onePass.SourceSampleRate != 48000)
             {

@@ -29,7 +29,7 @@ public sealed class BatchDecodeTests : IDisposable
             Encode(ffmpeg, "native.flac", channels: 1, rate: 22050, seconds: 1, seed: 4),
         ];
 
-        DecodedAudio?[] batch = AudioLoader.TryLoadBatch(files, new AudioLoadOptions(), 4 << 20, CancellationToken.None);
+        DecodedAudio?[] batch = AudioLoader.TryLoadBatch(files, new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg }, 4 << 20, CancellationToken.None);
 
         Assert.All(batch, a => Assert.NotNull(a));
         AssertEachEqualsLoad(files, batch);
@@ -54,7 +54,7 @@ public sealed class BatchDecodeTests : IDisposable
         long limit = new FileInfo(big).Length - 1;
         Assert.True(new[] { good, surround, alsoGood }.All(f => new FileInfo(f).Length <= limit), "test files are sized so only big.flac exceeds the limit");
 
-        DecodedAudio?[] batch = AudioLoader.TryLoadBatch(files, new AudioLoadOptions(), limit, CancellationToken.None);
+        DecodedAudio?[] batch = AudioLoader.TryLoadBatch(files, new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg }, limit, CancellationToken.None);
 
         // WAV is read by the built-in reader, text is an error Load must word, three channels need the exact
         // two-step mean, and the big file is over the batch limit: all four go to Load.
@@ -75,10 +75,10 @@ public sealed class BatchDecodeTests : IDisposable
         string cut = Write(_dir, "cut.flac", whole[..(whole.Length / 2)]);
         string[] files = [good, cut];
 
-        DecodedAudio?[] batch = AudioLoader.TryLoadBatch(files, new AudioLoadOptions(), 4 << 20, CancellationToken.None);
+        DecodedAudio?[] batch = AudioLoader.TryLoadBatch(files, new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg }, 4 << 20, CancellationToken.None);
 
         Assert.Null(batch[1]);
-        Assert.True(AudioLoader.Load(cut, new AudioLoadOptions()).Truncated);
+        Assert.True(AudioLoader.Load(cut, new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg }).Truncated);
         AssertEachEqualsLoad(files, batch);
     }
 
@@ -98,11 +98,11 @@ public sealed class BatchDecodeTests : IDisposable
         string junk = Write(_dir, "junk.mp3", noise);
         string[] files = [good, junk];
 
-        DecodedAudio?[] batch = AudioLoader.TryLoadBatch(files, new AudioLoadOptions(), 4 << 20, CancellationToken.None);
+        DecodedAudio?[] batch = AudioLoader.TryLoadBatch(files, new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg }, 4 << 20, CancellationToken.None);
 
         // ffmpeg stops at the input it cannot open, and its error cannot be pinned on one file.
         Assert.All(batch, a => Assert.Null(a));
-        Assert.Throws<AudioDecodeException>(() => AudioLoader.Load(junk, new AudioLoadOptions()));
+        Assert.Throws<AudioDecodeException>(() => AudioLoader.Load(junk, new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg }));
     }
 
     [Fact]
@@ -115,9 +115,9 @@ public sealed class BatchDecodeTests : IDisposable
 
         string[] files = [Encode(ffmpeg, "a.mp3", 1, 44100, 1, 13), Encode(ffmpeg, "b.mp3", 1, 44100, 1, 14)];
 
-        Assert.All(AudioLoader.TryLoadBatch(files, new AudioLoadOptions { OffsetSeconds = 0.5 }, 4 << 20, CancellationToken.None), a => Assert.Null(a));
-        Assert.All(AudioLoader.TryLoadBatch(files, new AudioLoadOptions { DurationSeconds = 0.5 }, 4 << 20, CancellationToken.None), a => Assert.Null(a));
-        Assert.All(AudioLoader.TryLoadBatch(files, new AudioLoadOptions { SampleRate = null }, 4 << 20, CancellationToken.None), a => Assert.Null(a));
+        Assert.All(AudioLoader.TryLoadBatch(files, new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg, OffsetSeconds = 0.5 }, 4 << 20, CancellationToken.None), a => Assert.Null(a));
+        Assert.All(AudioLoader.TryLoadBatch(files, new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg, DurationSeconds = 0.5 }, 4 << 20, CancellationToken.None), a => Assert.Null(a));
+        Assert.All(AudioLoader.TryLoadBatch(files, new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg, SampleRate = null }, 4 << 20, CancellationToken.None), a => Assert.Null(a));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class BatchDecodeTests : IDisposable
         Assert.Equal(40, all.Length);
         foreach (string[] files in all.Chunk(8))
         {
-            DecodedAudio?[] batch = AudioLoader.TryLoadBatch(files, new AudioLoadOptions(), 4 << 20, CancellationToken.None);
+            DecodedAudio?[] batch = AudioLoader.TryLoadBatch(files, new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg }, 4 << 20, CancellationToken.None);
             Assert.All(batch, a => Assert.NotNull(a));
             AssertEachEqualsLoad(files, batch);
         }
@@ -149,7 +149,7 @@ public sealed class BatchDecodeTests : IDisposable
                 continue;
             }
 
-            DecodedAudio one = AudioLoader.Load(files[i], new AudioLoadOptions());
+            DecodedAudio one = AudioLoader.Load(files[i], new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg });
             Assert.True(one.Samples.AsSpan().SequenceEqual(b.Samples), $"{Path.GetFileName(files[i])}: batch samples differ from Load's ({b.Samples.Length} vs {one.Samples.Length}).");
             Assert.Equal((one.SampleRate, one.SourceSampleRate, one.SourceChannels, one.Truncated, one.Warning, one.Decoder), (b.SampleRate, b.SourceSampleRate, b.SourceChannels, b.Truncated, b.Warning, b.Decoder));
         }

@@ -129,6 +129,8 @@ public sealed class SharedDatasetConversionTests
         string errors = DatasetTestHelpers.Glob(output, "errors");
         Assert.Equal(broken, DatasetTestHelpers.Query($"SELECT path FROM read_parquet({errors}) WHERE severity = 'error' ORDER BY path").Select(r => (string)r[0]!));
         Assert.Equal(truncated, DatasetTestHelpers.Query($"SELECT path FROM read_parquet({errors}) WHERE severity = 'warning' ORDER BY path").Select(r => (string)r[0]!));
-        Assert.True((await DatasetVerifier.VerifyAsync(output)).IsComplete);
+        // The broken files stay failed: complete only when failures are accepted (issue 12).
+        Assert.False((await DatasetVerifier.VerifyAsync(output)).IsComplete);
+        Assert.True((await DatasetVerifier.VerifyAsync(output, allowFailures: true)).IsComplete);
     }
 }

@@ -17,6 +17,13 @@ internal sealed class SimdClipWorker : IDisposable
     // The three spectral statistics share one pass over the magnitude (SpectralLanes), so they are tested as a group.
     private const FeatureKinds SpectralStatistics = FeatureKinds.SpectralCentroid | FeatureKinds.SpectralBandwidth | FeatureKinds.SpectralRolloff;
 
+    /// <summary>
+    /// Clip buffers longer than this (about 3 minutes at 22 050 Hz) are allocated, not pooled: the shared pool
+    /// keeps returned arrays per thread, so a long file's buffers would otherwise stay resident after the
+    /// worker is disposed, outside any memory budget (issue 12), while the garbage collector can free them.
+    /// </summary>
+    private const int PoolLimit = 1 << 22;
+
     private readonly FeaturePlan _plan;
     private readonly RealFft _fft;
     private readonly List<SimdFrameScratch> _frameScratch = [];
@@ -127,11 +134,7 @@ internal sealed class SimdClipWorker : IDisposable
         _frameScratch.Clear();
         Return(ref _padded);
         Return(ref _melLanes);
-        if (_zcrPrefix.Length > 0)
-        {
-            ArrayPool<int>.Shared.Return(_zcrPrefix);
-            _zcrPrefix = [];
-        }
+        Return(ref _zcrPrefix);
     }
 
     private static void EnsureCapacity<T>(ref T[] buffer, int length)
@@ -141,21 +144,18 @@ internal sealed class SimdClipWorker : IDisposable
             return;
         }
 
-        if (buffer.Length > 0)
+        Return(ref buffer);
+        buffer = length > PoolLimit ? new T[length] : ArrayPool<T>.Shared.Rent(length);
+    }
+
+    private static void Return<T>(ref T[] buffer)
+    {
+        if (buffer.Length is > 0 and <= PoolLimit)
         {
             ArrayPool<T>.Shared.Return(buffer);
         }
 
-        buffer = ArrayPool<T>.Shared.Rent(length);
-    }
-
-    private static void Return(ref float[] buffer)
-    {
-        if (buffer.Length > 0)
-        {
-            ArrayPool<float>.Shared.Return(buffer);
-            buffer = [];
-        }
+        buffer = [];
     }
 
     private void RunStft(int batches, int maxDegreeOfParallelism)

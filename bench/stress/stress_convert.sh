@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Reproduces the conversion-side findings of issue 12 and prints the figures docs/reliability.md records.
+# Bounded: every step runs under `timeout`, file counts and durations are parameters, everything lives in
+# a temporary folder that is removed at the end (nothing here is committed). Needs ffmpeg and /usr/bin/time.
+#
+#   bench/stress/stress_convert.sh                      # quick: 6 x 20-minute WAVs, 200 fuzzed files
+#   LONG_SECONDS=9000 BUDGET=6GiB bench/stress/stress_convert.sh   # the issue's 6 x 2.5-hour recipe
+#
+# Parameters (environment): CEPSTRA (command; default: the Release build of src/Cli), LONG_COUNT (6),
+# LONG_SECONDS (1200), BUDGET (--memory-budget for the long-file run; default 2GiB), FUZZ_COUNT (200),
+# STEP_TIMEOUT (seconds per step, 900), WORK (folder; default mktemp -d).
+set -u
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+CEPSTRA=${CEPSTRA:-"dotnet $REPO/src/Cli/bin/Release/net10.0/cepstra.dll"}
+LONG_COUNT=${LONG_COUNT:-6}
+LONG_SECONDS=${LONG_SECONDS:-1200}
+BUDGET=${BUDGET:-2GiB}
+FUZZ_COUNT=${FUZZ_COUNT:-200}
+STEP_TIMEOUT=${STEP_TIMEOUT:-900}
+WORK=${WORK:-$(mktemp -d /tmp/cepstra-stress.XXXXXX)}
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+
+peak() { # label, command... : runs it under /usr/bin/time and prints exit code and peak RSS
+  local label=$1; shift
+  /usr/bin/time -f "%M %e" -o time.txt timeout "$STEP_TIMEOUT" "$@" > out.txt 2> err.txt
+  local rc=$?
+  read -r kb secs < <(tail -1 time.txt)
+  printf '%-44s exit %-3s peak RSS %6d MiB  %7.1f s\n' "$label" "$rc" $((kb / 1024)) "$secs"
+  grep -h "Unhandled exception" out.txt err.txt && echo "  !! stack trace reached the user"
+}
+
+wav() { # path, seconds, rate
+  ffmpeg -v error -y -f lavfi -i "anoisesrc=r=$3:d=$2:a=0.3" -ac 1 -c:a pcm_s16le "$1"
+}
+
+echo "== 1. A WAV header claiming 1 Hz (43 KB)"
+python3 - <<'PY'
+import struct
+data = b"\0\0" * 21600
+hdr = b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, 1, 2, 2, 16) + b"data" + struct.pack("<I", len(data))
+open("one-hz.wav", "wb").write(hdr + data)
+PY
+mkdir -p onehz && cp one-hz.wav onehz/
+peak "extract --features all one-hz.wav" $CEPSTRA extract one-hz.wav --out ex1 --features all
+grep -h "error:" err.txt | head -1
+peak "convert (the 1 Hz file)" $CEPSTRA convert onehz --out ds1
+grep -h "FAILED" err.txt | head -1
+
+echo "== 2. $LONG_COUNT x $LONG_SECONDS s 8 kHz WAVs, --memory-budget $BUDGET"
+mkdir -p long
+wav long/a0.wav "$LONG_SECONDS" 8000
+for i in $(seq 1 $((LONG_COUNT - 1))); do ln long/a0.wav "long/a$i.wav"; done
+peak "extract --features genre (one long file)" $CEPSTRA extract long/a0.wav --out ex2 --features genre --format npy --memory-budget "$BUDGET"
+grep -h "error:" err.txt | head -1
+peak "convert $LONG_COUNT long files" $CEPSTRA convert long --out ds2 --memory-budget "$BUDGET" -q --json
+python3 -c "import json,sys; s=json.load(open('out.txt')); print('  converted', s['converted'], 'failed', s['failed'], 'budget', s['memory_budget_bytes']>>20, 'MiB, peak admitted', s['peak_admitted_bytes']>>20, 'MiB'); [print('  FAILED', f['path'], f['reason']) for f in s['failures']]"
+
+echo "== 3. Symlink loop and duplicate folder"
+mkdir -p sym/genres/blues sym/genres/jazz sym/genres/hiphop
+for g in blues jazz hiphop; do for i in 0 1; do wav "sym/genres/$g/$g.$i.wav" 2 22050; done; done
+ln -s .. sym/genres/jazz/loop
+ln -s ../blues sym/genres/bluesdup
+peak "convert genres with loop + bluesdup" $CEPSTRA convert sym --out ds3 -q --json
+python3 -c "import json; s=json.load(open('out.txt')); print('  inputs', s['discovered_inputs'], 'rows', s['rows'])"
+
+echo "== 4. Retry after restoring a broken file"
+mkdir -p retry && for i in 0 1 2; do wav "retry/r$i.wav" 3 22050; done
+cp retry/r1.wav r1.good && head -c 40 r1.good > retry/r1.wav
+peak "convert with a truncated file" $CEPSTRA convert retry --out ds4 -q
+cp r1.good retry/r1.wav
+peak "rerun after restoring it" $CEPSTRA convert retry --out ds4 --json -q
+python3 -c "import json; s=json.load(open('out.txt')); print('  retried', s['retried'], 'converted', s['converted'], 'failed', s['failed'])"
+$CEPSTRA verify ds4 | tail -1
+
+echo "== 5. kill -9 during an MP3 conversion: scratch left and cleaned"
+mkdir -p mp3 && for i in $(seq 0 23); do ffmpeg -v error -y -f lavfi -i "anoisesrc=r=44100:d=30:a=0.3" -ac 2 "mp3/m$i.mp3"; done
+before=$(ls -d "${TMPDIR:-/tmp}"/cepstra-decode-* 2>/dev/null | wc -l)
+for k in 1 2 3 4 5; do
+  $CEPSTRA convert mp3 --out ds5 -q & pid=$!
+  sleep 2; kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+done
+after=$(ls -d "${TMPDIR:-/tmp}"/cepstra-decode-* 2>/dev/null | wc -l)
+inside=$(find ds5/_scratch -maxdepth 2 -name 'cepstra-decode-*' 2>/dev/null | wc -l)
+echo "  after 5 kills: $((after - before)) new scratch folders in the temp folder, $inside under ds5/_scratch"
+timeout "$STEP_TIMEOUT" $CEPSTRA convert mp3 --out ds5 -q; echo "  rerun exit $?; scratch left under ds5: $(find ds5 -name 'cepstra-decode-*' | wc -l)"
+
+echo "== 6. Fuzz batch: $FUZZ_COUNT mutated files"
+mkdir -p fuzz seeds
+wav seeds/s.wav 5 22050; ffmpeg -v error -y -i seeds/s.wav seeds/s.mp3; ffmpeg -v error -y -i seeds/s.wav seeds/s.flac
+python3 - "$FUZZ_COUNT" <<'PY'
+import os, random, struct, sys
+random.seed(12)
+seeds = [open("seeds/" + n, "rb").read() for n in ("s.wav", "s.mp3", "s.flac")]
+for i in range(int(sys.argv[1])):
+    k = i % 3
+    b = bytearray(seeds[k])
+    kind = random.randrange(4)
+    if kind == 0:                                  # truncated anywhere
+        b = b[:random.randrange(1, len(b))]
+    elif kind == 1:                                # random bytes overwritten
+        for _ in range(random.randrange(1, 64)):
+            b[random.randrange(len(b))] = random.randrange(256)
+    elif kind == 2 and k == 0:                     # lying WAV rate / size fields
+        struct.pack_into("<I", b, 24, random.choice([1, 7, 999, 1000, 8000, 2**31 - 1]))
+        struct.pack_into("<I", b, 40, random.choice([0, 2**32 - 1, len(b) * 1000]))
+    else:                                          # header bytes scrambled
+        for j in range(random.randrange(4, 48)):
+            b[j] = random.randrange(256)
+    open(f"fuzz/f{i:04d}" + (".wav", ".mp3", ".flac")[k], "wb").write(b)
+PY
+peak "convert fuzz batch" $CEPSTRA convert fuzz --out ds6 -q --json --memory-budget "$BUDGET"
+python3 -c "import json; s=json.load(open('out.txt')); print('  converted', s['converted'], 'failed', s['failed'], 'truncated', s['truncated'], 'peak admitted', s['peak_admitted_bytes']>>20, 'MiB')"
