@@ -77,7 +77,7 @@ public sealed class PlotCommandTests : IDisposable
         Assert.Contains(errors, e => e.StartsWith("--format:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith($"--width must be {PlotOptions.MinimumWidth}", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("--height: expected a whole number", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("FftSize", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("--n-fft", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("--offset must be", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("'--bogus'", StringComparison.Ordinal));
         Assert.Equal(8, errors.Count);
