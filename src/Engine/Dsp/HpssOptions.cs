@@ -36,6 +36,10 @@ public sealed record HpssOptions
     /// <summary>True for hard masks (infinite power).</summary>
     public bool HardMask => double.IsPositiveInfinity(Power);
 
+    /// <summary>True when <see cref="Validate"/> would report nothing.</summary>
+    public bool IsValid => KernelHarmonic >= 1 && KernelPercussive >= 1 && Power > 0
+        && MarginHarmonic >= 1 && MarginPercussive >= 1 && !double.IsInfinity(MarginHarmonic) && !double.IsInfinity(MarginPercussive);
+
     /// <summary>Every problem with the values (empty when valid), in librosa's wording where it has one.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -61,6 +65,12 @@ public sealed record HpssOptions
     /// <summary>Throws <see cref="InvalidOptionsException"/> listing every problem.</summary>
     public void EnsureValid()
     {
+        // Checked without allocating first: kernels call this once per clip.
+        if (IsValid)
+        {
+            return;
+        }
+
         IReadOnlyList<string> errors = Validate();
         if (errors.Count > 0)
         {
