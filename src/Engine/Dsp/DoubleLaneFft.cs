@@ -4,7 +4,7 @@ namespace Cepstra.Dsp;
 
 /// <summary>
 /// Forward real FFT of a power-of-two length n in double, Vector&lt;double&gt;.Count frames side by side (lane l of
-/// element j belongs to frame l). The n reals are packed as n/2 complex points, transformed by a radix-2 Stockham
+/// element j belongs to frame l). The n reals are packed as n/2 complex points, transformed by a radix-4 Stockham
 /// FFT with twiddles computed in double, and split into bins 0..n/2.
 /// </summary>
 /// <remarks>
@@ -15,8 +15,8 @@ namespace Cepstra.Dsp;
 internal sealed class DoubleLaneFft
 {
     private readonly int _m;
-    private readonly double[][] _stageCos;
-    private readonly double[][] _stageSin;
+    private readonly double[][] _stages;
+    private readonly bool _finalRadix2;
     private readonly double[] _splitCos;
     private readonly double[] _splitSin;
 
@@ -29,26 +29,29 @@ internal sealed class DoubleLaneFft
 
         Length = length;
         _m = length / 2;
-        var cos = new List<double[]>();
-        var sin = new List<double[]>();
-        for (int n = _m; n >= 2; n /= 2)
+        // Radix-4 stages of sub-length n (twiddles w^p, w^2p, w^3p with w = e^{−2πi/n}, p < n/4), then one radix-2
+        // stage when log2(n/2) is odd (its only twiddle is 1).
+        var stages = new List<double[]>();
+        int sub = _m;
+        for (; sub >= 4; sub /= 4)
         {
-            // Stage of sub-length n: twiddles e^{−2πip/n}, p < n/2.
-            var c = new double[n / 2];
-            var s = new double[n / 2];
-            for (int p = 0; p < n / 2; p++)
+            int quarter = sub / 4;
+            var tw = new double[6 * quarter];
+            for (int p = 0; p < quarter; p++)
             {
-                double angle = -2.0 * Math.PI * p / n;
-                c[p] = Math.Cos(angle);
-                s[p] = Math.Sin(angle);
+                for (int k = 1; k <= 3; k++)
+                {
+                    double angle = -2.0 * Math.PI * k * p / sub;
+                    tw[(6 * p) + (2 * (k - 1))] = Math.Cos(angle);
+                    tw[(6 * p) + (2 * (k - 1)) + 1] = Math.Sin(angle);
+                }
             }
 
-            cos.Add(c);
-            sin.Add(s);
+            stages.Add(tw);
         }
 
-        _stageCos = [.. cos];
-        _stageSin = [.. sin];
+        _finalRadix2 = sub == 2;
+        _stages = [.. stages];
         _splitCos = new double[_m + 1];
         _splitSin = new double[_m + 1];
         for (int k = 0; k <= _m; k++)
@@ -80,16 +83,33 @@ internal sealed class DoubleLaneFft
         Span<Vector<double>> yr = scratch.Slice(2 * m, m);
         Span<Vector<double>> yi = scratch.Slice(3 * m, m);
         bool inY = false;
-        int stage = 0;
-        for (int n = m, s = 1; n >= 2; n /= 2, s *= 2, stage++)
+        int length = m;
+        int stride = 1;
+        foreach (double[] tw in _stages)
         {
             if (inY)
             {
-                Radix2(yr, yi, xr, xi, n, s, _stageCos[stage], _stageSin[stage]);
+                Radix4(yr, yi, xr, xi, length, stride, tw);
             }
             else
             {
-                Radix2(xr, xi, yr, yi, n, s, _stageCos[stage], _stageSin[stage]);
+                Radix4(xr, xi, yr, yi, length, stride, tw);
+            }
+
+            inY = !inY;
+            length /= 4;
+            stride *= 4;
+        }
+
+        if (_finalRadix2)
+        {
+            if (inY)
+            {
+                Radix2(yr, yi, xr, xi, stride);
+            }
+            else
+            {
+                Radix2(xr, xi, yr, yi, stride);
             }
 
             inY = !inY;
@@ -118,29 +138,77 @@ internal sealed class DoubleLaneFft
         }
     }
 
-    // Stockham radix-2 decimation in frequency: inputs q + s·p and q + s·(p + n/2), outputs q + s·2p and q + s·(2p + 1).
-    private static void Radix2(
+    // Stockham radix-4 decimation in frequency (the butterfly of ComplexFft): inputs q + s·(p + k·n/4), outputs q + s·(4p + k).
+    private static void Radix4(
         ReadOnlySpan<Vector<double>> xr, ReadOnlySpan<Vector<double>> xi, Span<Vector<double>> yr, Span<Vector<double>> yi,
-        int n, int s, ReadOnlySpan<double> cos, ReadOnlySpan<double> sin)
+        int n, int s, ReadOnlySpan<double> tw)
     {
-        int half = n / 2;
-        for (int p = 0; p < half; p++)
+        int quarter = n / 4;
+        int sq = s * quarter;
+        for (int p = 0; p < quarter; p++)
         {
-            double wr = cos[p];
-            double wi = sin[p];
+            double w1r = tw[6 * p];
+            double w1i = tw[(6 * p) + 1];
+            double w2r = tw[(6 * p) + 2];
+            double w2i = tw[(6 * p) + 3];
+            double w3r = tw[(6 * p) + 4];
+            double w3i = tw[(6 * p) + 5];
+            ReadOnlySpan<Vector<double>> ar = xr[(s * p)..];
+            ReadOnlySpan<Vector<double>> ai = xi[(s * p)..];
+            Span<Vector<double>> or = yr[(s * 4 * p)..];
+            Span<Vector<double>> oi = yi[(s * 4 * p)..];
             for (int q = 0; q < s; q++)
             {
-                Vector<double> ar = xr[q + (s * p)];
-                Vector<double> ai = xi[q + (s * p)];
-                Vector<double> br = xr[q + (s * (p + half))];
-                Vector<double> bi = xi[q + (s * (p + half))];
-                yr[q + (s * 2 * p)] = ar + br;
-                yi[q + (s * 2 * p)] = ai + bi;
-                Vector<double> dr = ar - br;
-                Vector<double> di = ai - bi;
-                yr[q + (s * ((2 * p) + 1))] = (dr * wr) - (di * wi);
-                yi[q + (s * ((2 * p) + 1))] = (dr * wi) + (di * wr);
+                Vector<double> aR = ar[q];
+                Vector<double> aI = ai[q];
+                Vector<double> bR = ar[q + sq];
+                Vector<double> bI = ai[q + sq];
+                Vector<double> cR = ar[q + (2 * sq)];
+                Vector<double> cI = ai[q + (2 * sq)];
+                Vector<double> dR = ar[q + (3 * sq)];
+                Vector<double> dI = ai[q + (3 * sq)];
+                Vector<double> apcR = aR + cR;
+                Vector<double> apcI = aI + cI;
+                Vector<double> amcR = aR - cR;
+                Vector<double> amcI = aI - cI;
+                Vector<double> bpdR = bR + dR;
+                Vector<double> bpdI = bI + dI;
+                Vector<double> bmdR = bR - dR;
+                Vector<double> bmdI = bI - dI;
+                or[q] = apcR + bpdR;
+                oi[q] = apcI + bpdI;
+
+                // t1 = (a − c) − j(b − d), t2 = (a + c) − (b + d), t3 = (a − c) + j(b − d).
+                Vector<double> t1r = amcR + bmdI;
+                Vector<double> t1i = amcI - bmdR;
+                Vector<double> t2r = apcR - bpdR;
+                Vector<double> t2i = apcI - bpdI;
+                Vector<double> t3r = amcR - bmdI;
+                Vector<double> t3i = amcI + bmdR;
+                or[q + s] = (t1r * w1r) - (t1i * w1i);
+                oi[q + s] = (t1r * w1i) + (t1i * w1r);
+                or[q + (2 * s)] = (t2r * w2r) - (t2i * w2i);
+                oi[q + (2 * s)] = (t2r * w2i) + (t2i * w2r);
+                or[q + (3 * s)] = (t3r * w3r) - (t3i * w3i);
+                oi[q + (3 * s)] = (t3r * w3i) + (t3i * w3r);
             }
+        }
+    }
+
+    // The last stage of an odd power of two: sub-length 2, so the only twiddle is 1.
+    private static void Radix2(
+        ReadOnlySpan<Vector<double>> xr, ReadOnlySpan<Vector<double>> xi, Span<Vector<double>> yr, Span<Vector<double>> yi, int s)
+    {
+        for (int q = 0; q < s; q++)
+        {
+            Vector<double> ar = xr[q];
+            Vector<double> ai = xi[q];
+            Vector<double> br = xr[q + s];
+            Vector<double> bi = xi[q + s];
+            yr[q] = ar + br;
+            yi[q] = ai + bi;
+            yr[q + s] = ar - br;
+            yi[q + s] = ai - bi;
         }
     }
 }

@@ -134,6 +134,8 @@ public sealed class SpectralShapeTests
 
     [Theory]
     [InlineData(2048, 512, 50_000)]
+    [InlineData(1024, 256, 7_000)] // n/2 = 512: four radix-4 stages and a final radix-2 one
+    [InlineData(8, 2, 50)]
     [InlineData(1000, 250, 9_000)] // not a power of two: the double DFT fallback
     [InlineData(2048, 512, 1)]
     public void StftMagnitudeDouble_MatchesReferenceBackend(int nFft, int hop, int length)
