@@ -32,6 +32,23 @@ internal static partial class SimdKernels
         }
 
         bpm = Tempo(envelope, plan, workspace);
+        return BeatTrack(envelope, plan, workspace, bpm, beats);
+    }
+
+    /// <summary>
+    /// <c>beat.beat_track(onset_envelope=…, bpm=…)</c>: the beat tracker at a tempo already estimated (the clip's
+    /// <c>tempo</c> feature, which equals beat_track's own estimate), so a pipeline computing both pays for the
+    /// tempogram once. Returns the number of beat frames written; none for an envelope without a non-zero value.
+    /// </summary>
+    public static int BeatTrack(ReadOnlySpan<float> envelope, RhythmPlan plan, RhythmWorkspace workspace, double bpm, Span<int> beats)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (!envelope.ContainsAnyExcept(0f))
+        {
+            return 0;
+        }
+
         int n = envelope.Length;
         return BeatTracker.Track(
             envelope,
