@@ -288,8 +288,9 @@ public sealed class ConstantQTests
         SimdKernels.ChromaCens(y, ChromaPlan, tuning, workspace, output);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        // The only managed allocation left is SoxrResampler's small per-call stream object (one per octave).
-        Assert.InRange(allocated, 0, 1024);
+        // What is left is SoxrResampler's small per-call stream object (one per octave, ~144 B a clip in BenchmarkDotNet)
+        // and runtime noise; any per-clip buffer (this clip's signal alone is 441 KB) would blow far past 4 KB.
+        Assert.InRange(allocated, 0, 4096);
     }
 
     private static string? Folder(string name, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
