@@ -26,7 +26,54 @@ internal sealed class ConstantQOctave
         Im = im;
         ReSingle = Array.ConvertAll(re, v => (float)v);
         ImSingle = Array.ConvertAll(im, v => (float)v);
+        BandStart = column.Length == 0 ? 0 : column.Min();
+        BandLength = column.Length == 0 ? 0 : column.Max() - BandStart + 1;
+
+        // Sliding-DFT tables over the band: W^{km} = cos − i·sin(2πkm/N) for m < hop, and the per-hop rotation e^{+2πikH/N}.
+        bool sliding = hop <= MaxSlidingHop;
+        SlideCos = new float[sliding ? BandLength * hop : 0];
+        SlideSin = new float[SlideCos.Length];
+        RotateCos = new float[sliding ? BandLength : 0];
+        RotateSin = new float[RotateCos.Length];
+        if (sliding)
+        {
+            for (int b = 0; b < BandLength; b++)
+            {
+                int k = BandStart + b;
+                for (int m = 0; m < hop; m++)
+                {
+                    double angle = 2.0 * Math.PI * ((long)k * m % fftSize) / fftSize;
+                    SlideCos[(b * hop) + m] = (float)Math.Cos(angle);
+                    SlideSin[(b * hop) + m] = (float)Math.Sin(angle);
+                }
+
+                double rotation = 2.0 * Math.PI * ((long)k * hop % fftSize) / fftSize;
+                RotateCos[b] = (float)Math.Cos(rotation);
+                RotateSin[b] = (float)Math.Sin(rotation);
+            }
+        }
     }
+
+    /// <summary>Largest hop for which the SIMD kernel slides the DFT from frame to frame instead of transforming each frame.</summary>
+    public const int MaxSlidingHop = 64;
+
+    /// <summary>First FFT bin any filter of the octave uses.</summary>
+    public int BandStart { get; }
+
+    /// <summary>Number of FFT bins from <see cref="BandStart"/> to the last bin any filter uses.</summary>
+    public int BandLength { get; }
+
+    /// <summary>cos(2πkm/N) for band bin b = k − <see cref="BandStart"/>, m &lt; hop, at [b·hop + m] (empty above <see cref="MaxSlidingHop"/>).</summary>
+    public float[] SlideCos { get; }
+
+    /// <summary>sin(2πkm/N), laid out as <see cref="SlideCos"/>.</summary>
+    public float[] SlideSin { get; }
+
+    /// <summary>cos(2πkH/N) per band bin.</summary>
+    public float[] RotateCos { get; }
+
+    /// <summary>sin(2πkH/N) per band bin.</summary>
+    public float[] RotateSin { get; }
 
     /// <summary>Output row of the octave's lowest filter.</summary>
     public int FirstBin { get; }

@@ -22,6 +22,7 @@ public sealed class ConstantQWorkspace : IDisposable
     private Vector<float>[] _re = [];
     private Vector<float>[] _im = [];
     private Vector<float>[] _response = [];
+    private Vector<float>[] _delta = [];
     private float[] _quantised = [];
     private IFeatureBackend? _stft;
     private ClipFeatures? _stftFeatures;
@@ -58,6 +59,8 @@ public sealed class ConstantQWorkspace : IDisposable
     internal Span<float> Quantised(int length) => Grow(ref _quantised, length);
 
     internal Span<Vector<float>> Response(int length) => Grow(ref _response, length);
+
+    internal Span<Vector<float>> Delta(int length) => Grow(ref _delta, length);
 
     /// <summary>An all-ones window (stft window='ones') of <paramref name="length"/>.</summary>
     internal ReadOnlySpan<float> Ones(int length)
