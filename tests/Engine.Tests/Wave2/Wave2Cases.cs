@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cepstra.Audio;
+using Cepstra.Features;
 using Cepstra.Tests.Reference;
 
 namespace Cepstra.Tests.Wave2;
@@ -67,5 +68,31 @@ public static class Wave2Cases
         }
 
         return maxDiff / Math.Max(maxRef, 1e-12);
+    }
+
+    /// <summary>The case folder, or null after a printed SKIPPED line when ../shared is absent.</summary>
+    public static string? Folder(string name, string test) => SharedData.Require(["reference", "cases-wave2", name], test);
+
+    /// <summary>The case's input decoded as librosa.load(sr=22050) decodes it (22050 Hz WAVs: no resampling).</summary>
+    public static float[] LoadInput(string folder) => Wave2Case.Load(folder).LoadInput();
+
+    /// <summary>max|ours − ref| / max|ref| of a frame-major matrix against a (rows, frames) .npy of the case.</summary>
+    public static double RelativeError(string folder, string array, FeatureMatrix ours)
+    {
+        double[] expected = NpyDouble.Read(Path.Combine(folder, array + ".npy"));
+        Assert.Equal(expected.Length, ours.Rows * ours.Frames);
+        double maxRef = 0;
+        double maxDiff = 0;
+        for (int r = 0; r < ours.Rows; r++)
+        {
+            for (int t = 0; t < ours.Frames; t++)
+            {
+                double e = expected[(r * ours.Frames) + t];
+                maxRef = Math.Max(maxRef, Math.Abs(e));
+                maxDiff = Math.Max(maxDiff, Math.Abs(ours[r, t] - e));
+            }
+        }
+
+        return maxRef == 0 ? maxDiff : maxDiff / maxRef;
     }
 }

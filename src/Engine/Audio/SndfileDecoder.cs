@@ -1,0 +1,163 @@
+using System.Globalization;
+
+namespace Cepstra.Audio;
+
+/// <summary>
+/// <c>librosa.load</c>'s soundfile path in process: libsndfile's <c>sf_readf_float</c> (what
+/// <c>soundfile.read(dtype='float32')</c> calls), the float32 channel mean of <c>librosa.to_mono</c>, and,
+/// when the rate differs, libsoxr HQ (<see cref="SoxrResampler"/>) with librosa's length. The file is
+/// streamed in blocks of <see cref="BlockFrames"/> frames through the downmix and the resampler, so a
+/// 2-hour file costs its mono output plus one block, never the interleaved whole.
+/// </summary>
+internal static class SndfileDecoder
+{
+    /// <summary>Frames read per <c>sf_readf_float</c> call.</summary>
+    internal const int BlockFrames = 16_384;
+
+    /// <summary>More channels than any real file has: anything above is a corrupt header, refused before allocating.</summary>
+    internal const int MaxChannels = 256;
+
+    /// <summary>Highest believable rate (DXD is 352.8 kHz); anything above is a corrupt header.</summary>
+    internal const int MaxSampleRate = 1_536_000;
+
+    /// <summary>Whether libsndfile and libsoxr both load in this process.</summary>
+    public static bool IsAvailable => SndfileNative.IsAvailable;
+
+    /// <summary>
+    /// Decodes <paramref name="path"/> to mono at <paramref name="targetRate"/> (null: the file's rate) within
+    /// <paramref name="window"/> (librosa's offset/duration: seek <c>int(offset · sr)</c> frames, read
+    /// <c>int(duration · sr)</c>).
+    /// </summary>
+    /// <exception cref="UnsupportedAudioFormatException">libsndfile does not recognise the file (another decoder may).</exception>
+    /// <exception cref="AudioDecodeException">The file is malformed or holds no audio.</exception>
+    /// <exception cref="NativeLibraryMissingException">libsndfile, or libsoxr when resampling, is not installed.</exception>
+    public static unsafe DecodedAudio Decode(string path, FrameWindow window, int? targetRate, CancellationToken cancellationToken)
+    {
+        if (!SndfileNative.IsAvailable)
+        {
+            throw new NativeLibraryMissingException(SndfileNative.Library, $"in-process decoding calls libsndfile; {SoxrNative.InstallHint}, or choose the ffmpeg decoder.");
+        }
+
+        SndfileNative.Info info = default;
+        nint file = SndfileNative.Open(Path.GetFullPath(path), SndfileNative.ModeRead, &info);
+        if (file == 0)
+        {
+            throw new UnsupportedAudioFormatException(path, $"libsndfile could not open it ({SndfileNative.ErrorText(0)}).");
+        }
+
+        try
+        {
+            return Read(path, file, info, window, targetRate, cancellationToken);
+        }
+        finally
+        {
+            _ = SndfileNative.Close(file);
+        }
+    }
+
+    private static unsafe DecodedAudio Read(string path, nint file, SndfileNative.Info info, FrameWindow window, int? targetRate, CancellationToken cancellationToken)
+    {
+        // Validate what a corrupt header could inflate before anything is allocated from it.
+        int channels = info.Channels;
+        int rate = info.SampleRate;
+        if (channels < 1 || channels > MaxChannels)
+        {
+            throw new AudioDecodeException(path, $"the header declares {channels} channels (corrupt header?).");
+        }
+
+        if (rate < 1 || rate > MaxSampleRate)
+        {
+            throw new AudioDecodeException(path, $"the header declares a sample rate of {rate} Hz (corrupt header?).");
+        }
+
+        long declared = info.Frames is > 0 and < long.MaxValue / 2 ? info.Frames : -1;
+        long start = window.StartFrame(rate);
+        long wanted = window.MaxFrames(rate);
+        if (start > 0)
+        {
+            if (declared >= 0 && start >= declared)
+            {
+                // librosa's soundfile seek past the end leaves nothing to read.
+                wanted = 0;
+            }
+            else if (SndfileNative.Seek(file, start, SndfileNative.SeekSet) < 0)
+            {
+                throw new AudioDecodeException(path, $"cannot seek to frame {start} ({SndfileNative.ErrorText(file)}).");
+            }
+        }
+
+        long expected = declared >= 0 ? Math.Min(wanted, Math.Max(0, declared - start)) : -1;
+        using var sink = new MonoSink(rate, targetRate, expected >= 0 ? expected : Math.Min(wanted, (long)rate * 60));
+        float[] block = new float[BlockFrames * channels];
+        float[] mono = channels == 1 ? block : new float[BlockFrames];
+        long read = 0;
+        bool decodeError = false;
+        fixed (float* buffer = block)
+        {
+            while (read < wanted)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int ask = (int)Math.Min(BlockFrames, wanted - read);
+                long got = SndfileNative.ReadFramesFloat(file, buffer, ask);
+                if (got <= 0 || got > ask)
+                {
+                    decodeError = got < 0 || SndfileNative.Error(file) != 0;
+                    break;
+                }
+
+                Downmix(block, mono, (int)got, channels);
+                sink.Append(mono.AsSpan(0, (int)got));
+                read += got;
+            }
+        }
+
+        bool hitLimit = read >= wanted && window.StoppedByCap(rate, true) && (declared < 0 || declared - start > wanted);
+        bool truncated = (expected >= 0 && read < expected) || decodeError;
+        var warnings = new List<string>();
+        if (truncated)
+        {
+            warnings.Add(expected >= 0
+                ? string.Create(CultureInfo.InvariantCulture, $"truncated: the header promises {declared} frames ({declared / (double)rate:0.###} s) but only {start + read} could be decoded ({(start + read) / (double)rate:0.###} s); decoded what is there.")
+                : $"truncated: libsndfile stopped with an error ({SndfileNative.ErrorText(file)}); decoded what is there.");
+        }
+
+        if (hitLimit)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"stopped after the maximum duration of {window.MaxDurationSeconds} s."));
+        }
+
+        if (read == 0 && start == 0)
+        {
+            throw new AudioDecodeException(path, truncated ? "truncated: no audio could be decoded." : "the file contains no audio samples.");
+        }
+
+        float[] samples = sink.Finish();
+        string decoder = targetRate is int t && t != rate ? "sndfile+soxr" : "sndfile";
+        return new DecodedAudio(samples, targetRate ?? rate, rate, channels, truncated, warnings.Count > 0 ? string.Join(" ", warnings) : null, decoder);
+    }
+
+    /// <summary>
+    /// librosa's <c>to_mono</c>: <c>np.mean(y, axis=0)</c> on float32, i.e. the channels summed in order in
+    /// float32 and the sum divided by the channel count in float32 (<c>(l + r) / 2</c> for stereo). Mono is untouched.
+    /// </summary>
+    internal static void Downmix(ReadOnlySpan<float> interleaved, Span<float> mono, int frames, int channels)
+    {
+        if (channels == 1)
+        {
+            return;
+        }
+
+        float count = channels;
+        for (int f = 0; f < frames; f++)
+        {
+            ReadOnlySpan<float> frame = interleaved.Slice(f * channels, channels);
+            float sum = frame[0];
+            for (int c = 1; c < channels; c++)
+            {
+                sum += frame[c];
+            }
+
+            mono[f] = sum / count;
+        }
+    }
+}
