@@ -29,7 +29,7 @@ internal static class ConvertCommand
         {
             HelpName = "list",
             Description = "Features whose summary columns the tracks table holds (default 'genre': today's 116 GTZAN-named columns); comma-separated: "
-                + string.Join(", ", FeatureCatalog.All.Where(d => d.Summary.Count > 0).Select(d => d.Name)) + ", genre, all.",
+                + string.Join(", ", FeatureCatalog.All.Where(d => d.Summary.Count > 0).Select(d => d.Name)) + ", genre, gtzan (exactly the 57 Kaggle GTZAN columns), all.",
         };
         var frames = new Option<string?>("--frames") { Description = "Also write frame-level tables: any of " + string.Join(",", DatasetTables.FrameKinds.Select(DatasetTables.FrameName)) + "." };
         var shard = new Option<string?>("--shard") { Description = "Convert shard i/N only (zero-based); default from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0/1." };

@@ -93,8 +93,14 @@ public enum FeatureKinds : long
     /// <summary>The seven classic genre features: chroma_stft, RMS, centroid, bandwidth, rolloff, ZCR, MFCC.</summary>
     Genre = Chroma | Rms | SpectralCentroid | SpectralBandwidth | SpectralRolloff | ZeroCrossingRate | Mfcc,
 
-    /// <summary>Exactly the 57 feature columns of the Kaggle GTZAN table: <see cref="Genre"/> plus HPSS (harmony, perceptr) and tempo.</summary>
-    Gtzan = Genre | YHarmonic | YPercussive | Tempo,
+    /// <summary>
+    /// Not a feature: a summary modifier that keeps only the Kaggle GTZAN table's columns (groups ordered before
+    /// <see cref="SummaryGroup.FirstExtraOrder"/>), dropping the per-pitch chroma and MFCC-delta extras.
+    /// </summary>
+    GtzanColumnsOnly = 1L << 62,
+
+    /// <summary>Exactly the 57 feature columns of the Kaggle GTZAN table (<c>features_30_sec.csv</c>): <see cref="Genre"/> plus HPSS (harmony, perceptr) and tempo, without the extras.</summary>
+    Gtzan = Genre | YHarmonic | YPercussive | Tempo | GtzanColumnsOnly,
 
     /// <summary>Every feature.</summary>
     All = StftMagnitude | StftPower | MelPower | LogMelDb | Mfcc | Chroma | Rms | SpectralCentroid | SpectralBandwidth | SpectralRolloff | ZeroCrossingRate

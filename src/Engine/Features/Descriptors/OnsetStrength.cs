@@ -19,6 +19,7 @@ internal static class OnsetStrengthFeature
         LibrosaCall = "librosa.onset.onset_strength(y=y, sr=sr)",
         Inputs = FeatureInputs.MelPower | FeatureInputs.WholeClip,
         Provides = FeatureInputs.OnsetEnvelope,
+        OneDimensional = true,
         Summary = [new SummaryGroup("onset_strength", SummaryLayout.Whole, 2200)],
         ReferenceKernel = Reference,
         SimdKernel = Simd,
