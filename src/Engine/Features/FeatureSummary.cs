@@ -100,7 +100,8 @@ public static class FeatureSummary
             }
         }
 
-        return result;
+        // The GTZAN-columns modifier travels with a selection that has columns.
+        return result == FeatureKinds.None ? result : result | (selection & FeatureKinds.GtzanColumnsOnly);
     }
 
     /// <summary>
