@@ -40,46 +40,9 @@ public sealed class IlgpuBackend : IFeatureBackend
     private readonly int _fftGroupSize;
     private readonly int _fftGroups;
 
-    // Plan tables, uploaded once.
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _window;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _cos;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _sin;
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> _bitReverse;
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> _melStart;
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> _melLength;
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> _melOffset;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _melWeights;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _dct;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _frequencies;
 
-    // Batch buffers, reused and grown.
-    // Two sample slots: while batch k's kernels run, batch k+1's samples are staged and uploaded into the other slot.
-    private readonly DeviceBuffer<float>[] _samples;
-    private readonly DeviceBuffer<int> _frameClip;
-    private readonly DeviceBuffer<int> _clipSampleOffset;
-    private readonly DeviceBuffer<int> _clipSampleLength;
-    private readonly DeviceBuffer<int> _clipFrameOffset;
-    private readonly DeviceBuffer<float> _frames;
-    private readonly DeviceBuffer<float> _fftScratch;
-    private readonly DeviceBuffer<float> _magnitude;
-    private readonly DeviceBuffer<float> _power;
-    private readonly DeviceBuffer<float> _mel;
-    private readonly DeviceBuffer<float> _db;
-    private readonly DeviceBuffer<float> _clipMax;
-    private readonly DeviceBuffer<float> _mfcc;
-    private readonly DeviceBuffer<float> _chromaBanks;
-    private readonly DeviceBuffer<int> _clipBank;
-    private readonly DeviceBuffer<float> _chroma;
-    private readonly DeviceBuffer<float> _centroid;
-    private readonly DeviceBuffer<float> _bandwidth;
-    private readonly DeviceBuffer<float> _rolloff;
-    private readonly DeviceBuffer<float> _rms;
-    private readonly DeviceBuffer<float> _zcr;
-
-    private readonly PinnedStaging<float>[] _sampleStaging;
     private readonly AcceleratorStream _copyStream;
     private readonly List<(int Start, int End, int Frames, int Samples)> _ranges = [];
-    private readonly PinnedStaging<float> _resultStaging;
 
     // Host-side tables of the current batch, reused.
     private int[] _hostFrameClip = [];
@@ -90,20 +53,10 @@ public sealed class IlgpuBackend : IFeatureBackend
     private float[] _hostBanks = [];
     private readonly List<double> _bankTunings = [];
 
-    // Kernels, loaded once.
-    private readonly Action<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>, ArrayView<float>> _frameKernel;
-    private readonly Action<KernelConfig, ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>>? _fftSharedKernel;
-    private readonly Action<KernelConfig, ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>>? _fftGlobalKernel;
-    private readonly Action<Index1D, int, int, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>? _dftKernel;
-    private readonly Action<Index1D, int, int, SparseMelBank, int, ArrayView<float>, ArrayView<float>, int, float, ArrayView<float>> _melKernel;
-    private readonly Action<Index1D, ArrayView<float>> _resetMaxKernel;
-    private readonly Action<Index1D, int, int, int, ArrayView<float>, float, float, ArrayView<int>, ArrayView<float>, ArrayView<float>> _toDbKernel;
-    private readonly Action<Index1D, int, int, int, ArrayView<int>, ArrayView<float>, float, ArrayView<float>> _floorKernel;
-    private readonly Action<Index1D, int, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>> _dctKernel;
-    private readonly Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, float, ArrayView<float>, ArrayView<float>, ArrayView<float>> _spectralKernel;
-    private readonly Action<Index1D, int, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>> _chromaKernel;
-    private readonly Action<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>> _rmsKernel;
-    private readonly Action<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>> _zcrKernel;
+    // Kernels, loaded once; plan tables, uploaded once; per-batch buffers, grown and reused.
+    private readonly IlgpuKernelSet _kernels;
+    private readonly IlgpuPlanBuffers _tables;
+    private readonly IlgpuWorkspace _work;
 
     private ArrayView<float> _lastBanks;
     private ArrayView<int> _lastClipBank;
@@ -149,66 +102,12 @@ public sealed class IlgpuBackend : IFeatureBackend
             _fftGroupSize = Math.Max(1, Math.Min(Math.Min(_accelerator.MaxNumThreadsPerGroup, 256), n / 2));
             _fftGroups = Math.Max(1, _accelerator.NumMultiprocessors * Math.Max(1, _accelerator.MaxNumThreadsPerMultiprocessor / _fftGroupSize));
 
-            (float[] cos, float[] sin) = Twiddles(n);
-            _window = _accelerator.Allocate1D(plan.Window.ToArray());
-            _cos = _accelerator.Allocate1D(cos);
-            _sin = _accelerator.Allocate1D(sin);
-            _bitReverse = _accelerator.Allocate1D(_powerOfTwo ? BitReversal(n) : [0]);
-            _melStart = _accelerator.Allocate1D(plan.MelBandStart.ToArray());
-            _melLength = _accelerator.Allocate1D(plan.MelBandLength.ToArray());
-            _melOffset = _accelerator.Allocate1D(plan.MelBandOffset.ToArray());
-            _melWeights = _accelerator.Allocate1D(plan.MelWeights.Length == 0 ? [0f] : plan.MelWeights.ToArray());
-            _dct = _accelerator.Allocate1D(plan.DctMatrix.Length == 0 ? [0f] : plan.DctMatrix.ToArray());
-            _frequencies = _accelerator.Allocate1D(plan.FftFrequencies.ToArray());
+            _tables = new IlgpuPlanBuffers(_accelerator, plan, _powerOfTwo);
 
-            _samples = [new(_accelerator), new(_accelerator)];
-            _frameClip = new(_accelerator);
-            _clipSampleOffset = new(_accelerator);
-            _clipSampleLength = new(_accelerator);
-            _clipFrameOffset = new(_accelerator);
-            _frames = new(_accelerator);
-            _fftScratch = new(_accelerator);
-            _magnitude = new(_accelerator);
-            _power = new(_accelerator);
-            _mel = new(_accelerator);
-            _db = new(_accelerator);
-            _clipMax = new(_accelerator);
-            _mfcc = new(_accelerator);
-            _chromaBanks = new(_accelerator);
-            _clipBank = new(_accelerator);
-            _chroma = new(_accelerator);
-            _centroid = new(_accelerator);
-            _bandwidth = new(_accelerator);
-            _rolloff = new(_accelerator);
-            _rms = new(_accelerator);
-            _zcr = new(_accelerator);
-            _sampleStaging = [new(_accelerator), new(_accelerator)];
+            _work = new IlgpuWorkspace(_accelerator);
             _copyStream = _accelerator.CreateStream();
-            _resultStaging = new(_accelerator);
 
-            _frameKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>, ArrayView<float>>(FrameKernels.FrameAndWindow);
-            if (_powerOfTwo && _fftInShared)
-            {
-                _fftSharedKernel = _accelerator.LoadStreamKernel<ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>>(FftKernels.Radix2Shared);
-            }
-            else if (_powerOfTwo)
-            {
-                _fftGlobalKernel = _accelerator.LoadStreamKernel<ArrayView<float>, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(FftKernels.Radix2Global);
-            }
-            else
-            {
-                _dftKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(FftKernels.Direct);
-            }
-
-            _melKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, SparseMelBank, int, ArrayView<float>, ArrayView<float>, int, float, ArrayView<float>>(MelKernels.Project);
-            _resetMaxKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>>(LogKernels.ResetMax);
-            _toDbKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, float, float, ArrayView<int>, ArrayView<float>, ArrayView<float>>(LogKernels.ToDb);
-            _floorKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<int>, ArrayView<float>, float, ArrayView<float>>(LogKernels.ApplyFloor);
-            _dctKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>(DctKernels.Dct);
-            _spectralKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, float, ArrayView<float>, ArrayView<float>, ArrayView<float>>(SpectralKernels.Spectral);
-            _chromaKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>>(ChromaKernels.Chroma);
-            _rmsKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>>(TimeDomainKernels.Rms);
-            _zcrKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, BatchLayout, FrameGeometry, ArrayView<float>>(TimeDomainKernels.ZeroCrossingRate);
+            _kernels = new IlgpuKernelSet(_accelerator, _powerOfTwo, _fftInShared);
         }
         catch (Exception ex) when (ex is not EngineException and not ArgumentException)
         {
@@ -256,10 +155,10 @@ public sealed class IlgpuBackend : IFeatureBackend
         }
 
         _copyStream.Synchronize();
-        Span<float> staging = _sampleStaging[0].Span(samples.Length);
+        Span<float> staging = _work.SampleStaging[0].Span(samples.Length);
         samples.CopyTo(staging);
         GrowHostTables(1);
-        ArrayView<float> deviceSamples = _samples[0].Upload(_stream, staging);
+        ArrayView<float> deviceSamples = _work.Samples[0].Upload(_stream, staging);
         RunBatch(new SingleClip(destination), deviceSamples, destination.FrameCount, default(NoPrefetch));
         RunHostKernels(samples, destination);
     }
@@ -330,7 +229,7 @@ public sealed class IlgpuBackend : IFeatureBackend
             int slot = k & 1;
             GrowHostTables(last - first);
             var prefetch = new NextBatchPrefetch(this, clips, k + 1 < _ranges.Count ? k + 1 : -1, slot ^ 1);
-            RunBatch(new ClipRange(destinations, first, last - first), _samples[slot].View(samples), frames, prefetch);
+            RunBatch(new ClipRange(destinations, first, last - first), _work.Samples[slot].View(samples), frames, prefetch);
         }
 
         _copyStream.Synchronize();
@@ -349,13 +248,7 @@ public sealed class IlgpuBackend : IFeatureBackend
         }
 
         _disposed = true;
-        foreach (IDisposable d in new IDisposable[]
-        {
-            _samples[0], _samples[1], _frameClip, _clipSampleOffset, _clipSampleLength, _clipFrameOffset, _frames, _fftScratch, _magnitude,
-            _power, _mel, _db, _clipMax, _mfcc, _chromaBanks, _clipBank, _chroma, _centroid, _bandwidth, _rolloff, _rms, _zcr,
-            _sampleStaging[0], _sampleStaging[1], _resultStaging, _window, _cos, _sin, _bitReverse, _melStart, _melLength, _melOffset, _melWeights,
-            _dct, _frequencies,
-        })
+        foreach (IDisposable d in new IDisposable[] { _work, _tables })
         {
             d.Dispose();
         }
@@ -377,39 +270,6 @@ public sealed class IlgpuBackend : IFeatureBackend
     /// </summary>
     internal void RelaunchKernels() =>
         (_relaunch ?? throw new InvalidOperationException("Compute a batch with KeepBatchForRelaunch set first."))();
-
-    private static (float[] Cos, float[] Sin) Twiddles(int n)
-    {
-        // e^{−2πim/n} for m = 0..n−1, each from its own angle in double (the radix-2 kernel uses the first half).
-        var cos = new float[n];
-        var sin = new float[n];
-        for (int m = 0; m < n; m++)
-        {
-            double angle = 2.0 * Math.PI * m / n;
-            cos[m] = (float)Math.Cos(angle);
-            sin[m] = (float)-Math.Sin(angle);
-        }
-
-        return (cos, sin);
-    }
-
-    private static int[] BitReversal(int n)
-    {
-        int bits = BitOperations.Log2((uint)n);
-        var reversed = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            int r = 0;
-            for (int b = 0; b < bits; b++)
-            {
-                r |= ((i >> b) & 1) << (bits - 1 - b);
-            }
-
-            reversed[i] = r;
-        }
-
-        return reversed;
-    }
 
     private static T[] Grow<T>(T[] array, int length) => array.Length >= length ? array : new T[Math.Max(length, array.Length + (array.Length / 4))];
 
@@ -519,10 +379,10 @@ public sealed class IlgpuBackend : IFeatureBackend
 
         var layout = new BatchLayout(
             deviceSamples,
-            _frameClip.Upload(_stream, _hostFrameClip.AsSpan(0, frameCount)),
-            _clipSampleOffset.Upload(_stream, _hostClipSampleOffset.AsSpan(0, clipCount)),
-            _clipSampleLength.Upload(_stream, _hostClipSampleLength.AsSpan(0, clipCount)),
-            _clipFrameOffset.Upload(_stream, _hostClipFrameOffset.AsSpan(0, clipCount)));
+            _work.FrameClip.Upload(_stream, _hostFrameClip.AsSpan(0, frameCount)),
+            _work.ClipSampleOffset.Upload(_stream, _hostClipSampleOffset.AsSpan(0, clipCount)),
+            _work.ClipSampleLength.Upload(_stream, _hostClipSampleLength.AsSpan(0, clipCount)),
+            _work.ClipFrameOffset.Upload(_stream, _hostClipFrameOffset.AsSpan(0, clipCount)));
 
         StageViews v = LaunchStages(frameCount, clipCount, layout, want);
 
@@ -545,7 +405,7 @@ public sealed class IlgpuBackend : IFeatureBackend
                 StageViews again = LaunchStages(frameCount, clipCount, layout, want);
                 if ((want & FeatureKinds.Chroma) != 0)
                 {
-                    _chromaKernel(Launch(frameCount), frameCount, Launch(frameCount), bins, Plan.ChromaBins, again.Power, _lastBanks, _lastClipBank, layout.FrameClip, _chroma.View((long)frameCount * Plan.ChromaBins));
+                    _kernels.Chroma(Launch(frameCount), frameCount, Launch(frameCount), bins, Plan.ChromaBins, again.Power, _lastBanks, _lastClipBank, layout.FrameClip, _work.Chroma.View((long)frameCount * Plan.ChromaBins));
                 }
             };
         }
@@ -582,61 +442,61 @@ public sealed class IlgpuBackend : IFeatureBackend
         FeatureInputs needs = FeatureInputsInfo.Closure(FeatureCatalog.InputsOf(want), o);
         if ((needs & FeatureInputs.AnyStft) != 0)
         {
-            ArrayView<float> frames = _frames.View((long)frameCount * n);
-            v.Magnitude = _magnitude.View((long)frameCount * bins);
-            v.Power = _power.View((long)frameCount * bins);
+            ArrayView<float> frames = _work.Frames.View((long)frameCount * n);
+            v.Magnitude = _work.Magnitude.View((long)frameCount * bins);
+            v.Power = _work.Power.View((long)frameCount * bins);
             int frameWork = frameCount * n;
-            _frameKernel(Launch(frameWork), frameWork, Launch(frameWork), layout, _geometry, _window.View, frames);
+            _kernels.Frame(Launch(frameWork), frameWork, Launch(frameWork), layout, _geometry, _tables.Window.View, frames);
             RunFft(frames, frameCount, v.Magnitude, v.Power);
         }
 
         if ((needs & FeatureInputs.MelPower) != 0)
         {
-            v.Mel = _mel.View((long)frameCount * bands);
+            v.Mel = _work.Mel.View((long)frameCount * bands);
             int melWork = frameCount * bands;
             int mode = o.Power == 2.0 ? SpectrumModes.Power : o.Power == 1.0 ? SpectrumModes.Magnitude : SpectrumModes.Exponent;
-            var bank = new SparseMelBank(_melStart.View, _melLength.View, _melOffset.View, _melWeights.View, bands);
-            _melKernel(Launch(melWork), melWork, Launch(melWork), bank, bins, v.Magnitude, v.Power, mode, (float)o.Power, v.Mel);
+            var bank = new SparseMelBank(_tables.MelStart.View, _tables.MelLength.View, _tables.MelOffset.View, _tables.MelWeights.View, bands);
+            _kernels.Mel(Launch(melWork), melWork, Launch(melWork), bank, bins, v.Magnitude, v.Power, mode, (float)o.Power, v.Mel);
 
             if ((needs & FeatureInputs.LogMelDb) != 0)
             {
-                v.Db = _db.View((long)frameCount * bands);
-                ArrayView<float> clipMax = _clipMax.View(clipCount);
-                _resetMaxKernel(clipCount, clipMax);
+                v.Db = _work.Db.View((long)frameCount * bands);
+                ArrayView<float> clipMax = _work.ClipMax.View(clipCount);
+                _kernels.ResetMax(clipCount, clipMax);
                 float referenceDb = (float)PowerToDb.ReferenceDb(o.DbReference, o.DbAmin);
-                _toDbKernel(Launch(frameCount), frameCount, Launch(frameCount), bands, v.Mel, (float)o.DbAmin, referenceDb, layout.FrameClip, v.Db, clipMax);
+                _kernels.ToDb(Launch(frameCount), frameCount, Launch(frameCount), bands, v.Mel, (float)o.DbAmin, referenceDb, layout.FrameClip, v.Db, clipMax);
                 if (o.TopDb is double topDb)
                 {
-                    _floorKernel(Launch(melWork), melWork, Launch(melWork), bands, layout.FrameClip, clipMax, (float)topDb, v.Db);
+                    _kernels.Floor(Launch(melWork), melWork, Launch(melWork), bands, layout.FrameClip, clipMax, (float)topDb, v.Db);
                 }
             }
         }
 
         if ((want & FeatureKinds.Mfcc) != 0 && Plan.MfccCount > 0)
         {
-            v.Mfcc = _mfcc.View((long)frameCount * Plan.MfccCount);
+            v.Mfcc = _work.Mfcc.View((long)frameCount * Plan.MfccCount);
             int work = frameCount * Plan.MfccCount;
-            _dctKernel(Launch(work), work, Launch(work), bands, Plan.MfccCount, _dct.View, v.Db, v.Mfcc);
+            _kernels.Dct(Launch(work), work, Launch(work), bands, Plan.MfccCount, _tables.Dct.View, v.Db, v.Mfcc);
         }
 
         if ((want & SpectralStatistics) != 0)
         {
-            v.Centroid = _centroid.View(frameCount);
-            v.Bandwidth = _bandwidth.View(frameCount);
-            v.Rolloff = _rolloff.View(frameCount);
-            _spectralKernel(Launch(frameCount), frameCount, Launch(frameCount), bins, v.Magnitude, _frequencies.View, (float)o.RolloffPercent, v.Centroid, v.Bandwidth, v.Rolloff);
+            v.Centroid = _work.Centroid.View(frameCount);
+            v.Bandwidth = _work.Bandwidth.View(frameCount);
+            v.Rolloff = _work.Rolloff.View(frameCount);
+            _kernels.Spectral(Launch(frameCount), frameCount, Launch(frameCount), bins, v.Magnitude, _tables.Frequencies.View, (float)o.RolloffPercent, v.Centroid, v.Bandwidth, v.Rolloff);
         }
 
         if ((want & FeatureKinds.Rms) != 0)
         {
-            v.Rms = _rms.View(frameCount);
-            _rmsKernel(Launch(frameCount), frameCount, Launch(frameCount), layout, _geometry, v.Rms);
+            v.Rms = _work.Rms.View(frameCount);
+            _kernels.Rms(Launch(frameCount), frameCount, Launch(frameCount), layout, _geometry, v.Rms);
         }
 
         if ((want & FeatureKinds.ZeroCrossingRate) != 0)
         {
-            v.Zcr = _zcr.View(frameCount);
-            _zcrKernel(Launch(frameCount), frameCount, Launch(frameCount), layout, _geometry, v.Zcr);
+            v.Zcr = _work.Zcr.View(frameCount);
+            _kernels.Zcr(Launch(frameCount), frameCount, Launch(frameCount), layout, _geometry, v.Zcr);
         }
 
         return v;
@@ -645,22 +505,22 @@ public sealed class IlgpuBackend : IFeatureBackend
     private void RunFft(ArrayView<float> frames, int frameCount, ArrayView<float> magnitude, ArrayView<float> power)
     {
         int n = Plan.FftSize;
-        if (_fftSharedKernel is not null)
+        if (_kernels.FftShared is not null)
         {
             int groups = Math.Min(frameCount, _fftGroups);
             var config = new KernelConfig(groups, _fftGroupSize, SharedMemoryConfig.RequestDynamic<float>(2 * n));
-            _fftSharedKernel(config, frames, frameCount, n, _cos.View, _sin.View, _bitReverse.View, magnitude, power);
+            _kernels.FftShared(config, frames, frameCount, n, _tables.Cos.View, _tables.Sin.View, _tables.BitReverse.View, magnitude, power);
         }
-        else if (_fftGlobalKernel is not null)
+        else if (_kernels.FftGlobal is not null)
         {
             int groups = Math.Min(frameCount, _fftGroups);
-            ArrayView<float> scratch = _fftScratch.View(2L * n * groups);
-            _fftGlobalKernel(new KernelConfig(groups, _fftGroupSize), frames, frameCount, n, _cos.View, _sin.View, _bitReverse.View, magnitude, power, scratch);
+            ArrayView<float> scratch = _work.FftScratch.View(2L * n * groups);
+            _kernels.FftGlobal(new KernelConfig(groups, _fftGroupSize), frames, frameCount, n, _tables.Cos.View, _tables.Sin.View, _tables.BitReverse.View, magnitude, power, scratch);
         }
         else
         {
             int work = frameCount * Plan.FrequencyBins;
-            _dftKernel!(Launch(work), work, Launch(work), frames, n, _cos.View, _sin.View, magnitude, power);
+            _kernels.Dft!(Launch(work), work, Launch(work), frames, n, _tables.Cos.View, _tables.Sin.View, magnitude, power);
         }
     }
 
@@ -675,7 +535,7 @@ public sealed class IlgpuBackend : IFeatureBackend
         if (Plan.Options.Tuning is null)
         {
             // piptrack's per-clip median and histogram run on the host, on the power spectrogram of each clip.
-            hostPower = _resultStaging.Span(frameCount * bins);
+            hostPower = _work.ResultStaging.Span(frameCount * bins);
             power.CopyToCPU(_stream, hostPower);
         }
 
@@ -706,12 +566,12 @@ public sealed class IlgpuBackend : IFeatureBackend
             Plan.ChromaFilterbank(_bankTunings[b]).Weights.CopyTo(_hostBanks.AsSpan(b * bankSize, bankSize));
         }
 
-        ArrayView<float> banks = _chromaBanks.Upload(_stream, _hostBanks.AsSpan(0, _bankTunings.Count * bankSize));
-        ArrayView<int> clipBank = _clipBank.Upload(_stream, _hostClipBank.AsSpan(0, clipCount));
-        ArrayView<float> chroma = _chroma.View((long)frameCount * chromaBins);
+        ArrayView<float> banks = _work.ChromaBanks.Upload(_stream, _hostBanks.AsSpan(0, _bankTunings.Count * bankSize));
+        ArrayView<int> clipBank = _work.ClipBank.Upload(_stream, _hostClipBank.AsSpan(0, clipCount));
+        ArrayView<float> chroma = _work.Chroma.View((long)frameCount * chromaBins);
         _lastBanks = banks;
         _lastClipBank = clipBank;
-        _chromaKernel(Launch(frameCount), frameCount, Launch(frameCount), bins, chromaBins, power, banks, clipBank, frameClip, chroma);
+        _kernels.Chroma(Launch(frameCount), frameCount, Launch(frameCount), bins, chromaBins, power, banks, clipBank, frameClip, chroma);
         return chroma;
     }
 
@@ -734,7 +594,7 @@ public sealed class IlgpuBackend : IFeatureBackend
             return;
         }
 
-        Span<float> host = _resultStaging.Span((int)source.Length);
+        Span<float> host = _work.ResultStaging.Span((int)source.Length);
         source.CopyToCPU(_stream, host);
         for (int c = 0; c < clips.Count; c++)
         {
@@ -758,7 +618,7 @@ public sealed class IlgpuBackend : IFeatureBackend
     /// </summary>
     private void StageSamples(IReadOnlyList<ReadOnlyMemory<float>> clips, (int Start, int End, int Frames, int Samples) range, int slot)
     {
-        Span<float> staging = _sampleStaging[slot].Span(range.Samples);
+        Span<float> staging = _work.SampleStaging[slot].Span(range.Samples);
         int offset = 0;
         for (int c = range.Start; c < range.End; c++)
         {
@@ -767,7 +627,7 @@ public sealed class IlgpuBackend : IFeatureBackend
             offset += clip.Length;
         }
 
-        ArrayView<float> target = _samples[slot].View(range.Samples);
+        ArrayView<float> target = _work.Samples[slot].View(range.Samples);
         if (range.Samples > 0)
         {
             target.CopyFromCPUUnsafeAsync(_copyStream, ref MemoryMarshal.GetReference(staging), range.Samples);
