@@ -3,9 +3,10 @@ namespace Cepstra.Dsp;
 /// <summary>
 /// librosa 0.10.2 <c>beat.__beat_tracker</c> (Ellis 2007 dynamic programming) given the tempo: local score,
 /// DP, last-beat selection, backtracking and trimming. The DP is a chain of dependent maxima, inherently scalar
-/// and cheap (about 50 µs for a 30 s clip: the transition penalties are tabulated once per clip), so both back
-/// ends share this one implementation. Like librosa's numba kernels on a float32 envelope, the normalised
-/// envelope, local score and cumulative score are float while each score is formed in double.
+/// and cheap (0.25–0.3 ms for a 30 s clip on the loaded 2-core VM; the transition penalties are tabulated once
+/// per clip), so both back ends share this one implementation. Like librosa's numba kernels on a float32
+/// envelope, the normalised envelope, local score and cumulative score are float while each score is formed
+/// in double.
 /// </summary>
 internal static class BeatTracker
 {

@@ -5,17 +5,6 @@ namespace Cepstra.Backends.Simd;
 internal static partial class SimdKernels
 {
     /// <summary>
-    /// librosa 0.10.2 <c>onset.onset_detect(onset_envelope=…)</c>: the scalar <see cref="PeakPicker"/> shared with
-    /// the Reference back end (a greedy scan, microseconds per clip), with workspace scratch.
-    /// </summary>
-    public static int OnsetDetect(ReadOnlySpan<float> envelope, RhythmPlan plan, RhythmWorkspace workspace, Span<int> onsets)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(workspace);
-        return PeakPicker.Detect(envelope, plan, workspace.Floats(envelope.Length), onsets);
-    }
-
-    /// <summary>
     /// librosa 0.10.2 <c>beat.beat_track(onset_envelope=…)</c>: <see cref="Tempo"/> then the scalar
     /// <see cref="BeatTracker"/> shared with the Reference back end. Writes the beat frames into
     /// <paramref name="beats"/>, returns their count and the tempo in <paramref name="bpm"/>; (0, none) for an
