@@ -126,7 +126,7 @@ public class ReferenceBackendTests
         float[] y = Enumerable.Range(0, length).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
         ClipFeatures f = Run(ExtractionOptions.LibrosaDefaults, y);
         Assert.Equal(1 + (length / 512), f.FrameCount);
-        foreach (FeatureKinds kind in FeatureKindsInfo.Single)
+        foreach (FeatureKinds kind in FeatureKindsInfo.Single.Where(k => (f.Requested & k) != 0))
         {
             FeatureMatrix m = f.Get(kind);
             Assert.Equal(f.FrameCount, m.Frames);
