@@ -34,7 +34,7 @@ public sealed class IlgpuBackendBatchTests
         var plan = new FeaturePlan(new ExtractionOptions { FftSize = 512, HopLength = 128, MelBands = 40, MfccCount = 13 });
         int[] lengths = [0, 1, 127, 512, 3_000, 9_001, 22_050, 4_410, 700, 16_384, 2];
         float[][] signals = lengths.Select((n, i) => TestSignals.NoiseAndTones(n, seed: 100 + i)).ToArray();
-        ClipFeatures[] actual = lengths.Select(_ => new ClipFeatures(plan, FeatureKinds.All)).ToArray();
+        ClipFeatures[] actual = lengths.Select(_ => new ClipFeatures(plan, FirstWaveFeatures.All)).ToArray();
 
         // A small frame limit forces several launches, each holding several whole clips.
         using (var gpu = IlgpuBackend.CreateCpu(plan, maxBatchFrames: 100))
@@ -45,7 +45,7 @@ public sealed class IlgpuBackendBatchTests
         using var reference = new ReferenceBackend(plan);
         for (int i = 0; i < lengths.Length; i++)
         {
-            var expected = new ClipFeatures(plan, FeatureKinds.All);
+            var expected = new ClipFeatures(plan, FirstWaveFeatures.All);
             reference.Compute(signals[i], expected);
             Assert.Equal(expected.Tuning, actual[i].Tuning);
             BackendComparison.AssertEquivalent(expected, actual[i], $"clip {i} ({lengths[i]} samples) of a batch");
@@ -98,7 +98,7 @@ public sealed class IlgpuBackendBatchTests
     {
         var plan = new FeaturePlan(new ExtractionOptions { FftSize = 256, HopLength = 64, MelBands = 20, MfccCount = 10, Tuning = 0.1 });
         float[] clip = TestSignals.NoiseAndTones(5_000, seed: 9);
-        var actual = new ClipFeatures(plan, FeatureKinds.All);
+        var actual = new ClipFeatures(plan, FirstWaveFeatures.All);
         using var gpu = IlgpuBackend.CreateCpu(plan);
         Assert.Throws<InvalidOperationException>(gpu.RelaunchKernels);
         gpu.KeepBatchForRelaunch = true;
@@ -107,7 +107,7 @@ public sealed class IlgpuBackendBatchTests
         gpu.Synchronize();
         gpu.ComputeBatch([clip], [actual]);
 
-        var expected = new ClipFeatures(plan, FeatureKinds.All);
+        var expected = new ClipFeatures(plan, FirstWaveFeatures.All);
         using var reference = new ReferenceBackend(plan);
         reference.Compute(clip, expected);
         BackendComparison.AssertEquivalent(expected, actual, "after a kernel-only relaunch");

@@ -30,7 +30,7 @@ internal static class ConvertCommand
         {
             HelpName = "list",
             Description = "Features whose summary columns the tracks table holds (default 'genre': today's 116 GTZAN-named columns); comma-separated: "
-                + string.Join(", ", FeatureCatalog.All.Where(d => d.Summary.Count > 0).Select(d => d.Name)) + ", genre, all.",
+                + string.Join(", ", FeatureCatalog.All.Where(d => d.Summary.Count > 0).Select(d => d.Name)) + ", genre, gtzan (exactly the 57 Kaggle GTZAN columns), all.",
         };
         var frames = new Option<string?>("--frames")
         {

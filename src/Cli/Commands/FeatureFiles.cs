@@ -15,6 +15,7 @@ internal static class FeatureFiles
     /// <summary>The array shape <c>extract</c> writes for <paramref name="feature"/>.</summary>
     public static int[] Shape(FeatureDescriptor feature, ClipFeatures clip) => feature.Shape switch
     {
+        FeatureShape.FrameMatrix when feature.OneDimensional => [clip.Get(feature.Kind).Frames],
         FeatureShape.FrameMatrix => [clip.Get(feature.Kind).Rows, clip.Get(feature.Kind).Frames],
         FeatureShape.TimeSeries => [clip.Series(feature.Kind).Length],
         FeatureShape.Events => [clip.Events(feature.Kind).Length],
@@ -33,7 +34,7 @@ internal static class FeatureFiles
                 float[] rowMajor = m.ToRowMajor();
                 if (npy)
                 {
-                    Npy.Write(stem + ".npy", rowMajor, m.Rows, m.Frames);
+                    Npy.Write(stem + ".npy", rowMajor, Shape(feature, clip));
                     written.Add(stem + ".npy");
                 }
 

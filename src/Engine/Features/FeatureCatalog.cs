@@ -25,6 +25,20 @@ public static class FeatureCatalog
         SpectralRolloffFeature.Descriptor,
         ZeroCrossingRateFeature.Descriptor,
         SpectralFlatnessFeature.Descriptor,
+        YHarmonicFeature.Descriptor,
+        YPercussiveFeature.Descriptor,
+        OnsetStrengthFeature.Descriptor,
+        OnsetFramesFeature.Descriptor,
+        TempoFeature.Descriptor,
+        BeatTempoFeature.Descriptor,
+        BeatFramesFeature.Descriptor,
+        TempogramFeature.Descriptor,
+        SpectralContrastFeature.Descriptor,
+        PolyFeaturesFeature.Descriptor,
+        CqtMagnitudeFeature.Descriptor,
+        ChromaCqtFeature.Descriptor,
+        ChromaCensFeature.Descriptor,
+        TonnetzFeature.Descriptor,
     ];
 
     private static readonly FeatureDescriptor?[] ByBit = BuildByBit();
@@ -69,7 +83,7 @@ public static class FeatureCatalog
         return false;
     }
 
-    /// <summary>Parses one <c>--features</c> item: a feature name or alias, <c>genre</c> (the seven GTZAN features) or <c>all</c>.</summary>
+    /// <summary>Parses one <c>--features</c> item: a feature name or alias, <c>genre</c> (the seven GTZAN features), <c>gtzan</c> (the 57 Kaggle GTZAN columns: genre plus HPSS and tempo) or <c>all</c>.</summary>
     public static bool TryParse(string name, out FeatureKinds kinds)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -77,6 +91,7 @@ public static class FeatureCatalog
         kinds = n switch
         {
             "genre" => FeatureKinds.Genre,
+            "gtzan" => FeatureKinds.Gtzan,
             "all" => AllKinds,
             _ => TryFind(n, out FeatureDescriptor d) ? d.Kind : FeatureKinds.None,
         };
@@ -103,8 +118,8 @@ public static class FeatureCatalog
         return result;
     }
 
-    /// <summary>"stft_magnitude, stft_power, …, genre, all": the names <see cref="TryParse"/> accepts, for help and errors.</summary>
-    public static string KnownNames { get; } = string.Join(", ", Descriptors.Select(d => d.Name)) + ", genre, all";
+    /// <summary>"stft_magnitude, stft_power, …, genre, gtzan, all": the names <see cref="TryParse"/> accepts, for help and errors.</summary>
+    public static string KnownNames { get; } = string.Join(", ", Descriptors.Select(d => d.Name)) + ", genre, gtzan, all";
 
     /// <summary>The descriptors of <paramref name="kinds"/>, in output order.</summary>
     public static IEnumerable<FeatureDescriptor> Of(FeatureKinds kinds) => Descriptors.Where(d => (kinds & d.Kind) != 0);

@@ -35,6 +35,12 @@ public sealed class FeatureDescriptor
     /// <summary>Rows per frame under a plan (<see cref="FeatureShape.FrameMatrix"/> only; 1 by default).</summary>
     public Func<FeaturePlan, int> Rows { get; init; } = static _ => 1;
 
+    /// <summary>
+    /// True for a one-row <see cref="FeatureShape.FrameMatrix"/> that librosa returns as a 1-D array of frames
+    /// (<c>onset_strength</c>: shape (frames,), not (1, frames)); files are written in that shape.
+    /// </summary>
+    public bool OneDimensional { get; init; }
+
     /// <summary>Samples of a <see cref="FeatureShape.TimeSeries"/> for (plan, input samples); the input length by default (librosa's <c>length=len(y)</c>).</summary>
     public Func<FeaturePlan, int, int> SeriesLength { get; init; } = static (_, samples) => samples;
 

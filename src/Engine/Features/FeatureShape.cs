@@ -36,7 +36,11 @@ public enum SummaryLayout
 /// <param name="Stem">Column name stem in the GTZAN naming (<c>rolloff</c>, <c>mfcc</c>, …).</param>
 /// <param name="Layout">How the columns are formed.</param>
 /// <param name="Order">Position among all groups of a summary (ascending); keeps the GTZAN column order whatever order features are requested in.</param>
-public sealed record SummaryGroup(string Stem, SummaryLayout Layout, int Order);
+public sealed record SummaryGroup(string Stem, SummaryLayout Layout, int Order)
+{
+    /// <summary>Groups from this order on are not columns of the Kaggle GTZAN table (per-pitch chroma, MFCC deltas, second-wave extras); <see cref="FeatureKinds.GtzanColumnsOnly"/> drops them.</summary>
+    public const int FirstExtraOrder = 1100;
+}
 
 /// <summary>A frame-level table (<c>frames_&lt;Name&gt;/</c>) of a per-frame feature.</summary>
 /// <param name="Name">Table short name (<c>mfcc</c>, <c>log_mel</c>, <c>chroma</c>).</param>

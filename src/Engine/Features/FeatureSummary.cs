@@ -100,7 +100,8 @@ public static class FeatureSummary
             }
         }
 
-        return result;
+        // The GTZAN-columns modifier travels with a selection that has columns.
+        return result == FeatureKinds.None ? result : result | (selection & FeatureKinds.GtzanColumnsOnly);
     }
 
     /// <summary>
@@ -117,7 +118,7 @@ public static class FeatureSummary
     public static void Compute(ClipFeatures features, FeatureKinds selection, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(features);
-        if ((features.Computed & selection) != selection)
+        if ((features.Computed & selection & FeatureCatalog.AllKinds) != (selection & FeatureCatalog.AllKinds))
         {
             throw new ArgumentException($"The summary needs {selection}; these features hold only {features.Computed}.", nameof(features));
         }
@@ -154,7 +155,9 @@ public static class FeatureSummary
 
     private static (FeatureDescriptor Feature, SummaryGroup Group)[] Layout(FeatureKinds selection) =>
         Layouts.GetOrAdd(selection, static s =>
-            [.. FeatureCatalog.Of(s).SelectMany(d => d.Summary.Select(g => (d, g))).OrderBy(p => p.g.Order)]);
+            [.. FeatureCatalog.Of(s).SelectMany(d => d.Summary.Select(g => (d, g)))
+                .Where(p => (s & FeatureKinds.GtzanColumnsOnly) == 0 || p.g.Order < SummaryGroup.FirstExtraOrder)
+                .OrderBy(p => p.g.Order)]);
 
     private static ReadOnlySpan<float> Values(ClipFeatures features, FeatureDescriptor feature) => feature.Shape switch
     {

@@ -61,7 +61,7 @@ public sealed class FeatureSummaryTests
     public void Compute_TooFewFramesForDelta_ShrinksWidthOrWritesZeros()
     {
         var plan = new FeaturePlan(new ExtractionOptions());
-        var clip = new ClipFeatures(plan, FeatureKinds.All);
+        var clip = new ClipFeatures(plan, FirstWaveFeatures.All);
         using var backend = new ReferenceBackend(plan);
         var rng = new Random(1);
         float[] noise = Enumerable.Range(0, 512 * 4).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();

@@ -38,7 +38,7 @@ public static class ParityComparer
         var plan = new FeaturePlan(c.ToOptions());
         using (IFeatureBackend backend = createBackend(plan))
         {
-            var features = new ClipFeatures(plan, FeatureKinds.All);
+            var features = new ClipFeatures(plan, FirstWaveFeatures.All);
             backend.Compute(y, features);
             double binHz = plan.FftFrequenciesDouble[1];
             foreach (FeatureKinds kind in FeatureKindsInfo.Single)

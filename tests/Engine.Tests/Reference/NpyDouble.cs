@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 
 namespace Cepstra.Tests.Reference;
 
-/// <summary>Reads a float32 or float64 .npy at full precision (the engine's reader narrows to float32).</summary>
+/// <summary>Reads a float32, float64 or int64 (event frames) .npy at full precision (the engine's reader narrows to float32).</summary>
 public static partial class NpyDouble
 {
     public static double[] Read(string path)
@@ -27,6 +27,7 @@ public static partial class NpyDouble
             {
                 "<f4" => BinaryPrimitives.ReadSingleLittleEndian(data[(i * 4)..]),
                 "<f8" => BinaryPrimitives.ReadDoubleLittleEndian(data[(i * 8)..]),
+                "<i8" => BinaryPrimitives.ReadInt64LittleEndian(data[(i * 8)..]),
                 _ => throw new InvalidDataException($"{path}: unsupported dtype {descr}"),
             };
         }

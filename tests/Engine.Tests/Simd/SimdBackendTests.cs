@@ -10,7 +10,7 @@ namespace Cepstra.Tests.Simd;
 public sealed class SimdBackendTests
 {
     [Theory]
-    [InlineData(FeatureKinds.All)]
+    [InlineData(FirstWaveFeatures.All)]
     [InlineData(FeatureKinds.Genre)]
     [InlineData(FeatureKinds.Mfcc)]
     public void Compute_SteadyState_DoesNotAllocate(FeatureKinds kinds)
@@ -54,8 +54,8 @@ public sealed class SimdBackendTests
         float[] clip = TestSignals.NoiseAndTones(4 * 22_050, seed: 9);
         using var a = new SimdBackend(single);
         using var b = new SimdBackend(parallel);
-        var fa = new ClipFeatures(single, FeatureKinds.All);
-        var fb = new ClipFeatures(parallel, FeatureKinds.All);
+        var fa = new ClipFeatures(single, FirstWaveFeatures.All);
+        var fb = new ClipFeatures(parallel, FirstWaveFeatures.All);
         a.Compute(clip, fa);
         b.Compute(clip, fb);
         foreach (FeatureKinds kind in FeatureKindsInfo.Single)
@@ -76,7 +76,7 @@ public sealed class SimdBackendTests
         for (int i = 0; i < 5; i++)
         {
             clips.Add(TestSignals.NoiseAndTones(5_000 + (i * 3_001), seed: 20 + i));
-            batch.Add(new ClipFeatures(plan, FeatureKinds.All));
+            batch.Add(new ClipFeatures(plan, FirstWaveFeatures.All));
         }
 
         backend.ComputeBatch(clips, batch);
@@ -84,7 +84,7 @@ public sealed class SimdBackendTests
         using var single = new SimdBackend(plan);
         for (int i = 0; i < clips.Count; i++)
         {
-            var expected = new ClipFeatures(plan, FeatureKinds.All);
+            var expected = new ClipFeatures(plan, FirstWaveFeatures.All);
             single.Compute(clips[i].Span, expected);
             foreach (FeatureKinds kind in FeatureKindsInfo.Single)
             {

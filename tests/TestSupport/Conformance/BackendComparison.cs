@@ -49,6 +49,41 @@ public static class BackendComparison
         {
             Assert.Equal(expected.Tuning, actual.Tuning, 9);
         }
+
+        AssertOtherShapesEquivalent(expected, actual, context);
+    }
+
+    // Time series to the array tolerance, per-clip scalars to 1e-4 relative, event lists the same count within one frame.
+    private static void AssertOtherShapesEquivalent(ClipFeatures expected, ClipFeatures actual, string context)
+    {
+        foreach (FeatureDescriptor d in FeatureCatalog.Of(expected.Requested))
+        {
+            switch (d.Shape)
+            {
+                case FeatureShape.TimeSeries:
+                    ReadOnlySpan<float> e = expected.Series(d.Kind).Data;
+                    ReadOnlySpan<float> a = actual.Series(d.Kind).Data;
+                    Assert.Equal(e.Length, a.Length);
+                    double limit = (Relative * MaxAbs(e)) + 1e-12;
+                    (double error, int at) = MaxDifference(e, a);
+                    Assert.True(error <= limit, string.Create(CultureInfo.InvariantCulture, $"{context}: {d.Name} differs by {error:E3} (limit {limit:E3}) at sample {at}"));
+                    break;
+                case FeatureShape.ClipScalar:
+                    double x = expected.Scalar(d.Kind);
+                    double y = actual.Scalar(d.Kind);
+                    Assert.True(
+                        (double.IsNaN(x) && double.IsNaN(y)) || Math.Abs(x - y) <= Relative * Math.Abs(x),
+                        string.Create(CultureInfo.InvariantCulture, $"{context}: {d.Name} is {y}, expected {x}"));
+                    break;
+                case FeatureShape.Events:
+                    ReadOnlySpan<float> ee = expected.Events(d.Kind).Data;
+                    ReadOnlySpan<float> ae = actual.Events(d.Kind).Data;
+                    Assert.True(ee.Length == ae.Length, $"{context}: {d.Name} has {ae.Length} events, expected {ee.Length}");
+                    (double offset, int which) = MaxDifference(ee, ae);
+                    Assert.True(offset <= 1, string.Create(CultureInfo.InvariantCulture, $"{context}: {d.Name} event {which} is {offset} frames off"));
+                    break;
+            }
+        }
     }
 
     private static double MaxAbs(ReadOnlySpan<float> values)
