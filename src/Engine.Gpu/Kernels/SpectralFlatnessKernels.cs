@@ -23,12 +23,18 @@ internal static class SpectralFlatnessKernels
         for (int f = index; f < frameCount; f += stride)
         {
             int baseIndex = f * bins;
+            // Kahan-compensated: log values of one sign add up to bins·23 for silence, where a plain float sum
+            // loses about 1e-5 of exp(mean).
             float sumLog = 0f;
+            float carry = 0f;
             float sum = 0f;
             for (int k = 0; k < bins; k++)
             {
                 float s = XMath.Max(power[baseIndex + k], amin);
-                sumLog += XMath.Log(s);
+                float term = XMath.Log(s) - carry;
+                float next = sumLog + term;
+                carry = (next - sumLog) - term;
+                sumLog = next;
                 sum += s;
             }
 
