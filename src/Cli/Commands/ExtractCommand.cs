@@ -309,7 +309,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         json.WriteNumber("source_channels", audio.SourceChannels);
         json.WriteNumber("sample_rate", audio.SampleRate);
         json.WriteNumber("samples", audio.Samples.Length);
-        json.WriteNumber("duration_s", audio.DurationSeconds);
+        json.WriteNumber("duration_seconds", audio.DurationSeconds);
         json.WriteBoolean("truncated", audio.Truncated);
         if (audio.Warning is null)
         {

@@ -68,6 +68,13 @@ public static class ConversionPipeline
         }
 
         ShardPlan? previous = DatasetManifests.ReadShardPlan(outputDirectory, shard);
+        if (previous is not null && previous.FormatVersion != DatasetTables.FormatVersion)
+        {
+            // Parts of two formats (e.g. offset_s vs offset_seconds) in one table would not read as one dataset.
+            throw new InvalidOperationException(
+                $"{outputDirectory} was written in dataset format {previous.FormatVersion} by an earlier Cepstra; this one writes format {DatasetTables.FormatVersion} (columns renamed to librosa-style *_seconds). Convert into a new --out folder; the old one still reads and verifies.");
+        }
+
         if (previous is not null && previous.Settings != settings)
         {
             throw new InvalidOperationException(

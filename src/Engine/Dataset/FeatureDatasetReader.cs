@@ -38,7 +38,9 @@ public static class FeatureDatasetReader
                 throw new InvalidDataException($"{part} has different feature columns than the other parts.");
             }
 
-            DataField Field(string name) => fields.FirstOrDefault(f => f.Name == name)
+            // Format 1 datasets (before the *_seconds names) still read.
+            DataField Field(string name, string? legacyName = null) => fields.FirstOrDefault(f => f.Name == name)
+                ?? fields.FirstOrDefault(f => legacyName is not null && f.Name == legacyName)
                 ?? throw new InvalidDataException($"{part} has no '{name}' column: not a Cepstra tracks table.");
 
             for (int g = 0; g < reader.RowGroupCount; g++)
@@ -53,8 +55,8 @@ public static class FeatureDatasetReader
                 await rg.ReadAsync(Field("label"), label, null, cancellationToken);
                 await rg.ReadAsync(Field("split"), split, null, cancellationToken);
                 await rg.ReadAsync<int>(Field("segment"), segment, null, cancellationToken);
-                await rg.ReadAsync<double>(Field("offset_s"), offset, null, cancellationToken);
-                await rg.ReadAsync<double>(Field("duration_s"), duration, null, cancellationToken);
+                await rg.ReadAsync<double>(Field("offset_seconds", "offset_s"), offset, null, cancellationToken);
+                await rg.ReadAsync<double>(Field("duration_seconds", "duration_s"), duration, null, cancellationToken);
                 float[][] features = new float[n][];
                 for (int i = 0; i < n; i++)
                 {

@@ -11,8 +11,8 @@ internal sealed class TracksTableWriter : IAsyncDisposable
     private readonly StringColumnBuffer _label = new("label", true);
     private readonly StringColumnBuffer _split = new("split", true);
     private readonly ValueColumnBuffer<int> _segment = new("segment");
-    private readonly ValueColumnBuffer<double> _offset = new("offset_s");
-    private readonly ValueColumnBuffer<double> _duration = new("duration_s");
+    private readonly ValueColumnBuffer<double> _offset = new("offset_seconds");
+    private readonly ValueColumnBuffer<double> _duration = new("duration_seconds");
     private readonly ValueColumnBuffer<int> _sampleRate = new("sample_rate");
     private readonly ValueColumnBuffer<int> _sourceRate = new("source_sample_rate");
     private readonly ValueColumnBuffer<bool> _truncated = new("truncated");
@@ -27,7 +27,7 @@ internal sealed class TracksTableWriter : IAsyncDisposable
 
     /// <summary>The fixed (non-feature) columns, in schema order.</summary>
     public static IReadOnlyList<string> FixedColumns { get; } =
-        ["track_id", "path", "label", "split", "segment", "offset_s", "duration_s", "sample_rate", "source_sample_rate", "truncated"];
+        ["track_id", "path", "label", "split", "segment", "offset_seconds", "duration_seconds", "sample_rate", "source_sample_rate", "truncated"];
 
     public ParquetPartWriter Part { get; }
 
@@ -65,7 +65,7 @@ internal sealed class FramesTableWriter : IAsyncDisposable
     private readonly StringColumnBuffer _trackId = new("track_id", false);
     private readonly ValueColumnBuffer<int> _segment = new("segment");
     private readonly ValueColumnBuffer<int> _frame = new("frame");
-    private readonly ValueColumnBuffer<double> _time = new("time_s");
+    private readonly ValueColumnBuffer<double> _time = new("time_seconds");
     private readonly ValueColumnBuffer<float>[] _values;
 
     public FramesTableWriter(string directory, FeatureKinds kind, int rows, int rowGroupRows, CompressionMethod compression)

@@ -31,7 +31,7 @@ public static partial class DatasetTables
     public const string TempSuffix = ".tmp";
 
     /// <summary>Format version recorded in every file's metadata.</summary>
-    public const string FormatVersion = "1";
+    public const string FormatVersion = "2";
 
     /// <summary>Per-frame features that can be written as <c>frames_&lt;name&gt;/</c> tables: those whose descriptor has a <see cref="FeatureDescriptor.FrameTable"/>.</summary>
     public static IReadOnlyList<FeatureKinds> FrameKinds { get; } =

@@ -100,7 +100,7 @@ public sealed class ArrowReaderDatasetFixture : IAsyncLifetime
 /// </summary>
 public sealed class ArrowCppReaderTests(ArrowReaderDatasetFixture fixture) : IClassFixture<ArrowReaderDatasetFixture>
 {
-    private static readonly string[] TracksFixed = ["track_id", "path", "label", "split", "segment", "offset_s", "duration_s", "sample_rate", "source_sample_rate", "truncated"];
+    private static readonly string[] TracksFixed = ["track_id", "path", "label", "split", "segment", "offset_seconds", "duration_seconds", "sample_rate", "source_sample_rate", "truncated"];
 
     /// <summary>One column as the Parquet footer describes it.</summary>
     private sealed record ParquetColumn(string Name, PhysicalType Physical, LogicalTypeEnum Logical, Repetition Repetition);
@@ -145,7 +145,7 @@ public sealed class ArrowCppReaderTests(ArrowReaderDatasetFixture fixture) : ICl
             [DatasetTables.Tracks] =
             [
                 Text("track_id"), Text("path"), Text("label", nullable: true), Text("split", nullable: true),
-                Int32("segment"), Float64("offset_s"), Float64("duration_s"), Int32("sample_rate"), Int32("source_sample_rate"), Boolean("truncated"),
+                Int32("segment"), Float64("offset_seconds"), Float64("duration_seconds"), Int32("sample_rate"), Int32("source_sample_rate"), Boolean("truncated"),
                 .. FeatureSummary.ColumnNames(Plan).Select(Float32),
             ],
             [DatasetTables.Errors] = [Text("path"), Text("track_id", nullable: true), Text("stage"), Text("severity"), Text("reason")],
@@ -154,7 +154,7 @@ public sealed class ArrowCppReaderTests(ArrowReaderDatasetFixture fixture) : ICl
         {
             tables[DatasetTables.FramesTable(kind)] =
             [
-                Text("track_id"), Int32("segment"), Int32("frame"), Float64("time_s"),
+                Text("track_id"), Int32("segment"), Int32("frame"), Float64("time_seconds"),
                 .. DatasetTables.FrameColumnNames(kind, Plan.RowCount(kind)).Select(Float32),
             ];
         }
