@@ -78,6 +78,15 @@ internal sealed class ExtractCommand : Command, IHelpExamples
     public ExtractCommand()
         : base("extract", "Extract librosa-exact features from audio files or folders to .npy and CSV (rows = bins/coefficients, columns = frames).")
     {
+        // A variadic argument swallows unknown options ("--bogus" would be taken for a file): report them as the
+        // parser reports any unknown token, so they stay usage errors (exit 2) in the one error style.
+        File.Validators.Add(result =>
+        {
+            foreach (string token in result.Tokens.Select(t => t.Value).Where(v => v.Length > 1 && v[0] == '-'))
+            {
+                result.AddError($"Unrecognized command or argument '{token}'.");
+            }
+        });
         Add(File);
         Add(Out);
         Add(FeatureList);
