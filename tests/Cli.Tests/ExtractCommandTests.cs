@@ -22,7 +22,7 @@ public sealed class ExtractCommandTests : IDisposable
         Assert.Empty(errors);
         Assert.NotNull(request);
         Assert.Equal(new ExtractionOptions(), request.Options);
-        Assert.Equal((FeatureKinds.Mfcc, ExtractFormat.Both, false, "a.wav", "o"), (request.Features, request.Format, request.SaveSignal, request.Input, request.OutputDirectory));
+        Assert.Equal((FeatureKinds.Mfcc, ExtractFormat.Both, false, "a.wav", "o"), (request.Features, request.Format, request.SaveSignal, Assert.Single(request.Inputs), request.OutputDirectory));
     }
 
     [Fact]
@@ -191,6 +191,83 @@ public sealed class ExtractCommandTests : IDisposable
         Assert.Equal(2, rc);
         Assert.Contains("Option '--out' is required", stderr, StringComparison.Ordinal);
         Assert.Contains("cepstra extract --help", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_SeveralFilesAndAFolder_WritesOneSubfolderPerFileByRelativePath()
+    {
+        string a = WriteSineWav(Path.Combine(_dir, "a.wav"), 22050, 4000);
+        string tree = Path.Combine(_dir, "tree");
+        Directory.CreateDirectory(Path.Combine(tree, "blues"));
+        WriteSineWav(Path.Combine(tree, "blues", "b1.wav"), 22050, 4000);
+        WriteSineWav(Path.Combine(tree, "top.wav"), 22050, 4000);
+        File.WriteAllText(Path.Combine(tree, "notes.txt"), "not audio: skipped like convert skips it");
+        string outDir = Path.Combine(_dir, "many");
+        (int rc, string stdout, string stderr) = await Invoke("extract", a, tree, "--out", outDir, "--format", "npy");
+        Assert.True(rc == 0, stderr);
+        foreach (string rel in new[] { "a", Path.Combine("blues", "b1"), "top" })
+        {
+            Assert.Equal([20, 1 + (4000 / 512)], Npy.Read(Path.Combine(outDir, rel, "mfcc.npy")).Shape);
+            Assert.Contains(Path.Combine(outDir, rel, "mfcc.npy"), stdout, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(outDir, rel, "summary.json")));
+        }
+
+        Assert.False(File.Exists(Path.Combine(outDir, "mfcc.npy")));
+        Assert.False(Directory.Exists(Path.Combine(outDir, "notes")));
+        Assert.Contains("extracted 3 of 3 files", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_FolderWithABrokenFile_ReportsItAndExtractsTheOthersExitOne()
+    {
+        string tree = Path.Combine(_dir, "tree");
+        Directory.CreateDirectory(tree);
+        WriteSineWav(Path.Combine(tree, "good1.wav"), 22050, 4000);
+        File.WriteAllText(Path.Combine(tree, "broken.wav"), "just some notes, not audio at all");
+        WriteSineWav(Path.Combine(tree, "good2.wav"), 22050, 4000);
+        string outDir = Path.Combine(_dir, "out");
+        (int rc, _, string stderr) = await Invoke("extract", tree, "--out", outDir);
+        Assert.Equal(1, rc);
+        Assert.Contains("broken.wav", stderr, StringComparison.Ordinal);
+        Assert.Contains("not a WAV file", stderr, StringComparison.Ordinal);
+        Assert.Contains("extracted 2 of 3 files, 1 failed", stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(outDir, "good1", "mfcc.npy")));
+        Assert.True(File.Exists(Path.Combine(outDir, "good2", "mfcc.npy")));
+        Assert.False(File.Exists(Path.Combine(outDir, "broken", "mfcc.npy")));
+    }
+
+    [Fact]
+    public async Task Invoke_OneMissingInputAmongSeveral_ExitsTwoBeforeWritingAnything()
+    {
+        string a = WriteSineWav(Path.Combine(_dir, "a.wav"), 22050, 4000);
+        string outDir = Path.Combine(_dir, "o");
+        (int rc, _, string stderr) = await Invoke("extract", a, Path.Combine(_dir, "missing.wav"), "--out", outDir);
+        Assert.Equal(2, rc);
+        Assert.Contains("missing.wav' not found", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public async Task Invoke_TwoFilesWithOneStem_ExitsTwoInsteadOfOverwriting()
+    {
+        string wav = WriteSineWav(Path.Combine(_dir, "song.wav"), 22050, 4000);
+        Directory.CreateDirectory(Path.Combine(_dir, "other"));
+        string other = WriteSineWav(Path.Combine(_dir, "other", "song.wav"), 22050, 4000);
+        (int rc, _, string stderr) = await Invoke("extract", wav, other, "--out", Path.Combine(_dir, "o"));
+        Assert.Equal(2, rc);
+        Assert.Contains("would all write to", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_SingleFile_KeepsTheFlatLayout()
+    {
+        string wav = WriteSineWav(Path.Combine(_dir, "one.wav"), 22050, 4000);
+        string outDir = Path.Combine(_dir, "flat");
+        (int rc, _, string stderr) = await Invoke("extract", wav, "--out", outDir, "--format", "npy");
+        Assert.True(rc == 0, stderr);
+        Assert.True(File.Exists(Path.Combine(outDir, "mfcc.npy")));
+        Assert.False(Directory.Exists(Path.Combine(outDir, "one")));
+        Assert.DoesNotContain("extracted", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

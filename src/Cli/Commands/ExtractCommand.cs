@@ -27,8 +27,8 @@ internal enum ExtractFormat
 }
 
 /// <summary>Everything <c>extract</c> needs, bound and validated from the command line.</summary>
-/// <param name="Input">Audio file.</param>
-/// <param name="OutputDirectory">Folder for the outputs (created).</param>
+/// <param name="Inputs">Audio files and folders (folders are walked like convert's).</param>
+/// <param name="OutputDirectory">Folder for the outputs (created); one sub-folder per file unless a single file is given.</param>
 /// <param name="Options">Extraction options.</param>
 /// <param name="Device">GPU device for the gpu/auto back ends (<c>--device</c>), or null.</param>
 /// <param name="Features">Features to write.</param>
@@ -38,7 +38,7 @@ internal enum ExtractFormat
 /// <param name="DurationSeconds">Length of the loaded window, or null.</param>
 /// <param name="Decoder">Which decoder reads compressed files (<c>--decoder</c>).</param>
 internal sealed record ExtractRequest(
-    string Input,
+    IReadOnlyList<string> Inputs,
     string OutputDirectory,
     ExtractionOptions Options,
     string? Device,
@@ -54,10 +54,13 @@ internal sealed record ExtractRequest(
 }
 
 /// <summary>
-/// <c>cepstra extract &lt;file&gt; --out &lt;dir&gt;</c>: decodes one audio file, computes the chosen features and writes
+/// <c>cepstra extract &lt;file|folder&gt;… --out &lt;dir&gt;</c>: decodes each audio file, computes the chosen features and writes
 /// each as <c>&lt;feature&gt;.npy</c> (float32, shape (rows, frames), librosa's layout) and <c>&lt;feature&gt;.csv</c>
 /// (one line per row, one column per frame, invariant culture, shortest round-trip text), plus <c>summary.json</c>.
-/// Exit codes: 0 success, 1 the file could not be decoded or written, 2 invalid options.
+/// One file writes straight into the output folder; several files, or a folder, write one sub-folder per file
+/// (see <see cref="ExtractInputs"/>). One back end and one extractor serve every file; a file that fails is
+/// reported and the rest continue. Exit codes: 0 every file succeeded, 1 some file could not be decoded or
+/// written, 2 invalid options or a missing input.
 /// </summary>
 internal sealed class ExtractCommand : Command, IHelpExamples
 {
@@ -65,14 +68,25 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         "Diff against librosa in three lines of Python:\n" +
         "  import numpy as np, librosa\n" +
         "  ref = librosa.feature.mfcc(y=librosa.load(f)[0])\n" +
-        "  print(abs(np.load('out/mfcc.npy') - ref).max())";
+        "  print(abs(np.load('out/mfcc.npy') - ref).max())\n" +
+        "Several files or folders: one sub-folder per file, named by its path under its folder:\n" +
+        "  cepstra extract a.wav b.mp3 genres/ --out out   # out/a/mfcc.npy, out/blues/blues.00000/mfcc.npy, …";
 
     /// <inheritdoc/>
     public string HelpExamples => PythonDiff;
 
     public ExtractCommand()
-        : base("extract", "Extract librosa-exact features from one audio file to .npy and CSV (rows = bins/coefficients, columns = frames).")
+        : base("extract", "Extract librosa-exact features from audio files or folders to .npy and CSV (rows = bins/coefficients, columns = frames).")
     {
+        // A variadic argument swallows unknown options ("--bogus" would be taken for a file): report them as the
+        // parser reports any unknown token, so they stay usage errors (exit 2) in the one error style.
+        File.Validators.Add(result =>
+        {
+            foreach (string token in result.Tokens.Select(t => t.Value).Where(v => v.Length > 1 && v[0] == '-'))
+            {
+                result.AddError($"Unrecognized command or argument '{token}'.");
+            }
+        });
         Add(File);
         Add(Out);
         Add(FeatureList);
@@ -98,20 +112,24 @@ internal sealed class ExtractCommand : Command, IHelpExamples
                 return Task.FromResult(2);
             }
 
-            if (!System.IO.File.Exists(request.Input))
+            (IReadOnlyList<ExtractItem> items, IReadOnlyList<string> inputErrors) = ExtractInputs.Expand(request.Inputs, request.OutputDirectory);
+            if (inputErrors.Count > 0)
             {
-                // A missing input is a usage error (exit 2) everywhere, not a decode failure.
-                stderr.WriteLine($"error: audio file '{request.Input}' not found.");
+                foreach (string e in inputErrors)
+                {
+                    stderr.WriteLine("error: " + TerminalText.Escape(e));
+                }
+
                 return Task.FromResult(2);
             }
 
-            return Task.FromResult(Run(request, stdout, stderr, cancellationToken));
+            return Task.FromResult(Run(request, items, stdout, stderr, cancellationToken));
         });
     }
 
-    internal Argument<string?> File { get; } = new("file") { Description = "Audio file: WAV and AU built in; MP3, FLAC, OGG, AIFF through libsndfile; M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrOne };
+    internal Argument<string[]> File { get; } = new("file") { Description = "Audio files or folders (walked for audio like convert): WAV and AU built in; MP3, FLAC, OGG, AIFF through libsndfile; M4A, … through ffmpeg.", Arity = ArgumentArity.ZeroOrMore };
 
-    internal Option<string?> Out { get; } = new("--out", "-o") { HelpName = "dir", Description = "Output folder (created if needed).", Required = true };
+    internal Option<string?> Out { get; } = new("--out", "-o") { HelpName = "dir", Description = "Output folder (created if needed); with several files or a folder, one sub-folder per file (its path under its folder, without extension).", Required = true };
 
     internal Option<string> FeatureList { get; } = new("--features", "-f")
     {
@@ -183,11 +201,11 @@ internal sealed class ExtractCommand : Command, IHelpExamples
             }
         }
 
-        string? input = parse.GetValue(File);
+        string[] inputs = parse.GetValue(File) ?? [];
         string? output = parse.GetValue(Out);
-        if (string.IsNullOrWhiteSpace(input))
+        if (inputs.Length == 0 || inputs.Any(string.IsNullOrWhiteSpace))
         {
-            errors.Add("name the audio file to extract from: cepstra extract <file> --out <dir>.");
+            errors.Add("name the audio files or folders to extract from: cepstra extract <file|folder>... --out <dir>.");
         }
 
         if (string.IsNullOrWhiteSpace(output))
@@ -195,18 +213,17 @@ internal sealed class ExtractCommand : Command, IHelpExamples
             errors.Add("--out <dir> is required.");
         }
 
-        if (errors.Count > 0 || options is null || input is null || output is null)
+        if (errors.Count > 0 || options is null || output is null)
         {
             return (null, errors);
         }
 
-        return (new ExtractRequest(input, output, options, Extraction.Device(parse), features, format, parse.GetValue(SaveSignal), offset, duration, decoder) { MemoryBudgetBytes = budget }, errors);
+        return (new ExtractRequest(inputs, output, options, Extraction.Device(parse), features, format, parse.GetValue(SaveSignal), offset, duration, decoder) { MemoryBudgetBytes = budget }, errors);
     }
 
-    /// <summary>Decodes, computes and writes; returns the exit code.</summary>
-    internal static int Run(ExtractRequest request, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>Decodes, computes and writes every item with one back end; returns the exit code (1 if any file failed).</summary>
+    internal static int Run(ExtractRequest request, IReadOnlyList<ExtractItem> items, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
         var plan = new FeaturePlan(request.Options);
         IFeatureBackend backend;
         try
@@ -223,6 +240,30 @@ internal sealed class ExtractCommand : Command, IHelpExamples
 
         // The shared facade: decode at the plan's rate, compute the whole clip (no segments, no summaries).
         using var extractor = new FeatureExtractor(backend, request.Features, FeatureKinds.None, SegmentationSpec.Whole);
+        int failed = 0;
+        foreach (ExtractItem item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!ExtractOne(request, item, extractor, backend.Name, stdout, stderr, prefixErrors: items.Count > 1, cancellationToken))
+            {
+                failed++;
+            }
+        }
+
+        if (items.Count > 1)
+        {
+            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"extracted {items.Count - failed} of {items.Count} files{(failed > 0 ? $", {failed} failed" : string.Empty)}."));
+        }
+
+        return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>One file: decode, compute, write; false (reason on stderr) if it failed.</summary>
+    private static bool ExtractOne(ExtractRequest request, ExtractItem item, FeatureExtractor extractor, string backendName, TextWriter stdout, TextWriter stderr, bool prefixErrors, CancellationToken cancellationToken)
+    {
+        // With several files each error names its file; a single file keeps its original message.
+        string prefix = prefixErrors ? $"error: {TerminalText.Escape(item.Path)}: " : "error: ";
+        var clock = Stopwatch.StartNew();
         DecodedAudio audio;
         try
         {
@@ -231,7 +272,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
             long budget = MemoryBudget.ForFiles(request.MemoryBudgetBytes ?? MemoryBudget.DefaultBytes);
             var memory = new ClipMemoryModel(extractor.Plan, request.Features, request.Features);
             clock.Restart();
-            audio = extractor.Load(request.Input, new AudioLoadOptions
+            audio = extractor.Load(item.Path, new AudioLoadOptions
             {
                 OffsetSeconds = request.OffsetSeconds,
                 DurationSeconds = request.DurationSeconds,
@@ -243,50 +284,60 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         }
         catch (AudioDecodeException e)
         {
-            stderr.WriteLine("error: " + TerminalText.Escape(e.Message));
-            return 1;
+            stderr.WriteLine(prefix + TerminalText.Escape(e.Message));
+            return false;
         }
 
         if (audio.Warning is not null)
         {
-            stderr.WriteLine($"warning: {TerminalText.Escape(request.Input)}: {TerminalText.Escape(audio.Warning)}");
+            stderr.WriteLine($"warning: {TerminalText.Escape(item.Path)}: {TerminalText.Escape(audio.Warning)}");
         }
 
         double decodeMs = clock.Elapsed.TotalMilliseconds;
-        ClipFeatures clip = extractor.Compute(audio.Samples);
+        ClipFeatures clip;
+        try
+        {
+            clip = extractor.Compute(audio.Samples);
+        }
+        catch (EngineException e)
+        {
+            stderr.WriteLine(prefix + TerminalText.Escape(e.Message));
+            return false;
+        }
+
         double computeMs = clock.Elapsed.TotalMilliseconds - decodeMs;
         FeatureDescriptor[] outputs = [.. FeatureCatalog.Of(request.Features)];
         var written = new List<string>();
         try
         {
-            Directory.CreateDirectory(request.OutputDirectory);
+            Directory.CreateDirectory(item.OutputDirectory);
             foreach (FeatureDescriptor d in outputs)
             {
-                written.AddRange(FeatureFiles.Write(request.OutputDirectory, d, clip, request.Format != ExtractFormat.Csv, request.Format != ExtractFormat.Npy));
+                written.AddRange(FeatureFiles.Write(item.OutputDirectory, d, clip, request.Format != ExtractFormat.Csv, request.Format != ExtractFormat.Npy));
             }
 
             if (request.SaveSignal)
             {
-                written.Add(WriteNpy(request.OutputDirectory, "y", audio.Samples, audio.Samples.Length));
+                written.Add(WriteNpy(item.OutputDirectory, "y", audio.Samples, audio.Samples.Length));
             }
 
-            written.Add(WriteSummary(request, audio, clip, outputs, backend.Name, decodeMs, computeMs));
+            written.Add(WriteSummary(request, item, audio, clip, outputs, backendName, decodeMs, computeMs));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"error: writing to {request.OutputDirectory} failed: {e.Message}");
-            return 1;
+            stderr.WriteLine($"{prefix}writing to {item.OutputDirectory} failed: {e.Message}");
+            return false;
         }
 
         string shapes = string.Join(", ", outputs.Select(d => $"{d.Name} {string.Join('×', FeatureFiles.Shape(d, clip))}"));
         stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{request.Input}: {audio.DurationSeconds:0.###} s at {audio.SampleRate} Hz ({audio.Decoder}{(audio.Truncated ? ", truncated" : string.Empty)}), decode {decodeMs:0} ms, {backend.Name} {computeMs:0} ms: {shapes}"));
+            $"{item.Path}: {audio.DurationSeconds:0.###} s at {audio.SampleRate} Hz ({audio.Decoder}{(audio.Truncated ? ", truncated" : string.Empty)}), decode {decodeMs:0} ms, {backendName} {computeMs:0} ms: {shapes}"));
         foreach (string f in written)
         {
             stdout.WriteLine(f);
         }
 
-        return 0;
+        return true;
     }
 
     private static string WriteNpy(string dir, string name, float[] values, params int[] shape)
@@ -296,14 +347,14 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         return path;
     }
 
-    private static string WriteSummary(ExtractRequest request, DecodedAudio audio, ClipFeatures clip, IEnumerable<FeatureDescriptor> outputs, string backend, double decodeMs, double computeMs)
+    private static string WriteSummary(ExtractRequest request, ExtractItem item, DecodedAudio audio, ClipFeatures clip, IEnumerable<FeatureDescriptor> outputs, string backend, double decodeMs, double computeMs)
     {
-        string path = Path.Combine(request.OutputDirectory, "summary.json");
+        string path = Path.Combine(item.OutputDirectory, "summary.json");
         using FileStream fs = System.IO.File.Create(path);
         using var json = new Utf8JsonWriter(fs, new JsonWriterOptions { Indented = true });
         ExtractionOptions o = request.Options;
         json.WriteStartObject();
-        json.WriteString("input", request.Input);
+        json.WriteString("input", item.Path);
         json.WriteString("decoder", audio.Decoder);
         json.WriteNumber("source_sample_rate", audio.SourceSampleRate);
         json.WriteNumber("source_channels", audio.SourceChannels);
