@@ -32,6 +32,8 @@ internal sealed class IlgpuWorkspace : IDisposable
         Rolloff = new(accelerator);
         Rms = new(accelerator);
         Zcr = new(accelerator);
+        Flatness = new(accelerator);
+        OnsetEnvelope = new(accelerator);
         SampleStaging = [new(accelerator), new(accelerator)];
         ResultStaging = new(accelerator);
     }
@@ -99,6 +101,12 @@ internal sealed class IlgpuWorkspace : IDisposable
     /// <summary>Zero-crossing rate.</summary>
     public DeviceBuffer<float> Zcr { get; }
 
+    /// <summary>spectral_flatness (one per frame), from the device's second-wave stages.</summary>
+    public DeviceBuffer<float> Flatness { get; }
+
+    /// <summary>onset_strength envelopes of the batch's clips, concatenated.</summary>
+    public DeviceBuffer<float> OnsetEnvelope { get; }
+
     /// <summary>Page-locked host staging of the two sample slots.</summary>
     public PinnedStaging<float>[] SampleStaging { get; }
 
@@ -108,7 +116,7 @@ internal sealed class IlgpuWorkspace : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (IDisposable d in new IDisposable[] { Samples[0], Samples[1], FrameClip, ClipSampleOffset, ClipSampleLength, ClipFrameOffset, Frames, FftScratch, Magnitude, Power, Mel, Db, ClipMax, Mfcc, ChromaBanks, ClipBank, Chroma, Centroid, Bandwidth, Rolloff, Rms, Zcr, SampleStaging[0], SampleStaging[1], ResultStaging })
+        foreach (IDisposable d in new IDisposable[] { Samples[0], Samples[1], FrameClip, ClipSampleOffset, ClipSampleLength, ClipFrameOffset, Frames, FftScratch, Magnitude, Power, Mel, Db, ClipMax, Mfcc, ChromaBanks, ClipBank, Chroma, Centroid, Bandwidth, Rolloff, Rms, Zcr, Flatness, OnsetEnvelope, SampleStaging[0], SampleStaging[1], ResultStaging })
         {
             d.Dispose();
         }

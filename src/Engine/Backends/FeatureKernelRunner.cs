@@ -25,11 +25,12 @@ internal sealed class FeatureKernelRunner(FeaturePlan plan, KernelFlavor flavor)
     /// <summary>
     /// Computes every kernel feature of <paramref name="destination"/> (already prepared, its built-in features
     /// already computed). <paramref name="stftReal"/>/<paramref name="stftImag"/> are the frame-major complex
-    /// STFT when <see cref="ClipFeatures.KernelInputs"/> asks for it, else empty.
+    /// STFT when <see cref="ClipFeatures.KernelInputs"/> asks for it, else empty. <paramref name="skip"/> names kernel
+    /// features a back end already computed itself (the GPU back end's device kernels); they are left as they are.
     /// </summary>
-    public void Run(ReadOnlySpan<float> samples, ClipFeatures destination, ReadOnlySpan<float> stftReal, ReadOnlySpan<float> stftImag)
+    public void Run(ReadOnlySpan<float> samples, ClipFeatures destination, ReadOnlySpan<float> stftReal, ReadOnlySpan<float> stftImag, FeatureKinds skip = FeatureKinds.None)
     {
-        FeatureKinds kernels = destination.KernelFeatures;
+        FeatureKinds kernels = destination.KernelFeatures & ~skip;
         if (kernels == FeatureKinds.None)
         {
             return;
