@@ -44,7 +44,6 @@ public sealed record SummaryGroup(string Stem, SummaryLayout Layout, int Order)
 
 /// <summary>A frame-level table (<c>frames_&lt;Name&gt;/</c>) of a per-frame feature.</summary>
 /// <param name="Name">Table short name (<c>mfcc</c>, <c>log_mel</c>, <c>chroma</c>).</param>
-/// <param name="ColumnPrefix">Prefix of the per-row columns (<c>mfcc_</c> → <c>mfcc_01</c>).</param>
-/// <param name="MinDigits">Zero-padded width of the row number (at least the digits of the row count).</param>
+/// <param name="ColumnPrefix">Prefix of the per-row columns (<c>mfcc</c> → <c>mfcc1</c>, as the tracks table's <c>mfcc1_mean</c>).</param>
 /// <param name="Order">Position among the frame tables (metadata and folder order): mfcc 10, log_mel 20, chroma 30.</param>
-public sealed record FrameTableSpec(string Name, string ColumnPrefix, int MinDigits = 2, int Order = 100);
+public sealed record FrameTableSpec(string Name, string ColumnPrefix, int Order = 100);

@@ -85,15 +85,17 @@ public static partial class DatasetTables
         return result;
     }
 
-    /// <summary>Column names of one frame of <paramref name="kind"/> with <paramref name="rows"/> values: mfcc_01…, mel_001…, chroma_01….</summary>
+    /// <summary>
+    /// Column names of one frame of <paramref name="kind"/> with <paramref name="rows"/> values: mfcc1…, mel1…, chroma1…,
+    /// counted from 1 without padding like the tracks table's <c>mfcc1_mean</c> (format 1 wrote mfcc_01…).
+    /// </summary>
     public static IReadOnlyList<string> FrameColumnNames(FeatureKinds kind, int rows)
     {
         FrameTableSpec spec = Spec(kind);
-        int width = Math.Max(spec.MinDigits, rows.ToString(CultureInfo.InvariantCulture).Length);
         var names = new string[rows];
         for (int i = 0; i < rows; i++)
         {
-            names[i] = spec.ColumnPrefix + (i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
+            names[i] = spec.ColumnPrefix + (i + 1).ToString(CultureInfo.InvariantCulture);
         }
 
         return names;

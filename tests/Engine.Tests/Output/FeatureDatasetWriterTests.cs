@@ -62,7 +62,7 @@ public sealed class FeatureDatasetWriterTests
         Assert.Equal(4f, Convert.ToSingle(tracks[0][3], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Null(tracks[0][4]);
 
-        List<object?[]> frameRows = DatasetTestHelpers.Query($"SELECT frame, time_seconds, mfcc_01, mfcc_02 FROM read_parquet({DatasetTestHelpers.Glob(dir, "frames_mfcc")}) ORDER BY frame");
+        List<object?[]> frameRows = DatasetTestHelpers.Query($"SELECT frame, time_seconds, mfcc1, mfcc2 FROM read_parquet({DatasetTestHelpers.Glob(dir, "frames_mfcc")}) ORDER BY frame");
         Assert.Equal(3, frameRows.Count);
         Assert.Equal(4.0, Convert.ToDouble(frameRows[2][1], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(5f, Convert.ToSingle(frameRows[2][2], System.Globalization.CultureInfo.InvariantCulture));

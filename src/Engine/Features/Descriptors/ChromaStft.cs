@@ -13,6 +13,6 @@ internal static class ChromaStftFeature
         Aliases = ["chroma"],
         Rows = static plan => plan.Options.ChromaBins,
         Summary = [new SummaryGroup("chroma_stft", SummaryLayout.Whole, 100), new SummaryGroup("chroma", SummaryLayout.PerRow, 1100)],
-        FrameTable = new FrameTableSpec("chroma", "chroma_", Order: 30),
+        FrameTable = new FrameTableSpec("chroma", "chroma", Order: 30),
     };
 }

@@ -13,6 +13,6 @@ internal static class LogMelDbFeature
         Aliases = ["logmel", "log_mel"],
         Provides = FeatureInputs.LogMelDb,
         Rows = static plan => plan.Options.MelBands,
-        FrameTable = new FrameTableSpec("log_mel", "mel_", MinDigits: 3, Order: 20),
+        FrameTable = new FrameTableSpec("log_mel", "mel", Order: 20),
     };
 }

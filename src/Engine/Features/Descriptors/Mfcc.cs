@@ -12,6 +12,6 @@ internal static class MfccFeature
         Inputs = FeatureInputs.LogMelDb | FeatureInputs.WholeClip,
         Rows = static plan => plan.Options.MfccCount,
         Summary = [new SummaryGroup("mfcc", SummaryLayout.PerRow, 1000), new SummaryGroup("mfcc", SummaryLayout.PerRowDelta, 1200)],
-        FrameTable = new FrameTableSpec("mfcc", "mfcc_", Order: 10),
+        FrameTable = new FrameTableSpec("mfcc", "mfcc", Order: 10),
     };
 }
