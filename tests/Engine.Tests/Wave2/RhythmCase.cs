@@ -1,17 +1,14 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Cepstra.Audio;
 using Cepstra.Backends;
 using Cepstra.Dsp;
 using Cepstra.Features;
+using Cepstra.Tests.Reference;
 
 namespace Cepstra.Tests.Wave2;
 
 /// <summary>One ../shared/reference/cases-wave2 case: its decoded input and librosa's rhythm arrays.</summary>
-public sealed partial class RhythmCase
+public sealed class RhythmCase
 {
     private RhythmCase(string directory, float[] y, PadMode padMode)
     {
@@ -65,39 +62,5 @@ public sealed partial class RhythmCase
         return features.MelPower;
     }
 
-    public double[] Array(string name) => Read(Path.Combine(Directory, name + ".npy"));
-
-    /// <summary>Reads a little-endian float32, float64 or int64 .npy as doubles, in C order.</summary>
-    public static double[] Read(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        int major = bytes[6];
-        int headerLen = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)) : (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        int offset = major == 1 ? 10 : 12;
-        string header = Encoding.ASCII.GetString(bytes, offset, headerLen);
-        string descr = Descr().Match(header).Groups[1].Value;
-        long count = Shape().Match(header).Groups[1].Value
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Aggregate(1L, (a, d) => a * long.Parse(d, CultureInfo.InvariantCulture));
-        ReadOnlySpan<byte> data = bytes.AsSpan(offset + headerLen);
-        var values = new double[count];
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = descr switch
-            {
-                "<f4" => BinaryPrimitives.ReadSingleLittleEndian(data[(i * 4)..]),
-                "<f8" => BinaryPrimitives.ReadDoubleLittleEndian(data[(i * 8)..]),
-                "<i8" => BinaryPrimitives.ReadInt64LittleEndian(data[(i * 8)..]),
-                _ => throw new InvalidDataException($"{path}: unsupported dtype {descr}"),
-            };
-        }
-
-        return values;
-    }
-
-    [GeneratedRegex(@"'descr':\s*'([^']+)'")]
-    private static partial Regex Descr();
-
-    [GeneratedRegex(@"'shape':\s*\(([^)]*)\)")]
-    private static partial Regex Shape();
+    public double[] Array(string name) => NpyDouble.Read(Path.Combine(Directory, name + ".npy"));
 }

@@ -1,3 +1,5 @@
+using Cepstra.Tests.Reference;
+
 namespace Cepstra.Tests.Wave2;
 
 /// <summary>
@@ -28,5 +30,5 @@ public sealed class RhythmFixtureTests
         Assert.Equal(Read("beat_frames").Select(v => (int)v), beats);
     }
 
-    private static double[] Read(string name) => RhythmCase.Read(Path.Combine(Root, name + ".npy"));
+    private static double[] Read(string name) => NpyDouble.Read(Path.Combine(Root, name + ".npy"));
 }
