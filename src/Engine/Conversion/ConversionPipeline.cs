@@ -59,22 +59,23 @@ public static class ConversionPipeline
         string settings = SettingsFingerprint(options);
         List<AudioInput> assigned = [.. inputs.Where(i => shard.Contains(i.RelativePath)).OrderBy(i => i.RelativePath, StringComparer.Ordinal)];
         // Shards of different counts in one folder would assign some inputs twice; refuse before writing.
-        ShardPlan? otherCount = DatasetManifests.ReadShardPlans(outputDirectory)
-            .FirstOrDefault(p => !ShardSpec.TryParse(p.Shard, out ShardSpec s, out _) || s.Count != shard.Count);
+        IReadOnlyList<ShardPlan> plans = DatasetManifests.ReadShardPlans(outputDirectory);
+        ShardPlan? otherCount = plans.FirstOrDefault(p => !ShardSpec.TryParse(p.Shard, out ShardSpec s, out _) || s.Count != shard.Count);
         if (otherCount is not null)
         {
             throw new InvalidOperationException(
                 $"{outputDirectory} already holds shard {otherCount.Shard}, from a run split into a different number of shards than {shard}. Use the same shard count or a new --out folder.");
         }
 
-        ShardPlan? previous = DatasetManifests.ReadShardPlan(outputDirectory, shard);
-        if (previous is not null && previous.FormatVersion != DatasetTables.FormatVersion)
+        // Parts of two formats (offset_s vs offset_seconds, with or without decoder) in one table would not read
+        // as one dataset: refused whichever shard of the folder an older (or newer) Cepstra wrote, not only this one.
+        ShardPlan? otherFormat = plans.FirstOrDefault(p => p.FormatVersion != DatasetTables.FormatVersion);
+        if (otherFormat is not null)
         {
-            // Parts of two formats (e.g. offset_s vs offset_seconds) in one table would not read as one dataset.
-            throw new InvalidOperationException(
-                $"{outputDirectory} was written in dataset format {previous.FormatVersion} by an earlier Cepstra; this one writes format {DatasetTables.FormatVersion} (columns renamed to librosa-style *_seconds). Convert into a new --out folder; the old one still reads and verifies.");
+            throw new InvalidOperationException(FormatMismatch(outputDirectory, otherFormat.FormatVersion));
         }
 
+        ShardPlan? previous = DatasetManifests.ReadShardPlan(outputDirectory, shard);
         if (previous is not null && previous.Settings != settings)
         {
             throw new InvalidOperationException(
@@ -233,6 +234,12 @@ public static class ConversionPipeline
         + (options.Sequences.Count == 0 ? string.Empty : " | sequences " + string.Join(',', options.Sequences.Select(f => f.Name)))
         // Only a non-default summary selection is part of the fingerprint, so runs made before it existed still resume.
         + (options.Features == FeatureSummary.RequiredFeatures ? string.Empty : " | summary " + options.Features.ToString());
+
+    /// <summary>Why a run does not add to a folder written in dataset format <paramref name="version"/>, naming both formats and what changed between them.</summary>
+    private static string FormatMismatch(string outputDirectory, string version) =>
+        DatasetTables.ChangesSince(version) is string changes
+            ? $"{outputDirectory} was written in dataset format {version} by an earlier Cepstra; this one writes format {DatasetTables.FormatVersion} ({changes}). Convert into a new --out folder; the old one still reads and verifies."
+            : $"{outputDirectory} was written in dataset format {version}, which this Cepstra (format {DatasetTables.FormatVersion}) does not write; convert into a new --out folder, or continue with the Cepstra that wrote it.";
 
     private static bool SamePlan(ShardPlan a, ShardPlan b) =>
         a.FormatVersion == b.FormatVersion && a.Shard == b.Shard && a.TotalInputs == b.TotalInputs && a.InputsFingerprint == b.InputsFingerprint
@@ -614,7 +621,7 @@ public static class ConversionPipeline
                 extractor.Summarize(clip, summary);
                 double offset = seg.StartSample / (double)sr;
                 rows.Add(new TrackRecord(input.TrackId, input.RelativePath, input.Label, input.Split, seg.Index, offset, seg.SampleCount / (double)sr,
-                    sr, audio.SourceSampleRate, audio.Truncated, [.. summary]));
+                    sr, audio.SourceSampleRate, audio.Truncated, audio.Decoder, [.. summary]));
                 foreach (FeatureKinds kind in run.FrameRows.Keys)
                 {
                     FeatureMatrix m = clip.Get(kind);

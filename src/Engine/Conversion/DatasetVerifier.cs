@@ -37,9 +37,10 @@ internal sealed record CoverageCheck(
 
 /// <summary>
 /// Checks that the shards of a dataset folder together cover every input exactly once: every shard
-/// planned and present, all shards saw the same inputs, each input assigned to one shard and committed
-/// once (converted or failed), tracks rows only for converted inputs and never twice, and no
-/// uncommitted part files that would make readers see duplicates.
+/// planned and present, all written in one dataset format (any from 1 to the current one), all shards
+/// saw the same inputs, each input assigned to one shard and committed once (converted or failed),
+/// tracks rows only for converted inputs and never twice, and no uncommitted part files that would
+/// make readers see duplicates.
 /// </summary>
 public static class DatasetVerifier
 {
@@ -176,6 +177,13 @@ public static class DatasetVerifier
         {
             Conflict("The shards discovered different input lists (files added or removed between shard runs, or different --layout/--subset): "
                 + string.Join(", ", plans.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Shard}: {p.TotalInputs} inputs"))) + ".");
+        }
+
+        if (plans.Select(p => p.FormatVersion).Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            // Every format reads on its own, but tables whose parts have different columns are not one dataset for a glob reader.
+            Conflict("The shards were written in different dataset formats (their tables have different columns): "
+                + string.Join(", ", plans.Select(p => $"{p.Shard}: format {p.FormatVersion}")) + ". Convert the older shards again with this Cepstra, into a new folder.");
         }
 
         if (plans.Select(p => p.Settings).Distinct().Count() > 1)

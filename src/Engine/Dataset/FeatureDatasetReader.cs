@@ -11,6 +11,13 @@ namespace Cepstra.Dataset;
 /// </summary>
 public static class FeatureDatasetReader
 {
+    /// <summary>
+    /// Every fixed (non-feature) column any format has written, in front of the feature columns: format 1's
+    /// <c>offset_s</c>/<c>duration_s</c> and format 3's <c>decoder</c> included, so the feature columns are found
+    /// by name whichever format wrote the part.
+    /// </summary>
+    private static readonly HashSet<string> FixedColumns = new([.. TracksTableWriter.FixedColumns, "offset_s", "duration_s"], StringComparer.Ordinal);
+
     /// <summary>Reads every committed tracks row of <paramref name="datasetDirectory"/>, ordered by track id and segment.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder or its tracks table is missing.</exception>
     /// <exception cref="InvalidDataException">The parts disagree on their feature columns.</exception>
@@ -27,7 +34,7 @@ public static class FeatureDatasetReader
         {
             await using ParquetReader reader = await ParquetReader.CreateAsync(part, null, cancellationToken);
             DataField[] fields = reader.Schema.GetDataFields();
-            string[] names = [.. fields.Skip(TracksTableWriter.FixedColumns.Count).Select(f => f.Name)];
+            string[] names = [.. fields.SkipWhile(f => FixedColumns.Contains(f.Name)).Select(f => f.Name)];
             if (featureNames is null)
             {
                 featureNames = names;
@@ -38,7 +45,8 @@ public static class FeatureDatasetReader
                 throw new InvalidDataException($"{part} has different feature columns than the other parts.");
             }
 
-            // Format 1 datasets (before the *_seconds names) still read.
+            // Format 1 datasets (before the *_seconds names) and formats 1-2 (before decoder) still read.
+            DataField? decoderField = fields.FirstOrDefault(f => f.Name == "decoder");
             DataField Field(string name, string? legacyName = null) => fields.FirstOrDefault(f => f.Name == name)
                 ?? fields.FirstOrDefault(f => legacyName is not null && f.Name == legacyName)
                 ?? throw new InvalidDataException($"{part} has no '{name}' column: not a Cepstra tracks table.");
@@ -47,7 +55,7 @@ public static class FeatureDatasetReader
             {
                 using ParquetRowGroupReader rg = reader.OpenRowGroupReader(g);
                 int n = checked((int)rg.RowCount);
-                string[] trackId = new string[n], path = new string[n], label = new string[n], split = new string[n];
+                string[] trackId = new string[n], path = new string[n], label = new string[n], split = new string[n], decoder = new string[n];
                 int[] segment = new int[n];
                 double[] offset = new double[n], duration = new double[n];
                 await rg.ReadAsync(Field("track_id"), trackId, null, cancellationToken);
@@ -57,6 +65,11 @@ public static class FeatureDatasetReader
                 await rg.ReadAsync<int>(Field("segment"), segment, null, cancellationToken);
                 await rg.ReadAsync<double>(Field("offset_seconds", "offset_s"), offset, null, cancellationToken);
                 await rg.ReadAsync<double>(Field("duration_seconds", "duration_s"), duration, null, cancellationToken);
+                if (decoderField is not null)
+                {
+                    await rg.ReadAsync(decoderField, decoder, null, cancellationToken);
+                }
+
                 float[][] features = new float[n][];
                 for (int i = 0; i < n; i++)
                 {
@@ -75,7 +88,7 @@ public static class FeatureDatasetReader
 
                 for (int i = 0; i < n; i++)
                 {
-                    rows.Add(new FeatureRow(trackId[i], segment[i], path[i], label[i], split[i], offset[i], duration[i], features[i]));
+                    rows.Add(new FeatureRow(trackId[i], segment[i], path[i], label[i], split[i], offset[i], duration[i], features[i], decoder[i]));
                 }
             }
         }

@@ -9,6 +9,7 @@ namespace Cepstra.Dataset;
 /// <param name="OffsetSeconds">Start of the segment in the decoded track.</param>
 /// <param name="DurationSeconds">Length of the segment.</param>
 /// <param name="Features">Summary features, in the order of <see cref="FeatureTable.FeatureNames"/>.</param>
+/// <param name="Decoder">Which code decoded the file (<c>wav</c>, <c>au</c>, <c>sndfile</c>, <c>ffmpeg</c>, with <c>+soxr</c> when resampled); null in datasets older than format 3, which did not record it.</param>
 public sealed record FeatureRow(
     string TrackId,
     int Segment,
@@ -17,7 +18,8 @@ public sealed record FeatureRow(
     string? Split,
     double OffsetSeconds,
     double DurationSeconds,
-    float[] Features);
+    float[] Features,
+    string? Decoder = null);
 
 /// <summary>An in-memory per-track/segment feature table, as read from (or written to) a Cepstra dataset.</summary>
 /// <param name="FeatureNames">Names of the summary feature columns (see <c>FeatureSummary.ColumnNames</c>).</param>

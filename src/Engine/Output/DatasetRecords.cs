@@ -11,6 +11,7 @@ namespace Cepstra.Output;
 /// <param name="SampleRate">Rate the features were computed at, Hz.</param>
 /// <param name="SourceSampleRate">Rate of the source file, Hz.</param>
 /// <param name="Truncated">True when the file ended early (damaged) and only its intact beginning was converted.</param>
+/// <param name="Decoder">Which code decoded the file (<see cref="Cepstra.Audio.DecodedAudio.Decoder"/>: <c>wav</c>, <c>au</c>, <c>sndfile</c>, <c>ffmpeg</c>, with <c>+soxr</c> when resampled); the same on every segment of a file.</param>
 /// <param name="Features">Summary features in the order of the table's feature columns.</param>
 public sealed record TrackRecord(
     string TrackId,
@@ -23,6 +24,7 @@ public sealed record TrackRecord(
     int SampleRate,
     int SourceSampleRate,
     bool Truncated,
+    string Decoder,
     float[] Features);
 
 /// <summary>The per-frame values of one feature for one clip or segment, frame-major (<c>Data[frame * Rows + row]</c>).</summary>

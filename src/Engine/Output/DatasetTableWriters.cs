@@ -16,18 +16,19 @@ internal sealed class TracksTableWriter : IAsyncDisposable
     private readonly ValueColumnBuffer<int> _sampleRate = new("sample_rate");
     private readonly ValueColumnBuffer<int> _sourceRate = new("source_sample_rate");
     private readonly ValueColumnBuffer<bool> _truncated = new("truncated");
+    private readonly StringColumnBuffer _decoder = new("decoder", false);
     private readonly ValueColumnBuffer<float>[] _features;
 
     public TracksTableWriter(string directory, IReadOnlyList<string> featureNames, int rowGroupRows, CompressionMethod compression)
     {
         _features = [.. featureNames.Select(n => new ValueColumnBuffer<float>(n))];
-        ColumnBuffer[] columns = [_trackId, _path, _label, _split, _segment, _offset, _duration, _sampleRate, _sourceRate, _truncated, .. _features];
+        ColumnBuffer[] columns = [_trackId, _path, _label, _split, _segment, _offset, _duration, _sampleRate, _sourceRate, _truncated, _decoder, .. _features];
         Part = new ParquetPartWriter(directory, columns, rowGroupRows, compression);
     }
 
-    /// <summary>The fixed (non-feature) columns, in schema order.</summary>
+    /// <summary>The fixed (non-feature) columns, in schema order (<c>decoder</c> since format 3).</summary>
     public static IReadOnlyList<string> FixedColumns { get; } =
-        ["track_id", "path", "label", "split", "segment", "offset_seconds", "duration_seconds", "sample_rate", "source_sample_rate", "truncated"];
+        ["track_id", "path", "label", "split", "segment", "offset_seconds", "duration_seconds", "sample_rate", "source_sample_rate", "truncated", "decoder"];
 
     public ParquetPartWriter Part { get; }
 
@@ -48,6 +49,7 @@ internal sealed class TracksTableWriter : IAsyncDisposable
         _sampleRate.Add(row.SampleRate);
         _sourceRate.Add(row.SourceSampleRate);
         _truncated.Add(row.Truncated);
+        _decoder.Add(row.Decoder);
         for (int i = 0; i < _features.Length; i++)
         {
             _features[i].Add(row.Features[i]);

@@ -30,8 +30,18 @@ public static partial class DatasetTables
     /// <summary>Suffix of files being written; never part of the dataset.</summary>
     public const string TempSuffix = ".tmp";
 
-    /// <summary>Format version recorded in every file's metadata.</summary>
-    public const string FormatVersion = "2";
+    /// <summary>
+    /// Format version recorded in every file's metadata and every manifest. Readers take every earlier format;
+    /// a run refuses to add parts to a folder of another format (see <see cref="ChangesSince"/>).
+    /// </summary>
+    public const string FormatVersion = "3";
+
+    /// <summary>What each format changed in the tables, by the format it replaced; readers still take the older names.</summary>
+    private static readonly (int Before, string Change)[] FormatChanges =
+    [
+        (1, "format 2 renamed offset_s/duration_s/time_s to librosa-style *_seconds and the frame columns mfcc_01… to mfcc1…"),
+        (2, "format 3 added the tracks column decoder"),
+    ];
 
     /// <summary>Per-frame features that can be written as <c>frames_&lt;name&gt;/</c> tables: those whose descriptor has a <see cref="FeatureDescriptor.FrameTable"/>.</summary>
     public static IReadOnlyList<FeatureKinds> FrameKinds { get; } =
@@ -99,6 +109,22 @@ public static partial class DatasetTables
         }
 
         return names;
+    }
+
+    /// <summary>
+    /// What the tables of <see cref="FormatVersion"/> differ in from those of the older format
+    /// <paramref name="version"/> (each change since, oldest first), or null when <paramref name="version"/> is
+    /// not an older format this build knows (a newer Cepstra's, or not a number).
+    /// </summary>
+    public static string? ChangesSince(string? version)
+    {
+        int current = int.Parse(FormatVersion, CultureInfo.InvariantCulture);
+        if (!int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out int older) || older < 1 || older >= current)
+        {
+            return null;
+        }
+
+        return string.Join("; ", FormatChanges.Where(c => c.Before >= older).Select(c => c.Change));
     }
 
     /// <summary>"00003-of-00010": the part of every file name (parts, manifests, temporary files) that names the shard.</summary>

@@ -70,27 +70,6 @@ public sealed class ConversionPipelineTests
     }
 
     [Fact]
-    public async Task RunAsync_FolderOfAnEarlierDatasetFormat_IsRefusedWithTheReason()
-    {
-        string root = TestDirectories.Create("pipe-format");
-        string genres = SynthDataset.CreateGenres(root, ["a"], perLabel: 1, seconds: 1.0);
-        string output = Path.Combine(root, "out");
-        await ConversionPipeline.RunAsync(Scan(genres), output, Options());
-        // Pretend an earlier Cepstra (format 1: offset_s, duration_s, time_s) wrote the folder.
-        string plan = Directory.EnumerateFiles(Path.Combine(output, "_manifests"), "shard-*.json").Single();
-        string text = File.ReadAllText(plan);
-        string older = System.Text.RegularExpressions.Regex.Replace(text, "\"format_version\"\\s*:\\s*\"[^\"]*\"", "\"format_version\": \"1\"");
-        Assert.NotEqual(text, older);
-        File.WriteAllText(plan, older);
-
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => ConversionPipeline.RunAsync(Scan(genres), output, Options()));
-
-        Assert.Contains("dataset format 1", e.Message, StringComparison.Ordinal);
-        Assert.Contains("new --out folder", e.Message, StringComparison.Ordinal);
-        Assert.Contains("offset_seconds", string.Join(",", TracksTableWriter.FixedColumns), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task RunAsync_Segments_WritesRowsPerSegmentAndFrameTables()
     {
         string root = TestDirectories.Create("pipe-seg");

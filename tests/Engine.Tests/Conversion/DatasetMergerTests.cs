@@ -49,6 +49,8 @@ public sealed class DatasetMergerTests
         List<FeatureRow> a = [.. FeatureDatasetReader.Read(expected).Rows];
         List<FeatureRow> b = [.. FeatureDatasetReader.Read(actual).Rows];
         Assert.Equal(a.Count, b.Count);
+        // The decoder column is carried (not merely null on both sides): every synthesized WAV went through the built-in reader.
+        Assert.All(b, r => Assert.Equal("wav", r.Decoder));
         for (int i = 0; i < a.Count; i++)
         {
             Assert.Equal(a[i] with { Features = [] }, b[i] with { Features = [] });

@@ -100,7 +100,7 @@ public sealed class ArrowReaderDatasetFixture : IAsyncLifetime
 /// </summary>
 public sealed class ArrowCppReaderTests(ArrowReaderDatasetFixture fixture) : IClassFixture<ArrowReaderDatasetFixture>
 {
-    private static readonly string[] TracksFixed = ["track_id", "path", "label", "split", "segment", "offset_seconds", "duration_seconds", "sample_rate", "source_sample_rate", "truncated"];
+    private static readonly string[] TracksFixed = ["track_id", "path", "label", "split", "segment", "offset_seconds", "duration_seconds", "sample_rate", "source_sample_rate", "truncated", "decoder"];
 
     /// <summary>One column as the Parquet footer describes it.</summary>
     private sealed record ParquetColumn(string Name, PhysicalType Physical, LogicalTypeEnum Logical, Repetition Repetition);
@@ -145,7 +145,7 @@ public sealed class ArrowCppReaderTests(ArrowReaderDatasetFixture fixture) : ICl
             [DatasetTables.Tracks] =
             [
                 Text("track_id"), Text("path"), Text("label", nullable: true), Text("split", nullable: true),
-                Int32("segment"), Float64("offset_seconds"), Float64("duration_seconds"), Int32("sample_rate"), Int32("source_sample_rate"), Boolean("truncated"),
+                Int32("segment"), Float64("offset_seconds"), Float64("duration_seconds"), Int32("sample_rate"), Int32("source_sample_rate"), Boolean("truncated"), Text("decoder"),
                 .. FeatureSummary.ColumnNames(Plan).Select(Float32),
             ],
             [DatasetTables.Errors] = [Text("path"), Text("track_id", nullable: true), Text("stage"), Text("severity"), Text("reason")],
@@ -376,12 +376,15 @@ public sealed class ArrowCppReaderTests(ArrowReaderDatasetFixture fixture) : ICl
                 row[..7]);
             Assert.Equal(Plan.Options.SampleRate, row[7]);
             Assert.Equal(22050, row[8]);
+            Assert.Equal(expected.Decoder, row[10]);
             Assert.Equal(expected.Features.Cast<object?>(), row[TracksFixed.Length..]);
         }
 
         Assert.Contains(arrow, r => (string?)r[2] == "électro");
         Assert.All(arrow, r => Assert.Null(r[3]));
         Assert.Equal(["blues/blues.cut.wav"], arrow.Where(r => (bool)r[9]!).Select(r => (string)r[1]!).Distinct());
+        // 16-bit WAVs at the features' rate: the built-in reader, no resampling.
+        Assert.All(arrow, r => Assert.Equal("wav", r[10]));
     }
 
     [Theory]

@@ -18,7 +18,7 @@ public sealed class FeatureDatasetWriterTests
     }
 
     private static TrackRecord Row(string id, int segment, string? label, float v) =>
-        new(id, id + ".wav", label, label is null ? null : "training", segment, segment * 3.0, 3.0, 22050, 44100, segment == 1, [v, v + 1, v + 2]);
+        new(id, id + ".wav", label, label is null ? null : "training", segment, segment * 3.0, 3.0, 22050, 44100, segment == 1, segment == 1 ? "sndfile+soxr" : "wav", [v, v + 1, v + 2]);
 
     [Fact]
     public async Task Commit_WritesTablesReadableByReaderAndDuckDb()
@@ -54,13 +54,16 @@ public sealed class FeatureDatasetWriterTests
         Assert.Equal("13", table.Metadata[MetadataKeys.OptionPrefix + "n_mfcc"]);
         Assert.Equal(13, ExtractionOptionsMetadata.FromJson(table.Metadata[MetadataKeys.ExtractionOptions]).MfccCount);
 
-        List<object?[]> tracks = DatasetTestHelpers.Query($"SELECT track_id, segment, truncated, mfcc1_mean, label FROM read_parquet({DatasetTestHelpers.Glob(dir, "tracks")}) ORDER BY track_id");
+        Assert.Equal(["sndfile+soxr", "wav", "wav"], table.Rows.Select(r => r.Decoder));
+
+        List<object?[]> tracks = DatasetTestHelpers.Query($"SELECT track_id, segment, truncated, mfcc1_mean, label, decoder FROM read_parquet({DatasetTestHelpers.Glob(dir, "tracks")}) ORDER BY track_id");
         Assert.Equal(3, tracks.Count);
         Assert.Equal("a", tracks[0][0]);
         Assert.Equal(1, Convert.ToInt32(tracks[0][1], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(true, tracks[0][2]);
         Assert.Equal(4f, Convert.ToSingle(tracks[0][3], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Null(tracks[0][4]);
+        Assert.Equal(["sndfile+soxr", "wav", "wav"], tracks.Select(r => r[5]));
 
         List<object?[]> frameRows = DatasetTestHelpers.Query($"SELECT frame, time_seconds, mfcc1, mfcc2 FROM read_parquet({DatasetTestHelpers.Glob(dir, "frames_mfcc")}) ORDER BY frame");
         Assert.Equal(3, frameRows.Count);
