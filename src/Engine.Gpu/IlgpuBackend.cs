@@ -29,12 +29,17 @@ public sealed partial class IlgpuBackend : IFeatureBackend
     // The three spectral statistics share one kernel, so they are tested as a group.
     private const FeatureKinds SpectralStatistics = FeatureKinds.SpectralCentroid | FeatureKinds.SpectralBandwidth | FeatureKinds.SpectralRolloff;
 
-    // Kernel features computed on the device from the batch's |X|² and mel power. spectral_contrast stays on the
-    // host: its valleys (a band's smallest 2 %) need the double-precision |STFT| the SIMD kernel recomputes; fed the
-    // device's float |X|, the device contrast missed librosa by 1.1e-4, 9.5e-4 and 2.4e-3 (max|Δ|/max|ref|) on the
-    // three wave-2 cases, over the 1e-4 tolerance. HPSS stays on the host too: it needs the complex STFT, which the
-    // device FFT does not keep.
-    private const FeatureKinds DeviceKernelFeatures = FeatureKinds.SpectralFlatness | FeatureKinds.OnsetStrength;
+    // spectral_contrast stays on the host: its valleys (a band's smallest 2 %) need the double-precision |STFT| the
+    // SIMD kernel recomputes; fed the device's float |X|, the device contrast missed librosa by 1.1e-4, 9.5e-4 and
+    // 2.4e-3 (max|Δ|/max|ref|) on the three wave-2 cases, over the 1e-4 tolerance. HPSS stays on the host too: it
+    // needs the complex STFT, which the device FFT does not keep.
+
+    /// <summary>
+    /// The kernel features (those outside the shared STFT pass) computed on the device, from the batch's |X|² and
+    /// mel power. Every other kernel feature runs on the host with the SIMD kernels (reading the intermediates
+    /// downloaded from the device, or the samples); public so reports can say which is which.
+    /// </summary>
+    public const FeatureKinds DeviceKernelFeatures = FeatureKinds.SpectralFlatness | FeatureKinds.OnsetStrength;
 
     private readonly Context _context;
     private readonly Accelerator _accelerator;

@@ -39,4 +39,17 @@ public static class LibrosaParameters
             Tuning = tuning,
         };
     }
+
+    /// <summary>
+    /// The options of a second-wave case (<c>cases-wave2/*/case.json</c>): its <c>params</c> list only what differs
+    /// from librosa's defaults (sr, n_fft, hop_length and the STFT pad_mode of HPSS and the spectral features);
+    /// HPSS's kernel_size, power and margin are librosa's defaults, which <see cref="Dsp.HpssOptions.LibrosaDefaults"/> holds.
+    /// </summary>
+    public static ExtractionOptions ToWave2Options(JsonElement parameters) => new()
+    {
+        SampleRate = parameters.GetProperty("sr").GetInt32(),
+        FftSize = parameters.GetProperty("n_fft").GetInt32(),
+        HopLength = parameters.GetProperty("hop_length").GetInt32(),
+        PadMode = parameters.GetProperty("pad_mode").GetString() == "reflect" ? PadMode.Reflect : PadMode.Constant,
+    };
 }

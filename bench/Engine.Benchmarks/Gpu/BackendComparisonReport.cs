@@ -16,12 +16,14 @@ namespace Cepstra.Benchmarks.Gpu;
 /// when present) with each back end (reference, simd, and gpu on the best ILGPU accelerator: a GPU when present,
 /// else ILGPU's CPU accelerator) and writes one Markdown report: the largest error against librosa per feature per
 /// back end (the parity metrics: max|Δ|/max|ref|, dB for log-mel, Hz for rolloff) and wall-clock time per case and
-/// for a batch of synthetic clips. Times are Stopwatch medians of a few runs after a warm-up, not BenchmarkDotNet
-/// statistics (the stage suites are in <see cref="GpuStageBenchmarks"/>).
+/// for a batch of synthetic clips, then the same for the second-wave features over ../shared/reference/cases-wave2
+/// (<see cref="Wave2ComparisonSection"/>). Times are Stopwatch medians of a few runs after a warm-up, not
+/// BenchmarkDotNet statistics (the stage suites are in <see cref="GpuStageBenchmarks"/>).
 /// </summary>
 public static class BackendComparisonReport
 {
     private const int Runs = 3;
+    private static readonly string[] Backends = ["reference", "simd", "gpu"];
 
     public static int Run(string[] args)
     {
@@ -43,16 +45,18 @@ public static class BackendComparisonReport
             }
         }
 
+        string loadAtStart = LoadAverage();
         string repo = FindRepoRoot();
         var caseDirs = new List<string>(CaseDirectories(Path.Combine(repo, "datasets", "fixtures", "reference")));
-        string shared = Path.Combine(Path.GetDirectoryName(repo)!, "shared", "reference", "cases");
+        string sharedRoot = Path.Combine(Path.GetDirectoryName(repo)!, "shared");
+        string shared = Path.Combine(sharedRoot, "reference", "cases");
         bool sharedPresent = !fixturesOnly && Directory.Exists(shared);
         if (sharedPresent)
         {
             caseDirs.AddRange(CaseDirectories(shared).Where(d => !caseDirs.Any(f => Path.GetFileName(f) == Path.GetFileName(d))));
         }
 
-        string[] backends = ["reference", "simd", "gpu"];
+        string[] backends = Backends;
         var maxError = new Dictionary<(string Backend, string Feature), double>();
         var caseTimes = new List<(string Case, double Seconds, Dictionary<string, double> Ms)>();
         var names = new Dictionary<string, string>();
@@ -78,7 +82,7 @@ public static class BackendComparisonReport
                         continue;
                     }
 
-                    double error = Error(kind, features.Get(kind), Npy.Read(file), plan);
+                    double error = Error(kind, features.Get(kind), Npy.ReadDouble(file), plan);
                     var key = (b, FeatureKindsInfo.Name(kind));
                     maxError[key] = Math.Max(maxError.GetValueOrDefault(key), error);
                 }
@@ -89,14 +93,16 @@ public static class BackendComparisonReport
         }
 
         (int clips, double seconds, Dictionary<string, double> batchMs) = BatchTimes(backends);
-        string report = Format(names, maxError, caseTimes, clips, seconds, batchMs, sharedPresent);
+        var wave2 = Wave2ComparisonSection.Measure(fixturesOnly ? null : Path.Combine(sharedRoot, "reference", "cases-wave2"), sharedRoot, backends);
+        string load = loadAtStart.Length == 0 ? string.Empty : $" 1-minute load average {loadAtStart} at the start, {LoadAverage()} at the end.";
+        string report = Format(names, maxError, caseTimes, clips, seconds, batchMs, sharedPresent, wave2, load);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         File.WriteAllText(output, report);
         Console.Error.WriteLine($"wrote {output}");
         return 0;
     }
 
-    private static IFeatureBackend Create(string name, FeaturePlan plan) => name switch
+    internal static IFeatureBackend Create(string name, FeaturePlan plan) => name switch
     {
         "reference" => new ReferenceBackend(plan),
         "simd" => new SimdBackend(plan),
@@ -134,7 +140,7 @@ public static class BackendComparisonReport
         return (Clips, Seconds, ms);
     }
 
-    private static double MedianMilliseconds(Action action)
+    internal static double MedianMilliseconds(Action action)
     {
         // The first call is the warm-up; when it already takes over a second (ILGPU's CPU accelerator on a 30 s clip)
         // it is the measurement too, so the whole report stays within a few minutes.
@@ -158,32 +164,13 @@ public static class BackendComparisonReport
         return times[Runs / 2];
     }
 
-    private static double Error(FeatureKinds kind, FeatureMatrix ours, NpyArray expected, FeaturePlan plan)
+    // The parity tests' measures (LibrosaParity); +∞ when the element counts differ.
+    private static double Error(FeatureKinds kind, FeatureMatrix ours, double[] expected, FeaturePlan plan) => kind switch
     {
-        if (ours.Rows != expected.Rows || ours.Frames != expected.Columns)
-        {
-            return double.PositiveInfinity;
-        }
-
-        double maxRef = 0;
-        double maxDiff = 0;
-        for (int r = 0; r < ours.Rows; r++)
-        {
-            for (int f = 0; f < ours.Frames; f++)
-            {
-                double e = expected.Values[(r * ours.Frames) + f];
-                maxRef = Math.Max(maxRef, Math.Abs(e));
-                maxDiff = Math.Max(maxDiff, Math.Abs(ours[r, f] - e));
-            }
-        }
-
-        return kind switch
-        {
-            FeatureKinds.LogMelDb => maxDiff,
-            FeatureKinds.SpectralRolloff => maxDiff / plan.FftFrequenciesDouble[1],
-            _ => maxRef > 0 ? maxDiff / maxRef : maxDiff,
-        };
-    }
+        FeatureKinds.LogMelDb => LibrosaParity.MaxAbsDifference(expected, ours.ToRowMajor()),
+        FeatureKinds.SpectralRolloff => LibrosaParity.MaxAbsDifference(expected, ours.ToRowMajor()) / plan.FftFrequenciesDouble[1],
+        _ => LibrosaParity.ArrayError(expected, ours.ToRowMajor()),
+    };
 
     private static string Format(
         Dictionary<string, string> names,
@@ -192,15 +179,17 @@ public static class BackendComparisonReport
         int clips,
         double seconds,
         Dictionary<string, double> batchMs,
-        bool sharedPresent)
+        bool sharedPresent,
+        Wave2ComparisonSection wave2,
+        string load)
     {
         var sb = new StringBuilder();
         var ic = CultureInfo.InvariantCulture;
-        string[] backends = ["reference", "simd", "gpu"];
+        string[] backends = Backends;
         sb.AppendLine("# Back-end comparison: speed and error against librosa 0.10.2");
         sb.AppendLine();
         sb.AppendLine(ic, $"Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by `dotnet run -c Release --project bench/Engine.Benchmarks -- compare-backends --out docs/backend-comparison.md`");
-        sb.AppendLine(ic, $"on {Environment.ProcessorCount} logical cores ({RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}), one thread per back end.");
+        sb.AppendLine(ic, $"on {Environment.ProcessorCount} logical cores ({RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}), one thread per back end.{load}");
         sb.AppendLine(ic, $"Back ends: {string.Join(", ", backends.Select(b => $"`{names[b]}`"))}.");
         if (names["gpu"].StartsWith("gpu:cpu", StringComparison.Ordinal))
         {
@@ -210,11 +199,12 @@ public static class BackendComparisonReport
         }
 
         sb.AppendLine();
-        sb.AppendLine(ic, $"Cases: {caseTimes.Count} ({(sharedPresent ? "repository fixtures and ../shared/reference/cases" : "repository fixtures only; ../shared was absent or excluded")}).");
+        sb.AppendLine(ic, $"First-wave cases: {caseTimes.Count} ({(sharedPresent ? "repository fixtures and ../shared/reference/cases" : "repository fixtures only; ../shared was absent or excluded")}).");
         sb.AppendLine();
-        sb.AppendLine("## Largest error against librosa over all cases");
+        sb.AppendLine("## First-wave features: largest error against librosa over all cases");
         sb.AppendLine();
         sb.AppendLine("Metric as in the parity tests: max|Δ|/max|ref| per array (limit 1e-4); log_mel_db in dB (limit 0.01); spectral_rolloff in FFT bins (limit 1).");
+        sb.AppendLine("The gpu back end computes every first-wave feature on the device (one shared STFT pass of ILGPU kernels).");
         sb.AppendLine();
         sb.AppendLine("| feature | " + string.Join(" | ", backends) + " |");
         sb.AppendLine("|---|" + string.Concat(backends.Select(_ => "---:|")));
@@ -230,7 +220,7 @@ public static class BackendComparisonReport
         }
 
         sb.AppendLine();
-        sb.AppendLine("## Time per case (all features, one clip per call)");
+        sb.AppendLine("## Time per case (all first-wave features, one clip per call)");
         sb.AppendLine();
         sb.AppendLine("| case | audio s | " + string.Join(" | ", backends.Select(b => b + " ms")) + " |");
         sb.AppendLine("|---|---:|" + string.Concat(backends.Select(_ => "---:|")));
@@ -253,8 +243,14 @@ public static class BackendComparisonReport
         sb.AppendLine("Times are Stopwatch medians of 3 runs after one warm-up (a single run when one takes over a second) on a shared machine; treat them as rough.");
         sb.AppendLine("The GPU targets of issue 4 (H100: 1000 × 30 s mel + MFCC in ≤ 100 ms kernel time, ≥ 50× SIMD, vs torchaudio)");
         sb.AppendLine("need a CUDA machine and are not measured here; see docs/gpu.md.");
+        sb.AppendLine();
+        wave2.AppendTo(sb, backends, names);
         return sb.ToString();
     }
+
+    // Other processes share the machine: the load average says how much the times below can be trusted ("" off Linux).
+    private static string LoadAverage()
+        => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : string.Empty;
 
     private static IEnumerable<string> CaseDirectories(string root) =>
         Directory.Exists(root)

@@ -16,7 +16,7 @@ public sealed record NpyArray(float[] Values, int[] Shape)
 }
 
 /// <summary>
-/// NumPy <c>.npy</c> v1 reading and writing for little-endian float32 (and float64 on read) arrays,
+/// NumPy <c>.npy</c> v1 reading and writing for little-endian float32 (and float64 and int64 on read) arrays,
 /// so results diff against librosa with <c>np.load</c>.
 /// </summary>
 public static partial class Npy
@@ -76,37 +76,7 @@ public static partial class Npy
     /// <summary>Reads a little-endian float32 or float64 C-order <c>.npy</c> (float64 is narrowed to float32).</summary>
     public static NpyArray Read(string path)
     {
-        byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
-        {
-            throw new InvalidDataException($"{path}: not a .npy file.");
-        }
-
-        int major = bytes[6];
-        int headerLen;
-        int offset;
-        if (major == 1)
-        {
-            headerLen = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
-            offset = 10;
-        }
-        else
-        {
-            headerLen = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-            offset = 12;
-        }
-
-        string header = Encoding.ASCII.GetString(bytes, offset, headerLen);
-        int dataStart = offset + headerLen;
-        string descr = DescrRegex().Match(header).Groups[1].Value;
-        if (header.Contains("'fortran_order': True", StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"{path}: Fortran-order arrays are not supported.");
-        }
-
-        string shapeText = ShapeRegex().Match(header).Groups[1].Value;
-        int[] shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        (byte[] bytes, string descr, int[] shape, int dataStart) = ReadHeader(path);
         long count = shape.Aggregate(1L, (a, d) => a * d);
         var values = new float[count];
         ReadOnlySpan<byte> data = bytes.AsSpan(dataStart);
@@ -131,6 +101,66 @@ public static partial class Npy
         }
 
         return new NpyArray(values, shape);
+    }
+
+    /// <summary>
+    /// Reads a little-endian float32, float64 or int64 C-order <c>.npy</c> at full precision, C order, shape
+    /// dropped: librosa's float64 arrays, scalars (tempo) and int64 event frames (beat_frames), as the parity
+    /// tests and the back-end comparison report compare them.
+    /// </summary>
+    public static double[] ReadDouble(string path)
+    {
+        (byte[] bytes, string descr, int[] shape, int dataStart) = ReadHeader(path);
+        long count = shape.Aggregate(1L, (a, d) => a * d);
+        ReadOnlySpan<byte> data = bytes.AsSpan(dataStart);
+        var values = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = descr switch
+            {
+                "<f4" => BinaryPrimitives.ReadSingleLittleEndian(data[(i * 4)..]),
+                "<f8" => BinaryPrimitives.ReadDoubleLittleEndian(data[(i * 8)..]),
+                "<i8" => BinaryPrimitives.ReadInt64LittleEndian(data[(i * 8)..]),
+                _ => throw new InvalidDataException($"{path}: dtype {descr} is not supported (float32/float64/int64 only)."),
+            };
+        }
+
+        return values;
+    }
+
+    private static (byte[] Bytes, string Descr, int[] Shape, int DataStart) ReadHeader(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
+        {
+            throw new InvalidDataException($"{path}: not a .npy file.");
+        }
+
+        int major = bytes[6];
+        int headerLen;
+        int offset;
+        if (major == 1)
+        {
+            headerLen = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
+            offset = 10;
+        }
+        else
+        {
+            headerLen = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
+            offset = 12;
+        }
+
+        string header = Encoding.ASCII.GetString(bytes, offset, headerLen);
+        string descr = DescrRegex().Match(header).Groups[1].Value;
+        if (header.Contains("'fortran_order': True", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{path}: Fortran-order arrays are not supported.");
+        }
+
+        string shapeText = ShapeRegex().Match(header).Groups[1].Value;
+        int[] shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        return (bytes, descr, shape, offset + headerLen);
     }
 
     [GeneratedRegex(@"'descr':\s*'([^']+)'")]

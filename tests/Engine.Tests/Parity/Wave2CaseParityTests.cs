@@ -3,15 +3,16 @@ using Cepstra.Audio;
 using Cepstra.Backends;
 using Cepstra.Dsp;
 using Cepstra.Features;
-using Cepstra.Tests.Reference;
+using Cepstra.Output;
 
 namespace Cepstra.Tests.Parity;
 
 /// <summary>
 /// librosa parity of the second-wave features over ../shared/reference/cases-wave2 (made with librosa 0.10.2 from
 /// <c>y = librosa.load(input)</c> at 22050 Hz). Every catalog feature that a case holds an array of is compared, so
-/// a feature added to <see cref="FeatureCatalog"/> is checked here without a new test, whatever its shape
-/// (arrays to max|Δ|/max|ref| ≤ 1e-4, scalars to 1e-4 relative, events the same count within one frame). Subclass once per back end.
+/// a feature added to <see cref="FeatureCatalog"/> is checked here without a new test, whatever its shape, by
+/// <see cref="LibrosaParity"/> (arrays to max|Δ|/max|ref| ≤ 1e-4, scalars to 1e-4 relative, events the same count
+/// within one frame), the measure the back-end comparison report uses too. Subclass once per back end.
 /// </summary>
 public abstract class Wave2CaseParityTests
 {
@@ -57,15 +58,7 @@ public abstract class Wave2CaseParityTests
             return;
         }
 
-        // The wave-2 cases list only what differs from librosa's defaults (sr, n_fft, hop_length, pad_mode).
-        JsonElement p = json.RootElement.GetProperty("params");
-        var plan = new FeaturePlan(new ExtractionOptions
-        {
-            SampleRate = p.GetProperty("sr").GetInt32(),
-            FftSize = p.GetProperty("n_fft").GetInt32(),
-            HopLength = p.GetProperty("hop_length").GetInt32(),
-            PadMode = p.GetProperty("pad_mode").GetString() == "reflect" ? PadMode.Reflect : PadMode.Constant,
-        });
+        var plan = new FeaturePlan(LibrosaParameters.ToWave2Options(json.RootElement.GetProperty("params")));
         float[] y = AudioLoader.Load(inputPath, new AudioLoadOptions { SampleRate = plan.SampleRate }).Samples;
         FeatureKinds computable = NativeFeatures.Available(FeatureKinds.All);
         FeatureDescriptor[] compared = [.. FeatureCatalog.All.Where(d => (d.Kind & computable) != 0 && File.Exists(Path.Combine(dir, d.Name + ".npy")))];
@@ -78,61 +71,10 @@ public abstract class Wave2CaseParityTests
 
         foreach (FeatureDescriptor d in compared)
         {
-            double[] expected = NpyDouble.Read(Path.Combine(dir, d.Name + ".npy"));
-            switch (d.Shape)
-            {
-                case FeatureShape.ClipScalar:
-                    AssertScalar(caseName, d, expected[0], features.Scalar(d.Kind));
-                    break;
-                case FeatureShape.Events:
-                    AssertEvents(caseName, d, expected, features.Events(d.Kind).Data);
-                    break;
-                case FeatureShape.TimeSeries:
-                    AssertArray(caseName, d, expected, features.Series(d.Kind).Data);
-                    break;
-                default:
-                    AssertArray(caseName, d, expected, features.Get(d.Kind).ToRowMajor());
-                    break;
-            }
+            ParityError error = LibrosaParity.Compare(d, Npy.ReadDouble(Path.Combine(dir, d.Name + ".npy")), features);
+            Console.WriteLine($"{GetType().Name} {caseName} {d.Name}: {error}");
+            Assert.True(error.WithinLimits, $"{caseName} {d.Name}: {error} (limit {error.Limit:0.#E+0}, counts equal)");
         }
-    }
-
-    // max|Δ|/max|ref| ≤ 1e-4 over the whole array (the measure).
-    private void AssertArray(string caseName, FeatureDescriptor d, double[] expected, ReadOnlySpan<float> actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double maxRef = expected.Length == 0 ? 0 : expected.Max(v => Math.Abs(v));
-        double maxDiff = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            maxDiff = Math.Max(maxDiff, Math.Abs((double)actual[i] - expected[i]));
-        }
-
-        double relative = maxDiff / Math.Max(maxRef, double.Epsilon);
-        Console.WriteLine($"{GetType().Name} {caseName} {d.Name}: max|Δ|/max|ref| = {relative:E3}");
-        Assert.True(relative <= ParityComparer.RelativeLimit, $"{caseName} {d.Name}: max|Δ|/max|ref| = {relative:E3} > {ParityComparer.RelativeLimit:E1}");
-    }
-
-    // Tempo-like scalars: within 1e-4 relative.
-    private void AssertScalar(string caseName, FeatureDescriptor d, double expected, double actual)
-    {
-        double relative = Math.Abs(actual - expected) / Math.Max(Math.Abs(expected), double.Epsilon);
-        Console.WriteLine($"{GetType().Name} {caseName} {d.Name}: {actual} vs librosa {expected} (relative {relative:E3})");
-        Assert.True(relative <= ParityComparer.RelativeLimit, $"{caseName} {d.Name}: {actual} vs librosa {expected}");
-    }
-
-    // Event lists (onset and beat frames): the same count, each within one frame.
-    private void AssertEvents(string caseName, FeatureDescriptor d, double[] expected, ReadOnlySpan<float> actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]));
-        }
-
-        Console.WriteLine($"{GetType().Name} {caseName} {d.Name}: {actual.Length} events, max frame offset {worst}");
-        Assert.True(worst <= 1, $"{caseName} {d.Name}: an event is {worst} frames from librosa's");
     }
 }
 

@@ -55,19 +55,11 @@ public static class Wave2Cases
             ? Wave2Case.Load(Path.GetDirectoryName(path)!)
             : null;
 
-    /// <summary>max|ours − ref| / max|ref| (the README's per-array measure).</summary>
+    /// <summary>max|ours − ref| / max|ref| (the README's per-array measure, <see cref="LibrosaParity.ArrayError"/>).</summary>
     public static double RelativeError(ReadOnlySpan<float> ours, ReadOnlySpan<double> reference)
     {
         Assert.Equal(reference.Length, ours.Length);
-        double maxDiff = 0;
-        double maxRef = 0;
-        for (int i = 0; i < reference.Length; i++)
-        {
-            maxDiff = Math.Max(maxDiff, Math.Abs(ours[i] - reference[i]));
-            maxRef = Math.Max(maxRef, Math.Abs(reference[i]));
-        }
-
-        return maxDiff / Math.Max(maxRef, 1e-12);
+        return LibrosaParity.ArrayError(reference, ours);
     }
 
     /// <summary>The case folder, or null after a printed SKIPPED line when ../shared is absent.</summary>
@@ -78,21 +70,5 @@ public static class Wave2Cases
 
     /// <summary>max|ours − ref| / max|ref| of a frame-major matrix against a (rows, frames) .npy of the case.</summary>
     public static double RelativeError(string folder, string array, FeatureMatrix ours)
-    {
-        double[] expected = NpyDouble.Read(Path.Combine(folder, array + ".npy"));
-        Assert.Equal(expected.Length, ours.Rows * ours.Frames);
-        double maxRef = 0;
-        double maxDiff = 0;
-        for (int r = 0; r < ours.Rows; r++)
-        {
-            for (int t = 0; t < ours.Frames; t++)
-            {
-                double e = expected[(r * ours.Frames) + t];
-                maxRef = Math.Max(maxRef, Math.Abs(e));
-                maxDiff = Math.Max(maxDiff, Math.Abs(ours[r, t] - e));
-            }
-        }
-
-        return maxRef == 0 ? maxDiff : maxDiff / maxRef;
-    }
+        => RelativeError(ours.ToRowMajor(), NpyDouble.Read(Path.Combine(folder, array + ".npy")));
 }
