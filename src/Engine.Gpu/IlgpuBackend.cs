@@ -60,6 +60,12 @@ public sealed class IlgpuBackend : IFeatureBackend
     private float[] _hostBanks = [];
     private readonly List<double> _bankTunings = [];
 
+    // Blocks of long clips in the batch (BlockwiseClipComputer): which clip maximum each frame counts towards, and
+    // each clip's starting maximum (the whole clip's, when given).
+    private bool _blockReductions;
+    private int[] _hostMaxClip = [];
+    private float[] _hostClipMaxInit = [];
+
     // Kernels, loaded once; plan tables, uploaded once; per-batch buffers, grown and reused.
     private readonly IlgpuKernelSet _kernels;
     private readonly IlgpuPlanBuffers _tables;
@@ -377,7 +383,7 @@ public sealed class IlgpuBackend : IFeatureBackend
             {
                 if ((clips[c].Computed & FeatureKinds.Chroma) != 0)
                 {
-                    clips[c].SetTuning(Plan.Options.Tuning
+                    clips[c].SetTuning(clips[c].Block?.Tuning ?? Plan.Options.Tuning
                         ?? TuningEstimator.Estimate([], 0, Plan.FrequencyBins, Plan.SampleRate, Plan.FftSize, Plan.ChromaBins));
                 }
             }
@@ -398,6 +404,7 @@ public sealed class IlgpuBackend : IFeatureBackend
             _work.ClipSampleLength.Upload(_stream, _hostClipSampleLength.AsSpan(0, clipCount)),
             _work.ClipFrameOffset.Upload(_stream, _hostClipFrameOffset.AsSpan(0, clipCount)));
 
+        PrepareBlockReductions(clips, frameCount);
         StageViews v = LaunchStages(frameCount, clipCount, layout, want);
 
         // The kernels above are queued asynchronously: stage and upload the next batch meanwhile.
@@ -442,7 +449,64 @@ public sealed class IlgpuBackend : IFeatureBackend
         Download(clips, FeatureKinds.SpectralRolloff, rolloff, 1);
         Download(clips, FeatureKinds.Rms, rms, 1);
         Download(clips, FeatureKinds.ZeroCrossingRate, zcr, 1);
+        ReportBlockMaxima(clips, v.ClipMax);
         RunDeviceKernelFeatures(clips, frameCount, want, power, mel);
+    }
+
+    /// <summary>
+    /// For a batch holding blocks of long clips: each frame counts towards its clip's dB maximum only when it is a kept
+    /// frame of a block without a given maximum (or of a whole clip); a given maximum is the clip's starting value.
+    /// </summary>
+    private void PrepareBlockReductions<TClips>(TClips clips, int frameCount)
+        where TClips : IClipSet
+    {
+        _blockReductions = false;
+        for (int c = 0; c < clips.Count; c++)
+        {
+            _blockReductions |= clips[c].Block is not null;
+        }
+
+        if (!_blockReductions)
+        {
+            return;
+        }
+
+        int spare = clips.Count;
+        _hostMaxClip = Grow(_hostMaxClip, frameCount);
+        _hostClipMaxInit = Grow(_hostClipMaxInit, spare + 1);
+        for (int c = 0; c < clips.Count; c++)
+        {
+            BlockContext? block = clips[c].Block;
+            _hostClipMaxInit[c] = block?.DbMaximum is double given ? (float)given : float.NegativeInfinity;
+            Span<int> frames = _hostMaxClip.AsSpan(_hostClipFrameOffset[c], clips[c].FrameCount);
+            for (int f = 0; f < frames.Length; f++)
+            {
+                bool counted = block is null || (block.DbMaximum is null && f >= block.FirstKeptFrame && f < block.EndKeptFrame);
+                frames[f] = counted ? c : spare;
+            }
+        }
+
+        _hostClipMaxInit[spare] = float.NegativeInfinity;
+    }
+
+    /// <summary>Hands each block without a given maximum the maximum of its kept frames (<see cref="BlockContext.ObservedDbMaximum"/>).</summary>
+    private void ReportBlockMaxima<TClips>(TClips clips, ArrayView<float> clipMax)
+        where TClips : IClipSet
+    {
+        if (!_blockReductions || clipMax.Length == 0)
+        {
+            return;
+        }
+
+        Span<float> host = _work.ResultStaging.Span((int)clipMax.Length);
+        clipMax.CopyToCPU(_stream, host);
+        for (int c = 0; c < clips.Count; c++)
+        {
+            if (clips[c].Block is BlockContext block && block.DbMaximum is null)
+            {
+                block.ObservedDbMaximum = host[c];
+            }
+        }
     }
 
     /// <summary>
@@ -545,10 +609,23 @@ public sealed class IlgpuBackend : IFeatureBackend
             if ((needs & FeatureInputs.LogMelDb) != 0)
             {
                 v.Db = _work.Db.View((long)frameCount * bands);
-                ArrayView<float> clipMax = _work.ClipMax.View(clipCount);
-                _kernels.ResetMax(clipCount, clipMax);
+                ArrayView<float> clipMax;
+                ArrayView<int> maxClip = layout.FrameClip;
+                if (_blockReductions)
+                {
+                    // Blocks of a long clip: see PrepareBlockReductions (one spare slot takes the frames that do not count).
+                    clipMax = _work.ClipMax.Upload(_stream, _hostClipMaxInit.AsSpan(0, clipCount + 1));
+                    maxClip = _work.MaxClip.Upload(_stream, _hostMaxClip.AsSpan(0, frameCount));
+                }
+                else
+                {
+                    clipMax = _work.ClipMax.View(clipCount);
+                    _kernels.ResetMax(clipCount, clipMax);
+                }
+
+                v.ClipMax = clipMax;
                 float referenceDb = (float)PowerToDb.ReferenceDb(o.DbReference, o.DbAmin);
-                _kernels.ToDb(Launch(frameCount), frameCount, Launch(frameCount), bands, v.Mel, (float)o.DbAmin, referenceDb, layout.FrameClip, v.Db, clipMax);
+                _kernels.ToDb(Launch(frameCount), frameCount, Launch(frameCount), bands, v.Mel, (float)o.DbAmin, referenceDb, maxClip, v.Db, clipMax);
                 if (o.TopDb is double topDb)
                 {
                     _kernels.Floor(Launch(melWork), melWork, Launch(melWork), bands, layout.FrameClip, clipMax, (float)topDb, v.Db);
@@ -616,7 +693,13 @@ public sealed class IlgpuBackend : IFeatureBackend
         int clipCount = clips.Count;
         _bankTunings.Clear();
         Span<float> hostPower = default;
-        if (Plan.Options.Tuning is null)
+        bool estimate = false;
+        for (int c = 0; c < clipCount; c++)
+        {
+            estimate |= (clips[c].Block?.Tuning ?? Plan.Options.Tuning) is null;
+        }
+
+        if (estimate)
         {
             // piptrack's per-clip median and histogram run on the host, on the power spectrogram of each clip.
             hostPower = _work.ResultStaging.Span(frameCount * bins);
@@ -626,7 +709,7 @@ public sealed class IlgpuBackend : IFeatureBackend
         for (int c = 0; c < clipCount; c++)
         {
             ClipFeatures d = clips[c];
-            double tuning = Plan.Options.Tuning
+            double tuning = d.Block?.Tuning ?? Plan.Options.Tuning
                 ?? TuningEstimator.Estimate(hostPower.Slice(_hostClipFrameOffset[c] * bins, d.FrameCount * bins), d.FrameCount, bins, Plan.SampleRate, Plan.FftSize, chromaBins);
             if ((d.Computed & FeatureKinds.Chroma) != 0)
             {
@@ -744,6 +827,7 @@ public sealed class IlgpuBackend : IFeatureBackend
         public ArrayView<float> Power;
         public ArrayView<float> Mel;
         public ArrayView<float> Db;
+        public ArrayView<float> ClipMax;
         public ArrayView<float> Mfcc;
         public ArrayView<float> Centroid;
         public ArrayView<float> Bandwidth;
