@@ -27,4 +27,8 @@ public sealed class IlgpuBlockwiseTests
         Assert.Equal(db.Max() - 80, db.Min(), 1e-3);
         Assert.NotEqual(0.0, whole.Tuning);
     }
+
+    [Fact]
+    public void BlockContext_ReportsTheKeptFramesMaximumAndUsesTheGivenValues() =>
+        BlockwiseComparison.AssertHonoursBlockContext(plan => IlgpuBackend.CreateCpu(plan), BlockwiseComparison.Signal(10 * Rate, seed: 32));
 }

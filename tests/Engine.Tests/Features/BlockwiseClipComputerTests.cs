@@ -41,6 +41,13 @@ public sealed class BlockwiseClipComputerTests
         Assert.NotEqual(0.0, whole.Tuning);
     }
 
+    [Theory]
+    [InlineData("reference")]
+    [InlineData("simd")]
+    public void BackEnd_BlockContext_ReportsTheKeptFramesMaximumAndUsesTheGivenValues(string backend) =>
+        BlockwiseComparison.AssertHonoursBlockContext(
+            plan => CpuBackends.Create(plan, backend == "simd" ? BackendKind.Simd : BackendKind.Reference), Clip[..(20 * Rate)]);
+
     [Fact]
     public void Compute_SimdWithParallelFrames_EqualsTheWholeClipBitForBit()
     {

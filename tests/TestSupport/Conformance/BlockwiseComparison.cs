@@ -66,4 +66,61 @@ public static class BlockwiseComparison
 
         return whole;
     }
+
+    /// <summary>
+    /// The back end's side of the block contract, on a clip whose loud part lies outside the "kept" frames: it reports
+    /// the maximum dB of the kept frames only, floors at that maximum when none is given, and at the given one otherwise.
+    /// <paramref name="create"/> makes the back end for a plan (called for the plan with and without top_db).
+    /// </summary>
+    public static void AssertHonoursBlockContext(Func<FeaturePlan, IFeatureBackend> create, float[] signal)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        ArgumentNullException.ThrowIfNull(signal);
+        var plan = new FeaturePlan(ExtractionOptions.LibrosaDefaults);
+        using IFeatureBackend backend = create(plan);
+        using IFeatureBackend unfloored = create(new FeaturePlan(plan.Options with { TopDb = null }));
+        var raw = new ClipFeatures(unfloored.Plan, FeatureKinds.LogMelDb);
+        unfloored.Compute(signal, raw);
+        int bands = plan.MelBands;
+        int first = raw.FrameCount / 10;
+        int end = raw.FrameCount / 4;
+        float keptMax = Max(raw.LogMelDb.Data[(first * bands)..(end * bands)]);
+        Assert.True(keptMax < Max(raw.LogMelDb.Data) - 20, "the kept frames must be quieter than the rest of the clip");
+
+        var own = new ClipFeatures(plan, FeatureKinds.LogMelDb) { Block = new BlockContext { FirstKeptFrame = first, EndKeptFrame = end } };
+        backend.Compute(signal, own);
+        Assert.Equal(keptMax, (float)own.Block!.ObservedDbMaximum);
+        Assert.Equal(keptMax - 80, Min(own.LogMelDb.Data), 1e-3);
+
+        double given = keptMax + 30;
+        var fixedMax = new ClipFeatures(plan, FeatureKinds.LogMelDb | FeatureKinds.Mfcc) { Block = new BlockContext { FirstKeptFrame = first, EndKeptFrame = end, DbMaximum = given, Tuning = 0.25 } };
+        backend.Compute(signal, fixedMax);
+        Assert.Equal(given - 80, Min(fixedMax.LogMelDb.Data), 1e-3);
+
+        var chroma = new ClipFeatures(plan, FeatureKinds.Chroma) { Block = new BlockContext { FirstKeptFrame = first, EndKeptFrame = end, Tuning = 0.25 } };
+        backend.Compute(signal, chroma);
+        Assert.Equal(0.25, chroma.Tuning);
+    }
+
+    private static float Max(ReadOnlySpan<float> values)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float v in values)
+        {
+            max = Math.Max(max, v);
+        }
+
+        return max;
+    }
+
+    private static float Min(ReadOnlySpan<float> values)
+    {
+        float min = float.PositiveInfinity;
+        foreach (float v in values)
+        {
+            min = Math.Min(min, v);
+        }
+
+        return min;
+    }
 }
