@@ -97,10 +97,14 @@ public sealed class ClipMemoryModel
     public const long PerFileBytes = 8L << 20;
 
     /// <summary>
-    /// piptrack peaks priced per frame when chroma's tuning is estimated over a block-wise clip (8 bytes each). Music
-    /// has far fewer above a tenth of each frame's maximum between 150 Hz and 4 kHz; white noise reaches about 60.
+    /// piptrack peaks priced per frame when chroma's tuning is estimated over a block-wise clip. Music has far fewer
+    /// above a tenth of each frame's maximum between 150 Hz and 4 kHz; white noise reaches about 60.
     /// </summary>
     public const int TuningPeaksPerFrame = 64;
+
+    // Bytes per peak at the estimate's peak: pitch and magnitude collected (8), copied contiguously at the end while the
+    // chunks are released, plus the median's copy of the magnitudes (4).
+    private const int BytesPerTuningPeak = 12;
 
     private const double PoolSlack = 1.25;
 
@@ -152,7 +156,7 @@ public sealed class ClipMemoryModel
         if (Blockwise)
         {
             bool peaks = (all & FeatureKinds.Chroma) != 0 && plan.Options.Tuning is null;
-            BlockwiseBytesPerTargetSample = (4 + outputs + (peaks ? TuningPeaksPerFrame * 8 / hop : 0)) * PoolSlack;
+            BlockwiseBytesPerTargetSample = (4 + outputs + (peaks ? TuningPeaksPerFrame * BytesPerTuningPeak / hop : 0)) * PoolSlack;
 
             // The back end's buffers grow to the longest clip it computed whole (up to the block-wise minimum); the first
             // pass holds one block's |STFT|² and log-mel (the last block is up to 1.5 blocks long).
