@@ -7,9 +7,65 @@ using ILGPU.Runtime;
 namespace Cepstra.Gpu;
 
 // The device stages of one batch (framing and FFT, mel, dB, MFCC, spectral statistics, chroma, the second-wave
-// device kernels) and the download of their results into the clips that asked for them.
+// device kernels), the per-clip dB maxima of long clips' blocks, and the download of results into the clips.
 public sealed partial class IlgpuBackend
 {
+    /// <summary>
+    /// For a batch holding blocks of long clips: each frame counts towards its clip's dB maximum only when it is a kept
+    /// frame of a block without a given maximum (or of a whole clip); a given maximum is the clip's starting value.
+    /// </summary>
+    private void PrepareBlockReductions<TClips>(TClips clips, int frameCount)
+        where TClips : IClipSet
+    {
+        _blockReductions = false;
+        for (int c = 0; c < clips.Count; c++)
+        {
+            _blockReductions |= clips[c].Block is not null;
+        }
+
+        if (!_blockReductions)
+        {
+            return;
+        }
+
+        int spare = clips.Count;
+        _hostMaxClip = Grow(_hostMaxClip, frameCount);
+        _hostClipMaxInit = Grow(_hostClipMaxInit, spare + 1);
+        for (int c = 0; c < clips.Count; c++)
+        {
+            BlockContext? block = clips[c].Block;
+            _hostClipMaxInit[c] = block?.DbMaximum is double given ? (float)given : float.NegativeInfinity;
+            Span<int> frames = _hostMaxClip.AsSpan(_hostClipFrameOffset[c], clips[c].FrameCount);
+            for (int f = 0; f < frames.Length; f++)
+            {
+                bool counted = block is null || (block.DbMaximum is null && f >= block.FirstKeptFrame && f < block.EndKeptFrame);
+                frames[f] = counted ? c : spare;
+            }
+        }
+
+        _hostClipMaxInit[spare] = float.NegativeInfinity;
+    }
+
+    /// <summary>Hands each block without a given maximum the maximum of its kept frames (<see cref="BlockContext.ObservedDbMaximum"/>).</summary>
+    private void ReportBlockMaxima<TClips>(TClips clips, ArrayView<float> clipMax)
+        where TClips : IClipSet
+    {
+        if (!_blockReductions || clipMax.Length == 0)
+        {
+            return;
+        }
+
+        Span<float> host = _work.ResultStaging.Span((int)clipMax.Length);
+        clipMax.CopyToCPU(_stream, host);
+        for (int c = 0; c < clips.Count; c++)
+        {
+            if (clips[c].Block is BlockContext block && block.DbMaximum is null)
+            {
+                block.ObservedDbMaximum = host[c];
+            }
+        }
+    }
+
     /// <summary>
     /// The second-wave stages that read views already on the device (<see cref="DeviceKernelFeatures"/>): spectral
     /// flatness from |X|², onset strength from the plan's mel power (the bank onset_strength uses; its dB has fixed
@@ -110,10 +166,23 @@ public sealed partial class IlgpuBackend
             if ((needs & FeatureInputs.LogMelDb) != 0)
             {
                 v.Db = _work.Db.View((long)frameCount * bands);
-                ArrayView<float> clipMax = _work.ClipMax.View(clipCount);
-                _kernels.ResetMax(clipCount, clipMax);
+                ArrayView<float> clipMax;
+                ArrayView<int> maxClip = layout.FrameClip;
+                if (_blockReductions)
+                {
+                    // Blocks of a long clip: see PrepareBlockReductions (one spare slot takes the frames that do not count).
+                    clipMax = _work.ClipMax.Upload(_stream, _hostClipMaxInit.AsSpan(0, clipCount + 1));
+                    maxClip = _work.MaxClip.Upload(_stream, _hostMaxClip.AsSpan(0, frameCount));
+                }
+                else
+                {
+                    clipMax = _work.ClipMax.View(clipCount);
+                    _kernels.ResetMax(clipCount, clipMax);
+                }
+
+                v.ClipMax = clipMax;
                 float referenceDb = (float)PowerToDb.ReferenceDb(o.DbReference, o.DbAmin);
-                _kernels.ToDb(Launch(frameCount), frameCount, Launch(frameCount), bands, v.Mel, (float)o.DbAmin, referenceDb, layout.FrameClip, v.Db, clipMax);
+                _kernels.ToDb(Launch(frameCount), frameCount, Launch(frameCount), bands, v.Mel, (float)o.DbAmin, referenceDb, maxClip, v.Db, clipMax);
                 if (o.TopDb is double topDb)
                 {
                     _kernels.Floor(Launch(melWork), melWork, Launch(melWork), bands, layout.FrameClip, clipMax, (float)topDb, v.Db);
@@ -181,7 +250,13 @@ public sealed partial class IlgpuBackend
         int clipCount = clips.Count;
         _bankTunings.Clear();
         Span<float> hostPower = default;
-        if (Plan.Options.Tuning is null)
+        bool estimate = false;
+        for (int c = 0; c < clipCount; c++)
+        {
+            estimate |= (clips[c].Block?.Tuning ?? Plan.Options.Tuning) is null;
+        }
+
+        if (estimate)
         {
             // piptrack's per-clip median and histogram run on the host, on the power spectrogram of each clip.
             hostPower = _work.ResultStaging.Span(frameCount * bins);
@@ -191,7 +266,7 @@ public sealed partial class IlgpuBackend
         for (int c = 0; c < clipCount; c++)
         {
             ClipFeatures d = clips[c];
-            double tuning = Plan.Options.Tuning
+            double tuning = d.Block?.Tuning ?? Plan.Options.Tuning
                 ?? TuningEstimator.Estimate(hostPower.Slice(_hostClipFrameOffset[c] * bins, d.FrameCount * bins), d.FrameCount, bins, Plan.SampleRate, Plan.FftSize, chromaBins);
             if ((d.Computed & FeatureKinds.Chroma) != 0)
             {

@@ -65,6 +65,12 @@ public sealed partial class IlgpuBackend : IFeatureBackend
     private float[] _hostBanks = [];
     private readonly List<double> _bankTunings = [];
 
+    // Blocks of long clips in the batch (BlockwiseClipComputer): which clip maximum each frame counts towards, and
+    // each clip's starting maximum (the whole clip's, when given).
+    private bool _blockReductions;
+    private int[] _hostMaxClip = [];
+    private float[] _hostClipMaxInit = [];
+
     // Kernels, loaded once; plan tables, uploaded once; per-batch buffers, grown and reused.
     private readonly IlgpuKernelSet _kernels;
     private readonly IlgpuPlanBuffers _tables;
@@ -382,7 +388,7 @@ public sealed partial class IlgpuBackend : IFeatureBackend
             {
                 if ((clips[c].Computed & FeatureKinds.Chroma) != 0)
                 {
-                    clips[c].SetTuning(Plan.Options.Tuning
+                    clips[c].SetTuning(clips[c].Block?.Tuning ?? Plan.Options.Tuning
                         ?? TuningEstimator.Estimate([], 0, Plan.FrequencyBins, Plan.SampleRate, Plan.FftSize, Plan.ChromaBins));
                 }
             }
@@ -403,6 +409,7 @@ public sealed partial class IlgpuBackend : IFeatureBackend
             _work.ClipSampleLength.Upload(_stream, _hostClipSampleLength.AsSpan(0, clipCount)),
             _work.ClipFrameOffset.Upload(_stream, _hostClipFrameOffset.AsSpan(0, clipCount)));
 
+        PrepareBlockReductions(clips, frameCount);
         StageViews v = LaunchStages(frameCount, clipCount, layout, want);
 
         // The kernels above are queued asynchronously: stage and upload the next batch meanwhile.
@@ -447,6 +454,7 @@ public sealed partial class IlgpuBackend : IFeatureBackend
         Download(clips, FeatureKinds.SpectralRolloff, rolloff, 1);
         Download(clips, FeatureKinds.Rms, rms, 1);
         Download(clips, FeatureKinds.ZeroCrossingRate, zcr, 1);
+        ReportBlockMaxima(clips, v.ClipMax);
         RunDeviceKernelFeatures(clips, frameCount, want, power, mel);
     }
 
@@ -504,6 +512,7 @@ public sealed partial class IlgpuBackend : IFeatureBackend
         public ArrayView<float> Power;
         public ArrayView<float> Mel;
         public ArrayView<float> Db;
+        public ArrayView<float> ClipMax;
         public ArrayView<float> Mfcc;
         public ArrayView<float> Centroid;
         public ArrayView<float> Bandwidth;

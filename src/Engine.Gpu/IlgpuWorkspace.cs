@@ -23,6 +23,7 @@ internal sealed class IlgpuWorkspace : IDisposable
         Mel = new(accelerator);
         Db = new(accelerator);
         ClipMax = new(accelerator);
+        MaxClip = new(accelerator);
         Mfcc = new(accelerator);
         ChromaBanks = new(accelerator);
         ClipBank = new(accelerator);
@@ -74,6 +75,12 @@ internal sealed class IlgpuWorkspace : IDisposable
     /// <summary>Per-clip dB maximum (top_db floor).</summary>
     public DeviceBuffer<float> ClipMax { get; }
 
+    /// <summary>
+    /// The clip maximum each frame's dB values count towards, when a batch holds a block of a long clip (its frames
+    /// outside the kept range, or all of them when the clip's maximum is given, count towards a spare slot).
+    /// </summary>
+    public DeviceBuffer<int> MaxClip { get; }
+
     /// <summary>MFCC.</summary>
     public DeviceBuffer<float> Mfcc { get; }
 
@@ -116,7 +123,7 @@ internal sealed class IlgpuWorkspace : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (IDisposable d in new IDisposable[] { Samples[0], Samples[1], FrameClip, ClipSampleOffset, ClipSampleLength, ClipFrameOffset, Frames, FftScratch, Magnitude, Power, Mel, Db, ClipMax, Mfcc, ChromaBanks, ClipBank, Chroma, Centroid, Bandwidth, Rolloff, Rms, Zcr, Flatness, OnsetEnvelope, SampleStaging[0], SampleStaging[1], ResultStaging })
+        foreach (IDisposable d in new IDisposable[] { Samples[0], Samples[1], FrameClip, ClipSampleOffset, ClipSampleLength, ClipFrameOffset, Frames, FftScratch, Magnitude, Power, Mel, Db, ClipMax, MaxClip, Mfcc, ChromaBanks, ClipBank, Chroma, Centroid, Bandwidth, Rolloff, Rms, Zcr, Flatness, OnsetEnvelope, SampleStaging[0], SampleStaging[1], ResultStaging })
         {
             d.Dispose();
         }

@@ -16,6 +16,7 @@ public sealed class FeatureExtractor : IDisposable
 {
     private readonly List<ClipFeatures> _holders = [];
     private readonly bool _ownsBackend;
+    private BlockwiseClipComputer? _blockwise;
     private bool _disposed;
 
     /// <summary>Creates the facade over <paramref name="backend"/>.</summary>
@@ -33,6 +34,8 @@ public sealed class FeatureExtractor : IDisposable
         Features = features | summary;
         Segmentation = segmentation;
         SummaryColumns = summary == FeatureKinds.None ? [] : FeatureSummary.ColumnNames(Plan, summary);
+        BlockwiseMinimumSamples = (int)(BlockwiseClipComputer.DefaultMinimumClipSeconds * Plan.SampleRate);
+        BlockSamples = (int)(BlockwiseClipComputer.DefaultBlockSeconds * Plan.SampleRate);
         _ownsBackend = ownsBackend;
     }
 
@@ -53,6 +56,30 @@ public sealed class FeatureExtractor : IDisposable
 
     /// <summary>The summary's column names, in the order <see cref="Summarize"/> writes them.</summary>
     public IReadOnlyList<string> SummaryColumns { get; }
+
+    /// <summary>
+    /// Clips longer than this are computed block by block (<see cref="BlockwiseClipComputer"/>) when every computed
+    /// feature is frame-local; default <see cref="BlockwiseClipComputer.DefaultMinimumClipSeconds"/> at the plan's rate.
+    /// </summary>
+    internal int BlockwiseMinimumSamples { get; set; }
+
+    /// <summary>Block length of the block-wise path; default <see cref="BlockwiseClipComputer.DefaultBlockSeconds"/> at the plan's rate.</summary>
+    internal int BlockSamples
+    {
+        get;
+        set
+        {
+            field = value;
+            _blockwise = null;
+        }
+    }
+
+    /// <summary>
+    /// True when a clip of <paramref name="sampleCount"/> samples is computed block by block: it is longer than the
+    /// block-wise minimum and every feature computed is frame-local. Otherwise it is computed whole.
+    /// </summary>
+    public bool ComputesInBlocks(int sampleCount) =>
+        sampleCount > BlockwiseMinimumSamples && BlockwiseClipComputer.Supports(FeatureCatalog.ComputedSet(Features, Plan.Options));
 
     /// <summary>Decodes <paramref name="path"/> to mono at the plan's sample rate (<paramref name="options"/>' own rate is overridden).</summary>
     /// <exception cref="AudioDecodeException">The file cannot be decoded.</exception>
@@ -78,12 +105,25 @@ public sealed class FeatureExtractor : IDisposable
     public ClipFeatures Compute(ReadOnlySpan<float> samples)
     {
         ClipFeatures clip = Holders(1)[0];
-        Backend.Compute(samples, clip);
+        Compute(samples, clip);
         return clip;
     }
 
-    /// <summary>Computes one clip into <paramref name="destination"/> (one of <see cref="Holders"/>).</summary>
-    public void Compute(ReadOnlySpan<float> samples, ClipFeatures destination) => Backend.Compute(samples, destination);
+    /// <summary>
+    /// Computes one clip into <paramref name="destination"/> (one of <see cref="Holders"/>): a long clip of frame-local
+    /// features block by block (<see cref="ComputesInBlocks"/>), with the same result as computing it whole.
+    /// </summary>
+    public void Compute(ReadOnlySpan<float> samples, ClipFeatures destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (ComputesInBlocks(samples.Length) && BlockwiseClipComputer.Supports(destination.Computed))
+        {
+            (_blockwise ??= new BlockwiseClipComputer(Backend, BlockSamples)).Compute(samples, destination);
+            return;
+        }
+
+        Backend.Compute(samples, destination);
+    }
 
     /// <summary>
     /// Computes <paramref name="clips"/> into holders 0..n-1 in one back-end call (a GPU batches them). Returns false
@@ -97,6 +137,15 @@ public sealed class FeatureExtractor : IDisposable
         if (clips.Count <= 1)
         {
             return false;
+        }
+
+        // A long clip goes block by block, alone: the caller computes each clip with Compute.
+        foreach (ReadOnlyMemory<float> clip in clips)
+        {
+            if (ComputesInBlocks(clip.Length))
+            {
+                return false;
+            }
         }
 
         try

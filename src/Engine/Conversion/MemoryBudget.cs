@@ -82,16 +82,29 @@ public static class MemoryBudget
 }
 
 /// <summary>
-/// What one file costs in memory while it is decoded and its features computed, from its size: the mono
-/// source, the resampled clip, the back end's clip-long buffers (padded signal, zero-crossing prefix, the
-/// frame-major power the chroma tuning needs, mel energies), the feature matrices and the frame-table copies.
-/// The constants were measured with <c>/usr/bin/time -v</c> (docs/reliability.md) and carry 25 % for the
-/// array pool's power-of-two rounding, so the estimate is an upper bound, not a guess from the middle.
+/// What one file costs in memory while it is decoded and its features computed, from its size. A clip computed whole
+/// holds the mono source (while resampling), the resampled clip, the back end's clip-long buffers (padded signal,
+/// zero-crossing prefix, the frame-major power the chroma tuning needs, mel energies), the feature matrices and the
+/// frame-table copies. A long clip whose features are all frame-local is computed block by block
+/// (<see cref="BlockwiseClipComputer"/>): it holds the clip, the per-frame outputs and piptrack's peaks, plus a constant
+/// working set (the back end's buffers, grown at most to a clip of the block-wise minimum, and the first pass's block).
+/// The constants were measured with <c>/usr/bin/time -v</c> (docs/reliability.md) and carry 25 % for the array pool's
+/// power-of-two rounding, so the estimate is an upper bound, not a guess from the middle.
 /// </summary>
 public sealed class ClipMemoryModel
 {
     /// <summary>Fixed cost of any file (decode buffers, holders, row objects).</summary>
     public const long PerFileBytes = 8L << 20;
+
+    /// <summary>
+    /// piptrack peaks priced per frame when chroma's tuning is estimated over a block-wise clip. Music has far fewer
+    /// above a tenth of each frame's maximum between 150 Hz and 4 kHz; white noise reaches about 60.
+    /// </summary>
+    public const int TuningPeaksPerFrame = 64;
+
+    // Bytes per peak at the estimate's peak: pitch and magnitude collected (8), copied contiguously at the end while the
+    // chunks are released, plus the median's copy of the magnitudes (4).
+    private const int BytesPerTuningPeak = 12;
 
     private const double PoolSlack = 1.25;
 
@@ -103,46 +116,93 @@ public sealed class ClipMemoryModel
     {
         ArgumentNullException.ThrowIfNull(plan);
         double hop = plan.HopLength;
-        double perFrameFloats = 0;
+        FeatureKinds all = FeatureCatalog.ComputedSet(computed, plan.Options);
+        double outputFloats = 0;
         foreach (FeatureKinds kind in Enum.GetValues<FeatureKinds>())
         {
             if (kind != FeatureKinds.None && System.Numerics.BitOperations.IsPow2((int)kind))
             {
                 int rows = (computed & kind) != 0 ? plan.RowCount(kind) : 0;
                 int copies = (frameTables & kind) != 0 ? 2 : 0;
-                perFrameFloats += rows + (copies * plan.RowCount(kind));
+                outputFloats += rows + (copies * plan.RowCount(kind));
             }
         }
 
-        // Clip-long work buffers: the frame-major power spectrogram for chroma, the mel energies.
+        // The summary's MFCC deltas are computed into a clip-long scratch matrix.
+        if ((computed & FeatureKinds.Mfcc) != 0)
+        {
+            outputFloats += plan.MfccCount;
+        }
+
+        // Clip-long work buffers of a whole clip: the frame-major power spectrogram for chroma, the mel energies.
+        double workFloats = 0;
         if ((computed & FeatureKinds.Chroma) != 0)
         {
-            perFrameFloats += plan.FrequencyBins;
+            workFloats += plan.FrequencyBins;
         }
 
         if ((computed & (FeatureKinds.MelPower | FeatureKinds.LogMelDb | FeatureKinds.Mfcc)) != 0)
         {
-            perFrameFloats += plan.Options.MelBands;
+            workFloats += plan.Options.MelBands;
         }
 
         // The clip itself, the padded copy and the zero-crossing prefix are one value per sample each.
-        double perSample = 4 + 4 + ((computed & FeatureKinds.ZeroCrossingRate) != 0 ? 4 : 0) + (perFrameFloats * 4 / hop);
+        double outputs = outputFloats * 4 / hop;
+        double perSample = 4 + 4 + ((computed & FeatureKinds.ZeroCrossingRate) != 0 ? 4 : 0) + outputs + (workFloats * 4 / hop);
         BytesPerTargetSample = perSample * PoolSlack;
+
+        Blockwise = BlockwiseClipComputer.Supports(all);
+        BlockwiseMinimumSamples = (long)(BlockwiseClipComputer.DefaultMinimumClipSeconds * plan.SampleRate);
+        if (Blockwise)
+        {
+            bool peaks = (all & FeatureKinds.Chroma) != 0 && plan.Options.Tuning is null;
+            BlockwiseBytesPerTargetSample = (4 + outputs + (peaks ? TuningPeaksPerFrame * BytesPerTuningPeak / hop : 0)) * PoolSlack;
+
+            // The back end's buffers grow to the longest clip it computed whole (up to the block-wise minimum); the first
+            // pass holds one block's |STFT|² and log-mel (the last block is up to 1.5 blocks long).
+            double firstPass = (plan.FrequencyBins + plan.Options.MelBands) * 4 / hop * 1.5 * BlockwiseClipComputer.DefaultBlockSeconds * plan.SampleRate;
+            BlockWorkingSetBytes = (long)((BytesPerTargetSample * BlockwiseMinimumSamples) + (firstPass * PoolSlack));
+        }
     }
 
-    /// <summary>Bytes per mono sample at the feature rate.</summary>
+    /// <summary>Bytes per mono sample at the feature rate of a clip computed whole.</summary>
     public double BytesPerTargetSample { get; }
+
+    /// <summary>True when the features are all frame-local, so a clip longer than <see cref="BlockwiseMinimumSamples"/> is computed block by block.</summary>
+    public bool Blockwise { get; }
+
+    /// <summary>Samples (at the feature rate) above which a clip of these features is computed block by block.</summary>
+    public long BlockwiseMinimumSamples { get; }
+
+    /// <summary>Bytes per mono sample at the feature rate of a block-wise clip (the clip, its per-frame outputs, tuning peaks); 0 when not <see cref="Blockwise"/>.</summary>
+    public double BlockwiseBytesPerTargetSample { get; }
+
+    /// <summary>The constant working set of a block-wise clip; 0 when not <see cref="Blockwise"/>.</summary>
+    public long BlockWorkingSetBytes { get; }
 
     /// <summary>Upper bound of what a file of <paramref name="size"/> costs.</summary>
     public long Estimate(AudioSize size)
     {
         // The mono source exists beside the resampled clip while resampling.
         double source = size.SourceSampleRate == size.TargetSampleRate ? 0 : size.SourceFrames * 4.0;
-        double total = PerFileBytes + source + (size.TargetSamples * BytesPerTargetSample);
+        double total = PerFileBytes + source + (Blockwise && size.TargetSamples > BlockwiseMinimumSamples
+            ? BlockWorkingSetBytes + (size.TargetSamples * BlockwiseBytesPerTargetSample)
+            : size.TargetSamples * BytesPerTargetSample);
         return total >= long.MaxValue / 2.0 ? long.MaxValue / 2 : (long)total;
     }
 
     /// <summary>Longest audio, in seconds at <paramref name="sampleRate"/>, whose cost stays within <paramref name="bytes"/>.</summary>
-    public double MaxSeconds(long bytes, int sampleRate) =>
-        Math.Max(0, bytes - PerFileBytes) / (BytesPerTargetSample * sampleRate);
+    public double MaxSeconds(long bytes, int sampleRate)
+    {
+        double whole = Math.Max(0, bytes - PerFileBytes) / (BytesPerTargetSample * sampleRate);
+        if (!Blockwise)
+        {
+            return whole;
+        }
+
+        // Above the block-wise minimum a clip costs the working set plus its block-wise bytes; below, the whole-clip bytes.
+        double minimumSeconds = BlockwiseMinimumSamples / (double)sampleRate;
+        double blockwise = Math.Max(0, bytes - PerFileBytes - BlockWorkingSetBytes) / (BlockwiseBytesPerTargetSample * sampleRate);
+        return blockwise > minimumSeconds ? blockwise : Math.Min(whole, minimumSeconds);
+    }
 }

@@ -51,6 +51,28 @@ public static class TuningEstimator
             throw new ArgumentException("Spectrogram is shorter than frames × bins.", nameof(spectrogram));
         }
 
+        float[] pitches = ArrayPool<float>.Shared.Rent(Math.Max(16, frames * 4));
+        float[] mags = ArrayPool<float>.Shared.Rent(pitches.Length);
+        int count = 0;
+        try
+        {
+            CollectPeaks(spectrogram, frames, bins, sampleRate, fftSize, ref pitches, ref mags, ref count);
+            return PitchTuningAboveMedian(pitches.AsSpan(0, count), mags.AsSpan(0, count), binsPerOctave);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(pitches);
+            ArrayPool<float>.Shared.Return(mags);
+        }
+    }
+
+    /// <summary>
+    /// piptrack's peaks of <paramref name="frames"/> frames of a spectrogram (frame-major, bins = fftSize/2 + 1): each
+    /// peak's interpolated pitch and magnitude appended at <paramref name="count"/> (the arrays grow from the shared pool).
+    /// Peaks are per frame, so a long clip's are the concatenation of its blocks' (<see cref="TuningPeaks"/>).
+    /// </summary>
+    internal static void CollectPeaks(ReadOnlySpan<float> spectrogram, int frames, int bins, int sampleRate, int fftSize, ref float[] pitches, ref float[] mags, ref int count)
+    {
         // chroma_stft hands piptrack only the spectrogram, and librosa then infers n_fft = 2·(bins − 1): for an
         // odd n_fft that is n_fft − 1, which is what librosa's bin frequencies and pitches are computed with.
         int pitchFftSize = 2 * (bins - 1);
@@ -70,45 +92,32 @@ public static class TuningEstimator
             kHi--;
         }
 
-        float[] pitches = ArrayPool<float>.Shared.Rent(Math.Max(16, frames * 4));
-        float[] mags = ArrayPool<float>.Shared.Rent(pitches.Length);
-        int count = 0;
-        try
+        // Bin 0 is never a local maximum, so the scan starts at bin 1 at the earliest.
+        int first = Math.Max(kLo, 1);
+        for (int t = 0; t < frames && first <= kHi; t++)
         {
-            // Bin 0 is never a local maximum, so the scan starts at bin 1 at the earliest.
-            int first = Math.Max(kLo, 1);
-            for (int t = 0; t < frames && first <= kHi; t++)
+            ReadOnlySpan<float> s = spectrogram.Slice(t * bins, bins);
+            float reference = PeakThreshold * Math.Abs(TensorPrimitives.MaxMagnitude(s));
+
+            // Only bins above the threshold can be peaks, and they are few: test whole vectors first and
+            // run the exact scalar test only where some bin of the vector exceeds the threshold.
+            var refVector = new Vector<float>(reference);
+            int k = first;
+            for (; k + Vector<float>.Count - 1 <= kHi; k += Vector<float>.Count)
             {
-                ReadOnlySpan<float> s = spectrogram.Slice(t * bins, bins);
-                float reference = PeakThreshold * Math.Abs(TensorPrimitives.MaxMagnitude(s));
-
-                // Only bins above the threshold can be peaks, and they are few: test whole vectors first and
-                // run the exact scalar test only where some bin of the vector exceeds the threshold.
-                var refVector = new Vector<float>(reference);
-                int k = first;
-                for (; k + Vector<float>.Count - 1 <= kHi; k += Vector<float>.Count)
+                if (Vector.GreaterThanAny(Vector.Abs(new Vector<float>(s.Slice(k, Vector<float>.Count))), refVector))
                 {
-                    if (Vector.GreaterThanAny(Vector.Abs(new Vector<float>(s.Slice(k, Vector<float>.Count))), refVector))
+                    for (int j = k; j < k + Vector<float>.Count; j++)
                     {
-                        for (int j = k; j < k + Vector<float>.Count; j++)
-                        {
-                            AddIfPeak(s, j, reference, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
-                        }
+                        AddIfPeak(s, j, reference, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
                     }
-                }
-
-                for (; k <= kHi; k++)
-                {
-                    AddIfPeak(s, k, reference, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
                 }
             }
 
-            return PitchTuningAboveMedian(pitches.AsSpan(0, count), mags.AsSpan(0, count), binsPerOctave);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(pitches);
-            ArrayPool<float>.Shared.Return(mags);
+            for (; k <= kHi; k++)
+            {
+                AddIfPeak(s, k, reference, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
+            }
         }
     }
 
@@ -165,7 +174,8 @@ public static class TuningEstimator
         return NumPyMath.Linspace(-0.5, 0.5, nBins + 1, best);
     }
 
-    private static double PitchTuningAboveMedian(Span<float> pitches, Span<float> mags, int binsPerOctave)
+    /// <summary>pitch_tuning of the peaks whose magnitude reaches the median of all peaks' (estimate_tuning's last step); reorders <paramref name="pitches"/>.</summary>
+    internal static double PitchTuningAboveMedian(Span<float> pitches, Span<float> mags, int binsPerOctave)
     {
         if (pitches.Length == 0)
         {

@@ -71,6 +71,12 @@ public sealed class ClipFeatures
     /// <summary>Chroma tuning used (estimated or given), in fractions of a chroma bin; NaN when chroma was not requested.</summary>
     public double Tuning { get; internal set; } = double.NaN;
 
+    /// <summary>
+    /// Set when this holder receives one block of a long clip (<see cref="BlockwiseClipComputer"/>): the clip-wide values
+    /// the back end must use instead of its own, and the frames whose values count towards them. Null for a whole clip.
+    /// </summary>
+    internal BlockContext? Block { get; set; }
+
     /// <summary>|STFT| (FftSize/2+1 rows).</summary>
     public FeatureMatrix StftMagnitude => Get(FeatureKinds.StftMagnitude);
 

@@ -44,6 +44,12 @@ public sealed class FeatureDescriptor
     /// <summary>Samples of a <see cref="FeatureShape.TimeSeries"/> for (plan, input samples); the input length by default (librosa's <c>length=len(y)</c>).</summary>
     public Func<FeaturePlan, int, int> SeriesLength { get; init; } = static (_, samples) => samples;
 
+    /// <summary>
+    /// How its frames depend on the rest of the clip (<see cref="FrameLocality.WholeClip"/> unless declared): a long
+    /// clip whose computed features are all frame-local is computed block by block (<see cref="BlockwiseClipComputer"/>).
+    /// </summary>
+    public FrameLocality Locality { get; init; } = FrameLocality.WholeClip;
+
     /// <summary>Its per-clip summary column groups (GTZAN naming); empty when it has none.</summary>
     public IReadOnlyList<SummaryGroup> Summary { get; init; } = [];
 

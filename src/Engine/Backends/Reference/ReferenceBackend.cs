@@ -125,7 +125,7 @@ public sealed class ReferenceBackend : IFeatureBackend
 
         if (chroma)
         {
-            double tuning = o.Tuning ?? TuningEstimator.Estimate(_clipPower, Plan);
+            double tuning = destination.Block?.Tuning ?? o.Tuning ?? TuningEstimator.Estimate(_clipPower, Plan);
             destination.SetTuning(tuning);
             ChromaFilters bank = Plan.ChromaFilterbank(tuning);
             for (int t = 0; t < frames; t++)
@@ -193,8 +193,15 @@ public sealed class ReferenceBackend : IFeatureBackend
             return;
         }
 
-        // The top_db floor is relative to the maximum over the whole clip, so every frame is converted first.
-        ReferenceKernels.PowerToDbClip(_clipMel.AsSpan(0, count), _clipMelDb.AsSpan(0, count), Plan.Options);
+        // The top_db floor is relative to the maximum over the whole clip, so every frame is converted first; a block
+        // of a long clip is floored at the whole clip's maximum and reports its own kept frames' maximum.
+        BlockContext? block = destination.Block;
+        double max = ReferenceKernels.PowerToDbClip(
+            _clipMel.AsSpan(0, count), _clipMelDb.AsSpan(0, count), Plan.Options, bands, block?.FirstKeptFrame ?? 0, block?.EndKeptFrame ?? frames, block?.DbMaximum);
+        if (block is not null)
+        {
+            block.ObservedDbMaximum = max;
+        }
         if ((want & FeatureKinds.LogMelDb) != 0)
         {
             ReferenceKernels.Store(_clipMelDb.AsSpan(0, count), destination.LogMelDb.Data);

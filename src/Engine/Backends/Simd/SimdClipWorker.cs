@@ -100,7 +100,7 @@ internal sealed class SimdClipWorker : IDisposable
 
         if ((want & FeatureKinds.Chroma) != 0)
         {
-            double tuning = o.Tuning ?? TuningEstimator.Estimate(_clipPower, _plan);
+            double tuning = destination.Block?.Tuning ?? o.Tuning ?? TuningEstimator.Estimate(_clipPower, _plan);
             destination.SetTuning(tuning);
             ChromaFilters bank = _plan.ChromaFilterbank(tuning);
             for (int t = 0; t < frames; t++)
@@ -322,7 +322,19 @@ internal sealed class SimdClipWorker : IDisposable
 
         // The top_db floor is relative to the whole clip's maximum, so every frame is converted before any DCT.
         // Padding lanes hold 10·log10(amin), never above a real frame's value, so they cannot move the maximum.
-        SimdKernels.PowerToDbInPlace(lanes, _plan.Options);
+        BlockContext? block = destination.Block;
+        if (block is null)
+        {
+            SimdKernels.PowerToDbInPlace(lanes, _plan.Options);
+        }
+        else
+        {
+            // One block of a long clip: floored at the whole clip's maximum; reports the maximum of its kept frames.
+            SimdKernels.ToDbInPlace(lanes, _plan.Options);
+            block.ObservedDbMaximum = SimdKernels.LaneFramesMax(lanes, bands, block.FirstKeptFrame, block.EndKeptFrame);
+            SimdKernels.ApplyDbFloor(lanes, block.DbMaximum ?? block.ObservedDbMaximum, _plan.Options);
+        }
+
         if ((want & FeatureKinds.LogMelDb) != 0)
         {
             ScatterClip(lanes, bands, destination.LogMelDb.Data);

@@ -10,6 +10,7 @@ internal static class ChromaStftFeature
         Name = "chroma_stft",
         LibrosaCall = "librosa.feature.chroma_stft(y=y, sr=sr)",
         Inputs = FeatureInputs.StftPower | FeatureInputs.WholeClip,
+        Locality = FrameLocality.FrameAndTuning,
         Aliases = ["chroma"],
         Rows = static plan => plan.Options.ChromaBins,
         Summary = [new SummaryGroup("chroma_stft", SummaryLayout.Whole, 100), new SummaryGroup("chroma", SummaryLayout.PerRow, 1100)],

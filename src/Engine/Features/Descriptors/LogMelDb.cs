@@ -10,6 +10,7 @@ internal static class LogMelDbFeature
         Name = "log_mel_db",
         LibrosaCall = "librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=sr))",
         Inputs = FeatureInputs.LogMelDb | FeatureInputs.WholeClip,
+        Locality = FrameLocality.FrameAndDbMaximum,
         Aliases = ["logmel", "log_mel"],
         Provides = FeatureInputs.LogMelDb,
         Rows = static plan => plan.Options.MelBands,

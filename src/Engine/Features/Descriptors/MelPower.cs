@@ -10,6 +10,7 @@ internal static class MelPowerFeature
         Name = "mel_power",
         LibrosaCall = "librosa.feature.melspectrogram(y=y, sr=sr)",
         Inputs = FeatureInputs.MelPower,
+        Locality = FrameLocality.Frame,
         Aliases = ["melspectrogram", "mel"],
         Provides = FeatureInputs.MelPower,
         Rows = static plan => plan.Options.MelBands,

@@ -10,6 +10,7 @@ internal static class MfccFeature
         Name = "mfcc",
         LibrosaCall = "librosa.feature.mfcc(y=y, sr=sr)",
         Inputs = FeatureInputs.LogMelDb | FeatureInputs.WholeClip,
+        Locality = FrameLocality.FrameAndDbMaximum,
         Rows = static plan => plan.Options.MfccCount,
         Summary = [new SummaryGroup("mfcc", SummaryLayout.PerRow, 1000), new SummaryGroup("mfcc", SummaryLayout.PerRowDelta, 1200)],
         FrameTable = new FrameTableSpec("mfcc", "mfcc", Order: 10),

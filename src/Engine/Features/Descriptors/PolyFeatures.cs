@@ -21,6 +21,7 @@ internal static class PolyFeaturesFeature
         Aliases = ["poly"],
         LibrosaCall = "librosa.feature.poly_features(y=y, sr=sr, order=1)",
         Inputs = FeatureInputs.StftMagnitude,
+        Locality = FrameLocality.Frame,
         Rows = static _ => Order + 1,
         Summary = [new SummaryGroup("poly_features", SummaryLayout.PerRow, 2500)],
         ReferenceKernel = static (in ClipInputs inputs, ClipFeatures destination, ref object? scratch)

@@ -10,6 +10,7 @@ internal static class RmsFeature
         Name = "rms",
         LibrosaCall = "librosa.feature.rms(y=y)",
         Inputs = FeatureInputs.Signal,
+        Locality = FrameLocality.Frame,
         Summary = [new SummaryGroup("rms", SummaryLayout.Whole, 200)],
     };
 }

@@ -10,6 +10,7 @@ internal static class SpectralBandwidthFeature
         Name = "spectral_bandwidth",
         LibrosaCall = "librosa.feature.spectral_bandwidth(y=y, sr=sr)",
         Inputs = FeatureInputs.StftMagnitude,
+        Locality = FrameLocality.Frame,
         Aliases = ["bandwidth"],
         Summary = [new SummaryGroup("spectral_bandwidth", SummaryLayout.Whole, 400)],
     };

@@ -10,6 +10,7 @@ internal static class SpectralCentroidFeature
         Name = "spectral_centroid",
         LibrosaCall = "librosa.feature.spectral_centroid(y=y, sr=sr)",
         Inputs = FeatureInputs.StftMagnitude,
+        Locality = FrameLocality.Frame,
         Aliases = ["centroid"],
         Summary = [new SummaryGroup("spectral_centroid", SummaryLayout.Whole, 300)],
     };

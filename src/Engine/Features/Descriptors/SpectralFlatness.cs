@@ -21,6 +21,7 @@ internal static class SpectralFlatnessFeature
         Aliases = ["flatness"],
         LibrosaCall = "librosa.feature.spectral_flatness(y=y)",
         Inputs = FeatureInputs.StftPower,
+        Locality = FrameLocality.Frame,
         Summary = [new SummaryGroup("spectral_flatness", SummaryLayout.Whole, 2100)],
         ReferenceKernel = ReferenceKernels.SpectralFlatness,
         SimdKernel = SimdKernels.SpectralFlatness,

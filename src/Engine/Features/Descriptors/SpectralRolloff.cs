@@ -10,6 +10,7 @@ internal static class SpectralRolloffFeature
         Name = "spectral_rolloff",
         LibrosaCall = "librosa.feature.spectral_rolloff(y=y, sr=sr)",
         Inputs = FeatureInputs.StftMagnitude,
+        Locality = FrameLocality.Frame,
         Aliases = ["rolloff"],
         Summary = [new SummaryGroup("rolloff", SummaryLayout.Whole, 500)],
     };

@@ -10,6 +10,7 @@ internal static class StftMagnitudeFeature
         Name = "stft_magnitude",
         LibrosaCall = "np.abs(librosa.stft(y))",
         Inputs = FeatureInputs.StftMagnitude,
+        Locality = FrameLocality.Frame,
         Provides = FeatureInputs.StftMagnitude,
         Rows = static plan => plan.FrequencyBins,
     };

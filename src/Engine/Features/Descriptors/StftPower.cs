@@ -10,6 +10,7 @@ internal static class StftPowerFeature
         Name = "stft_power",
         LibrosaCall = "np.abs(librosa.stft(y)) ** 2",
         Inputs = FeatureInputs.StftPower,
+        Locality = FrameLocality.Frame,
         Provides = FeatureInputs.StftPower,
         Rows = static plan => plan.FrequencyBins,
     };

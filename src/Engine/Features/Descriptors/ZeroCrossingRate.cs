@@ -10,6 +10,7 @@ internal static class ZeroCrossingRateFeature
         Name = "zero_crossing_rate",
         LibrosaCall = "librosa.feature.zero_crossing_rate(y)",
         Inputs = FeatureInputs.Signal,
+        Locality = FrameLocality.Frame,
         Aliases = ["zcr"],
         Summary = [new SummaryGroup("zero_crossing_rate", SummaryLayout.Whole, 600)],
     };
