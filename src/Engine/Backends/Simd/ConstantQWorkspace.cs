@@ -24,11 +24,17 @@ public sealed class ConstantQWorkspace : IDisposable
     private Vector<float>[] _response = [];
     private Vector<float>[] _delta = [];
     private float[] _quantised = [];
-    private IFeatureBackend? _stft;
-    private ClipFeatures? _stftFeatures;
+    private float[] _power = [];
+    private float[] _magnitude = [];
+    private float[] _tuningBand = [];
+    private float[] _tuningMax = [];
+    private FeaturePlan? _tuningPlan;
 
     /// <summary>The CQT magnitude of the last chroma computation (chroma_cqt's input).</summary>
     internal FeatureMatrix ConstantQ { get; } = new(0, 0);
+
+    /// <summary>√ of a shared power spectrogram, when the tuning is estimated from it.</summary>
+    internal FeatureMatrix TuningMagnitude { get; } = new(0, 0);
 
     /// <summary>The unnormalised chroma of the last chroma_cens computation, or the chroma of the last tonnetz.</summary>
     internal FeatureMatrix Chroma { get; } = new(0, 0);
@@ -36,8 +42,8 @@ public sealed class ConstantQWorkspace : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _stft?.Dispose();
-        _stft = null;
+        // Nothing native is held any more (the tuning STFT runs on the workspace's own buffers); kept so callers
+        // that scope the workspace stay correct if native state returns.
     }
 
     internal static Span<T> Grow<T>(ref T[] buffer, int length)
@@ -92,17 +98,59 @@ public sealed class ConstantQWorkspace : IDisposable
     /// <summary>The scratch of <see cref="Fft"/> viewed as floats (lane-interleaved).</summary>
     internal static Span<float> AsFloats(Span<Vector<float>> vectors) => MemoryMarshal.Cast<Vector<float>, float>(vectors);
 
-    /// <summary>|STFT| (n_fft 2048, hop 512, zero-padded centre) of <paramref name="y"/> from the SIMD back end, for the tuning estimate.</summary>
-    internal FeatureMatrix TuningMagnitude(ReadOnlySpan<float> y, int sampleRate)
+    /// <summary>
+    /// <c>estimate_tuning(y=y, sr, bins_per_octave)</c> on the |STFT| the SIMD back end computes for
+    /// <see cref="ConstantQTuning.StftPlan"/> (the same padding, window, lane FFT and power/magnitude kernels, so the
+    /// same magnitudes bit for bit), without the back end's frame-major scatter of all 1025 bins: per batch of frames
+    /// only each frame's maximum and the bins piptrack reads (below 4 kHz) are kept.
+    /// </summary>
+    internal double EstimateTuning(ReadOnlySpan<float> y, int sampleRate, int binsPerOctave)
     {
-        if (_stft is null || _stft.Plan.Options.SampleRate != sampleRate)
+        if (_tuningPlan is null || _tuningPlan.SampleRate != sampleRate)
         {
-            _stft?.Dispose();
-            _stft = CpuBackends.Create(ConstantQTuning.StftPlan(sampleRate), BackendKind.Simd);
-            _stftFeatures = new ClipFeatures(_stft.Plan, FeatureKinds.StftMagnitude);
+            _tuningPlan = ConstantQTuning.StftPlan(sampleRate);
         }
 
-        _stft.Compute(y, _stftFeatures!);
-        return _stftFeatures!.StftMagnitude;
+        FeaturePlan plan = _tuningPlan;
+        int width = Vector<float>.Count;
+        int n = plan.FftSize;
+        int hop = plan.HopLength;
+        int bins = plan.FrequencyBins;
+        int frames = plan.FrameCount(y.Length);
+        int stride = TuningEstimator.BandStride(bins, sampleRate);
+        Span<float> padded = Padded(y.Length + n);
+        SimdKernels.Pad(y, n / 2, PadMode.Constant, padded);
+        RealFft fft = Fft(n, out Span<Vector<float>> scratch, out Span<Vector<float>> re, out Span<Vector<float>> im);
+        Span<float> packed = AsFloats(scratch);
+        Span<float> power = Grow(ref _power, bins * width);
+        Span<float> magnitude = Grow(ref _magnitude, bins * width);
+        ReadOnlySpan<Vector<float>> magnitudeLanes = MemoryMarshal.Cast<float, Vector<float>>(magnitude);
+        Span<float> band = Grow(ref _tuningBand, frames * stride);
+        Span<float> frameMax = Grow(ref _tuningMax, frames);
+        int half = n / 2 * width;
+        for (int first = 0; first < frames; first += width)
+        {
+            int count = Math.Min(width, frames - first);
+            SimdKernels.GatherWindowedFramesPacked(padded, first, count, hop, plan.Window, packed[..half], packed.Slice(half, half));
+            fft.ForwardLanesPacked(re, im, scratch);
+            SimdKernels.PowerAndMagnitude(AsFloats(re), AsFloats(im), power, magnitude);
+
+            // Magnitudes are non-negative, so the lane-wise maximum is np.max(S, axis=-2) of each frame.
+            Vector<float> max = Vector<float>.Zero;
+            foreach (Vector<float> m in magnitudeLanes)
+            {
+                max = Vector.Max(max, m);
+            }
+
+            for (int l = 0; l < count; l++)
+            {
+                frameMax[first + l] = max[l];
+            }
+
+            // The lane layout of bins 0 … stride − 1 is the first stride·width floats.
+            SimdKernels.ScatterLanes(magnitude[..(stride * width)], stride, count, band[(first * stride)..]);
+        }
+
+        return TuningEstimator.EstimateBand(band, frames, stride, frameMax, bins, sampleRate, binsPerOctave);
     }
 }
