@@ -18,14 +18,14 @@ public sealed class ConstantQWorkspace : IDisposable
     private float[] _signalB = [];
     private float[] _padded = [];
     private float[] _ones = [];
-    private Vector<float>[] _fftScratch = [];
-    private Vector<float>[] _re = [];
-    private Vector<float>[] _im = [];
-    private Vector<float>[] _response = [];
-    private Vector<float>[] _delta = [];
+    private readonly AlignedLanes _fftScratch = new();
+    private readonly AlignedLanes _re = new();
+    private readonly AlignedLanes _im = new();
+    private readonly AlignedLanes _response = new();
+    private readonly AlignedLanes _delta = new();
     private float[] _quantised = [];
-    private float[] _power = [];
-    private float[] _magnitude = [];
+    private readonly AlignedLanes _power = new();
+    private readonly AlignedLanes _magnitude = new();
     private float[] _tuningBand = [];
     private float[] _tuningMax = [];
     private FeaturePlan? _tuningPlan;
@@ -64,9 +64,9 @@ public sealed class ConstantQWorkspace : IDisposable
 
     internal Span<float> Quantised(int length) => Grow(ref _quantised, length);
 
-    internal Span<Vector<float>> Response(int length) => Grow(ref _response, length);
+    internal Span<Vector<float>> Response(int length) => _response.Get(length);
 
-    internal Span<Vector<float>> Delta(int length) => Grow(ref _delta, length);
+    internal Span<Vector<float>> Delta(int length) => _delta.Get(length);
 
     /// <summary>An all-ones window (stft window='ones') of <paramref name="length"/>.</summary>
     internal ReadOnlySpan<float> Ones(int length)
@@ -89,9 +89,9 @@ public sealed class ConstantQWorkspace : IDisposable
             _ffts[length] = fft;
         }
 
-        scratch = Grow(ref _fftScratch, fft.LaneScratchLength);
-        re = Grow(ref _re, fft.Bins);
-        im = Grow(ref _im, fft.Bins);
+        scratch = _fftScratch.Get(fft.LaneScratchLength);
+        re = _re.Get(fft.Bins);
+        im = _im.Get(fft.Bins);
         return fft;
     }
 
@@ -122,8 +122,8 @@ public sealed class ConstantQWorkspace : IDisposable
         SimdKernels.Pad(y, n / 2, PadMode.Constant, padded);
         RealFft fft = Fft(n, out Span<Vector<float>> scratch, out Span<Vector<float>> re, out Span<Vector<float>> im);
         Span<float> packed = AsFloats(scratch);
-        Span<float> power = Grow(ref _power, bins * width);
-        Span<float> magnitude = Grow(ref _magnitude, bins * width);
+        Span<float> power = AsFloats(_power.Get(bins));
+        Span<float> magnitude = AsFloats(_magnitude.Get(bins));
         ReadOnlySpan<Vector<float>> magnitudeLanes = MemoryMarshal.Cast<float, Vector<float>>(magnitude);
         Span<float> band = Grow(ref _tuningBand, frames * stride);
         Span<float> frameMax = Grow(ref _tuningMax, frames);
@@ -152,5 +152,40 @@ public sealed class ConstantQWorkspace : IDisposable
         }
 
         return TuningEstimator.EstimateBand(band, frames, stride, frameMax, bins, sampleRate, binsPerOctave);
+    }
+
+    /// <summary>
+    /// A growable buffer of lane vectors that starts on a 64-byte boundary. The lane FFT, the basis projection and
+    /// the sliding DFT load and store whole vectors; in an ordinary array they start wherever the allocation put
+    /// them (often 8 or 16 bytes past a 32-byte boundary), so some of those loads would split across cache lines
+    /// and the speed would depend on where a workspace happened to be allocated. The array is pinned (the
+    /// pinned-object heap never moves it), so the aligned offset stays valid.
+    /// </summary>
+    private sealed class AlignedLanes
+    {
+        private const int Alignment = 64;
+        private float[] _array = [];
+        private int _offset;
+
+        public Span<Vector<float>> Get(int vectors)
+        {
+            int floats = vectors * Vector<float>.Count;
+            if (_array.Length - _offset < floats)
+            {
+                _array = GC.AllocateArray<float>(floats + (Alignment / sizeof(float)), pinned: true);
+                _offset = OffsetToAlignment(_array);
+            }
+
+            return MemoryMarshal.Cast<float, Vector<float>>(_array.AsSpan(_offset, floats));
+        }
+
+        private static unsafe int OffsetToAlignment(float[] array)
+        {
+            fixed (float* start = array)
+            {
+                long misalignment = (long)start % Alignment;
+                return misalignment == 0 ? 0 : (int)((Alignment - misalignment) / sizeof(float));
+            }
+        }
     }
 }
