@@ -51,12 +51,68 @@ public static class TuningEstimator
             throw new ArgumentException("Spectrogram is shorter than frames × bins.", nameof(spectrogram));
         }
 
+        return EstimateCore(spectrogram, frames, bins, [], bins, sampleRate, binsPerOctave);
+    }
+
+    /// <summary>
+    /// Bins per frame <see cref="EstimateBand"/> needs: up to one past the highest bin piptrack can report (below
+    /// min(4 kHz, Nyquist)), all <paramref name="bins"/> when that reaches the last.
+    /// </summary>
+    internal static int BandStride(int bins, int sampleRate)
+    {
+        (_, int kHi) = PeakRange(bins, sampleRate);
+        return Math.Min(bins, Math.Max(kHi, 0) + 2);
+    }
+
+    /// <summary>
+    /// As <see cref="Estimate(ReadOnlySpan{float}, int, int, int, int, int)"/>, from only the first
+    /// <paramref name="stride"/> (<see cref="BandStride"/>) of each frame's <paramref name="bins"/> bins and each
+    /// frame's maximum over all its bins (piptrack's threshold reference): the same peaks, the same estimate,
+    /// without transposing the bins above 4 kHz that only the maximum reads.
+    /// </summary>
+    internal static double EstimateBand(ReadOnlySpan<float> band, int frames, int stride, ReadOnlySpan<float> frameMax, int bins, int sampleRate, int binsPerOctave)
+    {
+        if (stride != BandStride(bins, sampleRate) || band.Length < frames * stride || frameMax.Length < frames)
+        {
+            throw new ArgumentException($"Expected {BandStride(bins, sampleRate)} bins and one maximum per frame.", nameof(band));
+        }
+
+        return EstimateCore(band, frames, stride, frameMax, bins, sampleRate, binsPerOctave);
+    }
+
+    // First and last bin inside [fmin, fmax), the only ones piptrack can report.
+    private static (int Lo, int Hi) PeakRange(int bins, int sampleRate)
+    {
+        // chroma_stft hands piptrack only the spectrogram, and librosa then infers n_fft = 2·(bins − 1): for an
+        // odd n_fft that is n_fft − 1, which is what librosa's bin frequencies and pitches are computed with.
+        int pitchFftSize = 2 * (bins - 1);
+        double fMax = Math.Min(MaxFrequency, sampleRate / 2.0);
+        double binHz = 1.0 / (pitchFftSize * (1.0 / sampleRate));
+        int kLo = 0;
+        while (kLo < bins && kLo * binHz < MinFrequency)
+        {
+            kLo++;
+        }
+
+        int kHi = bins - 1;
+        while (kHi >= 0 && kHi * binHz >= fMax)
+        {
+            kHi--;
+        }
+
+        return (kLo, kHi);
+    }
+
+    // piptrack + the median filter + pitch_tuning over frames stored `stride` floats apart (the first `stride` of
+    // `bins` bins); each frame's maximum over all bins comes from `frameMax`, or from the stored frame when empty.
+    private static double EstimateCore(ReadOnlySpan<float> spectrogram, int frames, int stride, ReadOnlySpan<float> frameMax, int bins, int sampleRate, int binsPerOctave)
+    {
         float[] pitches = ArrayPool<float>.Shared.Rent(Math.Max(16, frames * 4));
         float[] mags = ArrayPool<float>.Shared.Rent(pitches.Length);
         int count = 0;
         try
         {
-            CollectPeaks(spectrogram, frames, bins, sampleRate, fftSize, ref pitches, ref mags, ref count);
+            CollectPeaks(spectrogram, frames, stride, frameMax, bins, sampleRate, ref pitches, ref mags, ref count);
             return PitchTuningAboveMedian(pitches.AsSpan(0, count), mags.AsSpan(0, count), binsPerOctave);
         }
         finally
@@ -71,33 +127,21 @@ public static class TuningEstimator
     /// peak's interpolated pitch and magnitude appended at <paramref name="count"/> (the arrays grow from the shared pool).
     /// Peaks are per frame, so a long clip's are the concatenation of its blocks' (<see cref="TuningPeaks"/>).
     /// </summary>
-    internal static void CollectPeaks(ReadOnlySpan<float> spectrogram, int frames, int bins, int sampleRate, int fftSize, ref float[] pitches, ref float[] mags, ref int count)
+    internal static void CollectPeaks(ReadOnlySpan<float> spectrogram, int frames, int bins, int sampleRate, ref float[] pitches, ref float[] mags, ref int count) =>
+        CollectPeaks(spectrogram, frames, bins, [], bins, sampleRate, ref pitches, ref mags, ref count);
+
+    // piptrack's scan over frames stored `stride` floats apart; each frame's maximum from `frameMax` when given.
+    private static void CollectPeaks(ReadOnlySpan<float> spectrogram, int frames, int stride, ReadOnlySpan<float> frameMax, int bins, int sampleRate, ref float[] pitches, ref float[] mags, ref int count)
     {
-        // chroma_stft hands piptrack only the spectrogram, and librosa then infers n_fft = 2·(bins − 1): for an
-        // odd n_fft that is n_fft − 1, which is what librosa's bin frequencies and pitches are computed with.
         int pitchFftSize = 2 * (bins - 1);
-        double fMax = Math.Min(MaxFrequency, sampleRate / 2.0);
-        double binHz = 1.0 / (pitchFftSize * (1.0 / sampleRate));
-
-        // First and last bin inside [fmin, fmax), the only ones piptrack can report.
-        int kLo = 0;
-        while (kLo < bins && kLo * binHz < MinFrequency)
-        {
-            kLo++;
-        }
-
-        int kHi = bins - 1;
-        while (kHi >= 0 && kHi * binHz >= fMax)
-        {
-            kHi--;
-        }
+        (int kLo, int kHi) = PeakRange(bins, sampleRate);
 
         // Bin 0 is never a local maximum, so the scan starts at bin 1 at the earliest.
         int first = Math.Max(kLo, 1);
         for (int t = 0; t < frames && first <= kHi; t++)
         {
-            ReadOnlySpan<float> s = spectrogram.Slice(t * bins, bins);
-            float reference = PeakThreshold * Math.Abs(TensorPrimitives.MaxMagnitude(s));
+            ReadOnlySpan<float> s = spectrogram.Slice(t * stride, stride);
+            float reference = PeakThreshold * Math.Abs(frameMax.IsEmpty ? TensorPrimitives.MaxMagnitude(s) : frameMax[t]);
 
             // Only bins above the threshold can be peaks, and they are few: test whole vectors first and
             // run the exact scalar test only where some bin of the vector exceeds the threshold.
@@ -109,14 +153,14 @@ public static class TuningEstimator
                 {
                     for (int j = k; j < k + Vector<float>.Count; j++)
                     {
-                        AddIfPeak(s, j, reference, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
+                        AddIfPeak(s, j, bins - 1, reference, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
                     }
                 }
             }
 
             for (; k <= kHi; k++)
             {
-                AddIfPeak(s, k, reference, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
+                AddIfPeak(s, k, bins - 1, reference, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
             }
         }
     }
@@ -292,15 +336,16 @@ public static class TuningEstimator
     }
 
     // piptrack at one bin: when it is a local maximum of S·(S > ref), record its interpolated pitch and magnitude.
-    private static void AddIfPeak(ReadOnlySpan<float> s, int k, float reference, int sampleRate, int pitchFftSize, ref float[] pitches, ref float[] mags, ref int count)
+    // `last` is the spectrum's last bin (stored frames may stop short of it, but never at a bin piptrack reports).
+    private static void AddIfPeak(ReadOnlySpan<float> s, int k, int last, float reference, int sampleRate, int pitchFftSize, ref float[] pitches, ref float[] mags, ref int count)
     {
-        if (!IsThresholdedLocalMax(s, k, reference))
+        if (!IsThresholdedLocalMax(s, k, last, reference))
         {
             return;
         }
 
-        float shift = ParabolicShift(s, k);
-        float avg = k == s.Length - 1 ? Math.Abs(s[k]) - Math.Abs(s[k - 1]) : (Math.Abs(s[k + 1]) - Math.Abs(s[k - 1])) / 2f;
+        float shift = ParabolicShift(s, k, last);
+        float avg = k == last ? Math.Abs(s[k]) - Math.Abs(s[k - 1]) : (Math.Abs(s[k + 1]) - Math.Abs(s[k - 1])) / 2f;
         float dskew = 0.5f * avg * shift;
         if (count == pitches.Length)
         {
@@ -315,7 +360,7 @@ public static class TuningEstimator
 
     // util.localmax of S·(S > ref) along frequency: strictly above the left neighbour, at least the right one;
     // bin 0 is never a maximum and the last bin only compares with its left neighbour.
-    private static bool IsThresholdedLocalMax(ReadOnlySpan<float> s, int k, float reference)
+    private static bool IsThresholdedLocalMax(ReadOnlySpan<float> s, int k, int last, float reference)
     {
         if (k == 0)
         {
@@ -323,7 +368,7 @@ public static class TuningEstimator
         }
 
         float x = Thresholded(s[k], reference);
-        return x > Thresholded(s[k - 1], reference) && (k == s.Length - 1 || x >= Thresholded(s[k + 1], reference));
+        return x > Thresholded(s[k - 1], reference) && (k == last || x >= Thresholded(s[k + 1], reference));
     }
 
     private static float Thresholded(float v, float reference)
@@ -334,9 +379,9 @@ public static class TuningEstimator
 
     // librosa _parabolic_interpolation: the vertex offset −b/a of the parabola through bins k−1, k, k+1,
     // or 0 when it would move by a bin or more (also at the edges).
-    private static float ParabolicShift(ReadOnlySpan<float> s, int k)
+    private static float ParabolicShift(ReadOnlySpan<float> s, int k, int last)
     {
-        if (k == 0 || k == s.Length - 1)
+        if (k == 0 || k == last)
         {
             return 0f;
         }

@@ -58,7 +58,7 @@ public sealed class TuningPeaks
         {
             int step = Math.Min(FramesPerStep, frames - t);
             int count = 0;
-            TuningEstimator.CollectPeaks(spectrogram.Slice(t * bins, step * bins), step, bins, sampleRate, fftSize, ref _stepPitches, ref _stepMags, ref count);
+            TuningEstimator.CollectPeaks(spectrogram.Slice(t * bins, step * bins), step, bins, sampleRate, ref _stepPitches, ref _stepMags, ref count);
             Append(count);
         }
     }

@@ -18,17 +18,23 @@ public sealed class ConstantQWorkspace : IDisposable
     private float[] _signalB = [];
     private float[] _padded = [];
     private float[] _ones = [];
-    private Vector<float>[] _fftScratch = [];
-    private Vector<float>[] _re = [];
-    private Vector<float>[] _im = [];
-    private Vector<float>[] _response = [];
-    private Vector<float>[] _delta = [];
+    private readonly AlignedLanes _fftScratch = new();
+    private readonly AlignedLanes _re = new();
+    private readonly AlignedLanes _im = new();
+    private readonly AlignedLanes _response = new();
+    private readonly AlignedLanes _delta = new();
     private float[] _quantised = [];
-    private IFeatureBackend? _stft;
-    private ClipFeatures? _stftFeatures;
+    private readonly AlignedLanes _power = new();
+    private readonly AlignedLanes _magnitude = new();
+    private float[] _tuningBand = [];
+    private float[] _tuningMax = [];
+    private FeaturePlan? _tuningPlan;
 
     /// <summary>The CQT magnitude of the last chroma computation (chroma_cqt's input).</summary>
     internal FeatureMatrix ConstantQ { get; } = new(0, 0);
+
+    /// <summary>√ of a shared power spectrogram, when the tuning is estimated from it.</summary>
+    internal FeatureMatrix TuningMagnitude { get; } = new(0, 0);
 
     /// <summary>The unnormalised chroma of the last chroma_cens computation, or the chroma of the last tonnetz.</summary>
     internal FeatureMatrix Chroma { get; } = new(0, 0);
@@ -36,8 +42,8 @@ public sealed class ConstantQWorkspace : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _stft?.Dispose();
-        _stft = null;
+        // Nothing native is held any more (the tuning STFT runs on the workspace's own buffers); kept so callers
+        // that scope the workspace stay correct if native state returns.
     }
 
     internal static Span<T> Grow<T>(ref T[] buffer, int length)
@@ -58,9 +64,9 @@ public sealed class ConstantQWorkspace : IDisposable
 
     internal Span<float> Quantised(int length) => Grow(ref _quantised, length);
 
-    internal Span<Vector<float>> Response(int length) => Grow(ref _response, length);
+    internal Span<Vector<float>> Response(int length) => _response.Get(length);
 
-    internal Span<Vector<float>> Delta(int length) => Grow(ref _delta, length);
+    internal Span<Vector<float>> Delta(int length) => _delta.Get(length);
 
     /// <summary>An all-ones window (stft window='ones') of <paramref name="length"/>.</summary>
     internal ReadOnlySpan<float> Ones(int length)
@@ -83,26 +89,103 @@ public sealed class ConstantQWorkspace : IDisposable
             _ffts[length] = fft;
         }
 
-        scratch = Grow(ref _fftScratch, fft.LaneScratchLength);
-        re = Grow(ref _re, fft.Bins);
-        im = Grow(ref _im, fft.Bins);
+        scratch = _fftScratch.Get(fft.LaneScratchLength);
+        re = _re.Get(fft.Bins);
+        im = _im.Get(fft.Bins);
         return fft;
     }
 
     /// <summary>The scratch of <see cref="Fft"/> viewed as floats (lane-interleaved).</summary>
     internal static Span<float> AsFloats(Span<Vector<float>> vectors) => MemoryMarshal.Cast<Vector<float>, float>(vectors);
 
-    /// <summary>|STFT| (n_fft 2048, hop 512, zero-padded centre) of <paramref name="y"/> from the SIMD back end, for the tuning estimate.</summary>
-    internal FeatureMatrix TuningMagnitude(ReadOnlySpan<float> y, int sampleRate)
+    /// <summary>
+    /// <c>estimate_tuning(y=y, sr, bins_per_octave)</c> on the |STFT| the SIMD back end computes for
+    /// <see cref="ConstantQTuning.StftPlan"/> (the same padding, window, lane FFT and power/magnitude kernels, so the
+    /// same magnitudes bit for bit), without the back end's frame-major scatter of all 1025 bins: per batch of frames
+    /// only each frame's maximum and the bins piptrack reads (below 4 kHz) are kept.
+    /// </summary>
+    internal double EstimateTuning(ReadOnlySpan<float> y, int sampleRate, int binsPerOctave)
     {
-        if (_stft is null || _stft.Plan.Options.SampleRate != sampleRate)
+        if (_tuningPlan is null || _tuningPlan.SampleRate != sampleRate)
         {
-            _stft?.Dispose();
-            _stft = CpuBackends.Create(ConstantQTuning.StftPlan(sampleRate), BackendKind.Simd);
-            _stftFeatures = new ClipFeatures(_stft.Plan, FeatureKinds.StftMagnitude);
+            _tuningPlan = ConstantQTuning.StftPlan(sampleRate);
         }
 
-        _stft.Compute(y, _stftFeatures!);
-        return _stftFeatures!.StftMagnitude;
+        FeaturePlan plan = _tuningPlan;
+        int width = Vector<float>.Count;
+        int n = plan.FftSize;
+        int hop = plan.HopLength;
+        int bins = plan.FrequencyBins;
+        int frames = plan.FrameCount(y.Length);
+        int stride = TuningEstimator.BandStride(bins, sampleRate);
+        Span<float> padded = Padded(y.Length + n);
+        SimdKernels.Pad(y, n / 2, PadMode.Constant, padded);
+        RealFft fft = Fft(n, out Span<Vector<float>> scratch, out Span<Vector<float>> re, out Span<Vector<float>> im);
+        Span<float> packed = AsFloats(scratch);
+        Span<float> power = AsFloats(_power.Get(bins));
+        Span<float> magnitude = AsFloats(_magnitude.Get(bins));
+        ReadOnlySpan<Vector<float>> magnitudeLanes = MemoryMarshal.Cast<float, Vector<float>>(magnitude);
+        Span<float> band = Grow(ref _tuningBand, frames * stride);
+        Span<float> frameMax = Grow(ref _tuningMax, frames);
+        int half = n / 2 * width;
+        for (int first = 0; first < frames; first += width)
+        {
+            int count = Math.Min(width, frames - first);
+            SimdKernels.GatherWindowedFramesPacked(padded, first, count, hop, plan.Window, packed[..half], packed.Slice(half, half));
+            fft.ForwardLanesPacked(re, im, scratch);
+            SimdKernels.PowerAndMagnitude(AsFloats(re), AsFloats(im), power, magnitude);
+
+            // Magnitudes are non-negative, so the lane-wise maximum is np.max(S, axis=-2) of each frame.
+            Vector<float> max = Vector<float>.Zero;
+            foreach (Vector<float> m in magnitudeLanes)
+            {
+                max = Vector.Max(max, m);
+            }
+
+            for (int l = 0; l < count; l++)
+            {
+                frameMax[first + l] = max[l];
+            }
+
+            // The lane layout of bins 0 … stride − 1 is the first stride·width floats.
+            SimdKernels.ScatterLanes(magnitude[..(stride * width)], stride, count, band[(first * stride)..]);
+        }
+
+        return TuningEstimator.EstimateBand(band, frames, stride, frameMax, bins, sampleRate, binsPerOctave);
+    }
+
+    /// <summary>
+    /// A growable buffer of lane vectors that starts on a 64-byte boundary. The lane FFT, the basis projection and
+    /// the sliding DFT load and store whole vectors; in an ordinary array they start wherever the allocation put
+    /// them (often 8 or 16 bytes past a 32-byte boundary), so some of those loads would split across cache lines
+    /// and the speed would depend on where a workspace happened to be allocated. The array is pinned (the
+    /// pinned-object heap never moves it), so the aligned offset stays valid.
+    /// </summary>
+    private sealed class AlignedLanes
+    {
+        private const int Alignment = 64;
+        private float[] _array = [];
+        private int _offset;
+
+        public Span<Vector<float>> Get(int vectors)
+        {
+            int floats = vectors * Vector<float>.Count;
+            if (_array.Length - _offset < floats)
+            {
+                _array = GC.AllocateArray<float>(floats + (Alignment / sizeof(float)), pinned: true);
+                _offset = OffsetToAlignment(_array);
+            }
+
+            return MemoryMarshal.Cast<float, Vector<float>>(_array.AsSpan(_offset, floats));
+        }
+
+        private static unsafe int OffsetToAlignment(float[] array)
+        {
+            fixed (float* start = array)
+            {
+                long misalignment = (long)start % Alignment;
+                return misalignment == 0 ? 0 : (int)((Alignment - misalignment) / sizeof(float));
+            }
+        }
     }
 }
