@@ -6,7 +6,7 @@ namespace Cepstra.Backends.Simd;
 
 /// <summary>
 /// Reusable scratch for <see cref="SimdKernels.Hpss"/> for one <see cref="FeaturePlan"/>: clip-wide spectra in lane
-/// layout and in the blocked layout of the harmonic median, the overlap-add buffers, plus per-batch FFT scratch.
+/// layout, a column buffer for the harmonic median, the overlap-add buffers, plus per-batch FFT scratch.
 /// Buffers grow to the longest clip seen and are kept, so steady-state calls allocate nothing. Not thread-safe: one
 /// clip at a time.
 /// </summary>
@@ -17,8 +17,9 @@ internal sealed class HpssWorkspace
     private float[] _im = [];
     private float[] _magnitude = [];
     private float[] _percussive = [];
-    private float[] _blocked = [];
-    private float[] _blockedMedian = [];
+    private float[] _column = [];
+    private float[] _columnMedian = [];
+    private float[] _tailColumn = [];
     private float[] _olaHarmonic = [];
     private float[] _olaPercussive = [];
     private float[] _windowSum = [];
@@ -98,11 +99,14 @@ internal sealed class HpssWorkspace
 
     internal float[] Percussive => _percussive;
 
-    /// <summary>Magnitudes in blocked layout: per group of Count bins, every frame's Count values, frame after frame.</summary>
-    internal float[] Blocked => _blocked;
+    /// <summary>The harmonic median's input for one or two groups of Count bins: every frame's values, frame after frame.</summary>
+    internal float[] Column => _column;
 
-    /// <summary>Harmonic medians in blocked layout.</summary>
-    internal float[] BlockedMedian => _blockedMedian;
+    /// <summary>The input of the last, overlapping bin group of the harmonic median (read before any medians are written back).</summary>
+    internal float[] TailColumn => _tailColumn;
+
+    /// <summary>The harmonic medians of <see cref="Column"/>, same layout.</summary>
+    internal float[] ColumnMedian => _columnMedian;
 
     internal float[] OlaHarmonic => _olaHarmonic;
 
@@ -124,9 +128,11 @@ internal sealed class HpssWorkspace
         Grow(ref _im, lanes);
         Grow(ref _magnitude, lanes);
         Grow(ref _percussive, lanes);
-        int blocked = BinGroups(Plan.FrequencyBins) * batches * width * width;
-        Grow(ref _blocked, blocked);
-        Grow(ref _blockedMedian, blocked);
+        // Two groups side by side (the Vector512 median); also holds frames × bins when bins < Count.
+        int column = batches * width * 2 * width;
+        Grow(ref _column, column);
+        Grow(ref _columnMedian, column);
+        Grow(ref _tailColumn, batches * width * width);
         Grow(ref _olaHarmonic, ola);
         Grow(ref _olaPercussive, ola);
         if (Grow(ref _windowSum, ola))
@@ -140,9 +146,6 @@ internal sealed class HpssWorkspace
             SortedPaired = new Vector512<float>[kernel];
         }
     }
-
-    /// <summary>Bin groups of the blocked layout: Count bins each, at least one (the last overlaps the one before).</summary>
-    internal static int BinGroups(int bins) => Math.Max(1, (bins + Vector<float>.Count - 1) / Vector<float>.Count);
 
     private static bool Grow(ref float[] buffer, int length)
     {

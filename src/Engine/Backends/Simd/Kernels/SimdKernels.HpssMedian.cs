@@ -9,9 +9,10 @@ namespace Cepstra.Backends.Simd;
 /// <summary>
 /// The two median filters of <see cref="SimdKernels.Hpss"/>, exact (scipy.ndimage.median_filter, mode "reflect").
 /// The percussive filter runs along the bins of the lane layout (one frame per lane). The harmonic one runs along
-/// the frames of a "blocked" copy: group g holds Vector&lt;float&gt;.Count consecutive bins for every frame, frame
-/// after frame, so each step reads and writes one contiguous vector and the whole pass streams through memory
-/// (a frame-major copy with a bins-long stride touched a new page per step). Where 512-bit vectors are
+/// the frames of one group of Vector&lt;float&gt;.Count consecutive bins at a time, transposed 8 × 8 tile by tile
+/// into a small column buffer (every frame's values for the group, frame after frame) that stays in cache, so each
+/// step reads and writes one contiguous vector (a clip-wide frame-major copy with a bins-long stride touched a new
+/// page per step). Where 512-bit vectors are
 /// accelerated and Vector&lt;float&gt; has 8 lanes, two lines of 8 (two batches, or two bin groups) are filtered
 /// together in one Vector512, which halves the instructions per output.
 /// </summary>
@@ -70,33 +71,48 @@ internal static partial class SimdKernels
             return;
         }
 
+        // Medians are written back into the lane layout group by group, so a group must be read before any group
+        // sharing its bins is written. Groups of Count whole bins do not overlap; when bins is not a multiple of
+        // Count one more group covers the last Count bins, overlapping the one before: it is read first and filtered
+        // last, and rewrites the shared bins with the same medians.
         int batches = (frames + width - 1) / width;
-        int groups = HpssWorkspace.BinGroups(bins);
-        int groupFloats = batches * width * width;
-        float[] blocked = ws.Blocked;
-        float[] median = ws.BlockedMedian;
-        LanesToBlocked(ws.Magnitude, bins, batches, blocked);
-        if (PairedMedian && groups >= 2)
+        int whole = bins / width;
+        bool tail = bins % width != 0;
+        float[] column = ws.Column;
+        float[] median = ws.ColumnMedian;
+        if (tail)
         {
-            for (int g0 = 0; g0 < groups; g0 += 2)
-            {
-                int g = Math.Min(g0, groups - 2);
-                SlidingMedian<Vector512<float>, PairedLanes>(
-                    ref blocked[g * groupFloats], ref blocked[(g + 1) * groupFloats], width, frames, kernel,
-                    ref median[g * groupFloats], ref median[(g + 1) * groupFloats], ws.SortedPaired);
-            }
+            LanesToColumn(ws.Magnitude, bins, batches, bins - width, ws.TailColumn, width, 0);
         }
-        else
+
+        int g = 0;
+        if (PairedMedian)
         {
-            for (int g = 0; g < groups; g++)
+            // Two groups side by side in each column row (2·Count floats), filtered together in Vector512.
+            for (; g + 1 < whole; g += 2)
             {
-                ref float input = ref blocked[g * groupFloats];
-                ref float output = ref median[g * groupFloats];
-                SlidingMedian<Vector<float>, SingleLanes>(ref input, ref input, width, frames, kernel, ref output, ref output, ws.Sorted);
+                LanesToColumn(ws.Magnitude, bins, batches, g * width, column, 2 * width, 0);
+                LanesToColumn(ws.Magnitude, bins, batches, (g + 1) * width, column, 2 * width, width);
+                SlidingMedian<Vector512<float>, PairedLanes>(
+                    ref column[0], ref column[width], 2 * width, frames, kernel, ref median[0], ref median[width], ws.SortedPaired);
+                ColumnToLanes(median, 2 * width, 0, bins, batches, g * width, ws.Magnitude);
+                ColumnToLanes(median, 2 * width, width, bins, batches, (g + 1) * width, ws.Magnitude);
             }
         }
 
-        BlockedToLanes(median, bins, batches, ws.Magnitude);
+        for (; g < whole; g++)
+        {
+            LanesToColumn(ws.Magnitude, bins, batches, g * width, column, width, 0);
+            SlidingMedian<Vector<float>, SingleLanes>(ref column[0], ref column[0], width, frames, kernel, ref median[0], ref median[0], ws.Sorted);
+            ColumnToLanes(median, width, 0, bins, batches, g * width, ws.Magnitude);
+        }
+
+        if (tail)
+        {
+            float[] input = ws.TailColumn;
+            SlidingMedian<Vector<float>, SingleLanes>(ref input[0], ref input[0], width, frames, kernel, ref median[0], ref median[0], ws.Sorted);
+            ColumnToLanes(median, width, 0, bins, batches, bins - width, ws.Magnitude);
+        }
     }
 
     /// <summary>Fewer bins than lanes (n_fft below 2·Count): sort each window, reading the lane layout directly.</summary>
@@ -105,7 +121,7 @@ internal static partial class SimdKernels
         int width = Vector<float>.Count;
         int bins = ws.Plan.FrequencyBins;
         float[] magnitude = ws.Magnitude;
-        Span<float> median = ws.BlockedMedian.AsSpan(0, frames * bins);
+        Span<float> median = ws.ColumnMedian.AsSpan(0, frames * bins);
         Span<float> window = MemoryMarshal.Cast<Vector<float>, float>(ws.Sorted.AsSpan())[..kernel];
         for (int k = 0; k < bins; k++)
         {
@@ -134,48 +150,35 @@ internal static partial class SimdKernels
         => ((((frame / width) * bins) + bin) * width) + (frame % width);
 
     /// <summary>
-    /// Lane layout (batch b, bin k, lane l: frame b·Count + l) to blocked layout (group g, frame t, lane j: bin
-    /// k0 + j), k0 = min(g·Count, bins − Count): the last group overlaps its neighbour instead of needing a tail.
-    /// Each Count × Count tile is contiguous on both sides.
+    /// Copies the Count bins from <paramref name="k0"/> of every frame from lane layout (batch b, bin k, lane l:
+    /// frame b·Count + l) into a column: frame t's Count values at t·<paramref name="rowStride"/> + <paramref name="offset"/>.
     /// </summary>
-    private static void LanesToBlocked(float[] lanes, int bins, int batches, float[] blocked)
+    private static void LanesToColumn(float[] lanes, int bins, int batches, int k0, float[] column, int rowStride, int offset)
     {
         int width = Vector<float>.Count;
-        int groups = HpssWorkspace.BinGroups(bins);
-        int groupFloats = batches * width * width;
         for (int b = 0; b < batches; b++)
         {
-            for (int g = 0; g < groups; g++)
-            {
-                int k0 = Math.Min(g * width, bins - width);
-                TransposeTile(ref lanes[((b * bins) + k0) * width], ref blocked[(g * groupFloats) + (b * width * width)]);
-            }
+            TransposeTile(ref lanes[((b * bins) + k0) * width], width, ref column[(b * width * rowStride) + offset], rowStride);
         }
     }
 
-    /// <summary>The inverse of <see cref="LanesToBlocked"/> (bins shared by the last two groups are written twice, equal).</summary>
-    private static void BlockedToLanes(float[] blocked, int bins, int batches, float[] lanes)
+    /// <summary>The inverse of <see cref="LanesToColumn"/>.</summary>
+    private static void ColumnToLanes(float[] column, int rowStride, int offset, int bins, int batches, int k0, float[] lanes)
     {
         int width = Vector<float>.Count;
-        int groups = HpssWorkspace.BinGroups(bins);
-        int groupFloats = batches * width * width;
         for (int b = 0; b < batches; b++)
         {
-            for (int g = 0; g < groups; g++)
-            {
-                int k0 = Math.Min(g * width, bins - width);
-                TransposeTile(ref blocked[(g * groupFloats) + (b * width * width)], ref lanes[((b * bins) + k0) * width]);
-            }
+            TransposeTile(ref column[(b * width * rowStride) + offset], rowStride, ref lanes[((b * bins) + k0) * width], width);
         }
     }
 
-    /// <summary>Transposes the contiguous Count × Count tile at <paramref name="source"/> into the one at <paramref name="destination"/>.</summary>
+    /// <summary>Transposes the Count × Count tile with rows <paramref name="sourceStride"/> apart into rows <paramref name="destinationStride"/> apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposeTile(ref float source, ref float destination)
+    private static void TransposeTile(ref float source, int sourceStride, ref float destination, int destinationStride)
     {
         if (CanTranspose8)
         {
-            Transpose8x8(ref source, 8, ref destination, 8, []);
+            Transpose8x8(ref source, sourceStride, ref destination, destinationStride, []);
             return;
         }
 
@@ -184,7 +187,7 @@ internal static partial class SimdKernels
         {
             for (int c = 0; c < width; c++)
             {
-                Unsafe.Add(ref destination, (c * width) + r) = Unsafe.Add(ref source, (r * width) + c);
+                Unsafe.Add(ref destination, (c * destinationStride) + r) = Unsafe.Add(ref source, (r * sourceStride) + c);
             }
         }
     }
