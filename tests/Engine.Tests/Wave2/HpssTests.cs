@@ -91,6 +91,8 @@ public sealed class HpssTests
     [InlineData(2048, 512, 3.0, 1.0, 1.0, 8, 4)] // even kernels: scipy's window i − k/2 .. i + k/2 − 1
     [InlineData(1000, 250, 2.0, 1.0, 1.0, 31, 31)] // not a power of two: Bluestein forward, two-FFT inverse
     [InlineData(512, 128, 2.0, 1.5, 1.0, 5, 31)]
+    [InlineData(16, 4, 2.0, 1.0, 1.0, 31, 7)] // 9 bins: two bin groups of 8 that overlap in the harmonic median's blocked layout
+    [InlineData(8, 2, 2.0, 1.0, 1.0, 31, 3)] // 5 bins, fewer than the vector lanes: the harmonic median sorts each window
     public void Hpss_OptionVariants_SimdMatchesReference(int nFft, int hop, double power, double marginH, double marginP, int kernelH, int kernelP)
     {
         float[] y = Noise(12_345, seed: nFft + kernelH);

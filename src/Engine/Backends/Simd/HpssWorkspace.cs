@@ -1,12 +1,14 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
 
 namespace Cepstra.Backends.Simd;
 
 /// <summary>
 /// Reusable scratch for <see cref="SimdKernels.Hpss"/> for one <see cref="FeaturePlan"/>: clip-wide spectra in lane
-/// layout and frame-major layout, the overlap-add buffers, plus per-batch FFT scratch. Buffers grow to the longest
-/// clip seen and are kept, so steady-state calls allocate nothing. Not thread-safe: one clip at a time.
+/// layout, a column buffer for the harmonic median, the overlap-add buffers, plus per-batch FFT scratch.
+/// Buffers grow to the longest clip seen and are kept, so steady-state calls allocate nothing. Not thread-safe: one
+/// clip at a time.
 /// </summary>
 internal sealed class HpssWorkspace
 {
@@ -15,8 +17,9 @@ internal sealed class HpssWorkspace
     private float[] _im = [];
     private float[] _magnitude = [];
     private float[] _percussive = [];
-    private float[] _frameMajor = [];
-    private float[] _frameMajorMedian = [];
+    private float[] _column = [];
+    private float[] _columnMedian = [];
+    private float[] _tailColumn = [];
     private float[] _olaHarmonic = [];
     private float[] _olaPercussive = [];
     private float[] _windowSum = [];
@@ -35,6 +38,8 @@ internal sealed class HpssWorkspace
         Time = new Vector<float>[n];
         BatchRe = new Vector<float>[plan.FrequencyBins];
         BatchIm = new Vector<float>[plan.FrequencyBins];
+        SecondBatchRe = new Vector<float>[plan.FrequencyBins];
+        SecondBatchIm = new Vector<float>[plan.FrequencyBins];
         FrameBlock = new float[width * n];
         WindowOverN = new float[n];
         WindowSquared = new float[n];
@@ -63,6 +68,11 @@ internal sealed class HpssWorkspace
 
     internal Vector<float>[] BatchIm { get; }
 
+    /// <summary>The percussive batch spectrum when both masks are formed in one pass (the harmonic one is in BatchRe/BatchIm).</summary>
+    internal Vector<float>[] SecondBatchRe { get; }
+
+    internal Vector<float>[] SecondBatchIm { get; }
+
     internal float[] FrameBlock { get; }
 
     /// <summary>Synthesis window divided by n (the inverse FFT's scaling folded in).</summary>
@@ -72,6 +82,12 @@ internal sealed class HpssWorkspace
 
     /// <summary>Sorted windows of the sliding median, one vector per rank.</summary>
     internal Vector<float>[] Sorted { get; private set; } = [];
+
+    /// <summary>As <see cref="Sorted"/>, for the median that filters two 8-lane line sets per Vector512.</summary>
+    internal Vector512<float>[] SortedPaired { get; private set; } = [];
+
+    /// <summary>The frame count <see cref="WindowSum"/> currently holds the window-sum-square envelope for (−1: none).</summary>
+    internal int WindowSumFrames { get; set; } = -1;
 
     internal float[] Padded => _padded;
 
@@ -83,9 +99,14 @@ internal sealed class HpssWorkspace
 
     internal float[] Percussive => _percussive;
 
-    internal float[] FrameMajor => _frameMajor;
+    /// <summary>The harmonic median's input for one or two groups of Count bins: every frame's values, frame after frame.</summary>
+    internal float[] Column => _column;
 
-    internal float[] FrameMajorMedian => _frameMajorMedian;
+    /// <summary>The input of the last, overlapping bin group of the harmonic median (read before any medians are written back).</summary>
+    internal float[] TailColumn => _tailColumn;
+
+    /// <summary>The harmonic medians of <see cref="Column"/>, same layout.</summary>
+    internal float[] ColumnMedian => _columnMedian;
 
     internal float[] OlaHarmonic => _olaHarmonic;
 
@@ -107,23 +128,34 @@ internal sealed class HpssWorkspace
         Grow(ref _im, lanes);
         Grow(ref _magnitude, lanes);
         Grow(ref _percussive, lanes);
-        Grow(ref _frameMajor, frames * Plan.FrequencyBins);
-        Grow(ref _frameMajorMedian, frames * Plan.FrequencyBins);
+        // Two groups side by side (the Vector512 median); also holds frames × bins when bins < Count.
+        int column = batches * width * 2 * width;
+        Grow(ref _column, column);
+        Grow(ref _columnMedian, column);
+        Grow(ref _tailColumn, batches * width * width);
         Grow(ref _olaHarmonic, ola);
         Grow(ref _olaPercussive, ola);
-        Grow(ref _windowSum, ola);
+        if (Grow(ref _windowSum, ola))
+        {
+            WindowSumFrames = -1;
+        }
+
         if (Sorted.Length < kernel)
         {
             Sorted = new Vector<float>[kernel];
+            SortedPaired = new Vector512<float>[kernel];
         }
     }
 
-    private static void Grow(ref float[] buffer, int length)
+    private static bool Grow(ref float[] buffer, int length)
     {
-        if (buffer.Length < length)
+        if (buffer.Length >= length)
         {
-            // Headroom so clips of slightly varying length do not reallocate each time.
-            buffer = new float[Math.Max(length, buffer.Length + (buffer.Length / 4))];
+            return false;
         }
+
+        // Headroom so clips of slightly varying length do not reallocate each time.
+        buffer = new float[Math.Max(length, buffer.Length + (buffer.Length / 4))];
+        return true;
     }
 }
