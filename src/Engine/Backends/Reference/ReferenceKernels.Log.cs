@@ -4,6 +4,10 @@ namespace Cepstra.Backends;
 
 internal static partial class ReferenceKernels
 {
+    /// <summary>power_to_db over a whole clip's energies: per element in double, floored at the clip's maximum − top_db; returns that maximum.</summary>
+    public static double PowerToDbClip(ReadOnlySpan<double> power, Span<double> db, ExtractionOptions options) =>
+        PowerToDbClip(power, db, options, bands: 1, firstFrame: 0, endFrame: power.Length, givenMax: null);
+
     /// <summary>
     /// power_to_db over one clip's mel energies (frame-major, <paramref name="bands"/> per frame): per element in
     /// double, then the floor at clipMax − top_db. clipMax is <paramref name="givenMax"/> when given (a block of a long
