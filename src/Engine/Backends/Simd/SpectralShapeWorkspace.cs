@@ -1,10 +1,13 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Cepstra.Dsp;
 
 namespace Cepstra.Backends.Simd;
 
 /// <summary>
-/// Reusable scratch for the SIMD spectral_contrast kernels (and their double-precision |STFT|): one batch of magnitude frames in lane layout, the
+/// Reusable scratch for the SIMD spectral_contrast kernels (and their double-precision |STFT|): one batch of frames and of
+/// their magnitudes in lane layout, the
 /// per-lane running minima/maxima, and the clip's peak and valley arrays, which grow to the longest clip and are
 /// kept (zero allocation per clip in steady state). Not thread-safe: one clip at a time.
 /// </summary>
@@ -14,6 +17,8 @@ internal sealed class SpectralShapeWorkspace
     private float[] _valley = [];
     private float[] _padded = [];
     private float[] _magnitude = [];
+    private readonly double[] _doubleScratch = [];
+    private readonly int _doubleScratchOffset;
 
     /// <summary>Allocates the plan-sized scratch for <paramref name="tables"/> (built from <paramref name="plan"/>).</summary>
     public SpectralShapeWorkspace(FeaturePlan plan, SpectralContrastTables tables)
@@ -23,10 +28,24 @@ internal sealed class SpectralShapeWorkspace
         Plan = plan;
         Tables = tables;
         int n = plan.FftSize;
-        if (BitOperations.IsPow2(n))
+        if (BitOperations.IsPow2(n) && n >= 4)
         {
             DoubleFft = new DoubleLaneFft(n);
-            DoubleScratch = new Vector<double>[DoubleFft.ScratchLength];
+
+            // Pinned and 64-byte aligned: every element of the FFT is a 64-byte load or store, and an unaligned one
+            // straddles two cache lines.
+            _doubleScratch = GC.AllocateArray<double>(DoubleFft.ScratchLength + 8, pinned: true);
+            _doubleScratchOffset = AlignmentOffset(_doubleScratch);
+            // A batch of Vector<float>.Count frames spans Count − 1 + ceil(n / hop) hops; whole 8 × 8 tiles.
+            int hop = plan.HopLength;
+            PanelWidth = Vector<float>.Count + ((n + hop - 1) / hop);
+            PanelWidth += (8 - (PanelWidth % 8)) % 8;
+            Panel = new float[hop * PanelWidth];
+            SampleOffsets = new int[n];
+            for (int j = 0; j < n; j++)
+            {
+                SampleOffsets[j] = (j % hop * PanelWidth) + (j / hop);
+            }
         }
         else
         {
@@ -34,8 +53,6 @@ internal sealed class SpectralShapeWorkspace
             FrameDouble = new double[n];
         }
 
-        DoubleRe = new Vector<double>[plan.FrequencyBins];
-        DoubleIm = new Vector<double>[plan.FrequencyBins];
         BinRe = new double[plan.FrequencyBins];
         BinIm = new double[plan.FrequencyBins];
         Lanes = new float[tables.FrequencyBins * Vector<float>.Count];
@@ -49,11 +66,18 @@ internal sealed class SpectralShapeWorkspace
 
     internal DoubleLaneFft? DoubleFft { get; }
 
-    internal Vector<double>[] DoubleScratch { get; } = [];
+    /// <summary>The FFT's scratch, 64-byte aligned (empty without <see cref="DoubleFft"/>).</summary>
+    internal Span<double> DoubleScratch => DoubleFft is null ? [] : _doubleScratch.AsSpan(_doubleScratchOffset, DoubleFft.ScratchLength);
 
-    internal Vector<double>[] DoubleRe { get; }
+    /// <summary>Hops (columns) of one batch's panel of frames.</summary>
+    internal int PanelWidth { get; }
 
-    internal Vector<double>[] DoubleIm { get; }
+    /// <summary>One batch's frames as hop × <see cref="PanelWidth"/>: offset r of hop u at r·PanelWidth + u.</summary>
+    internal float[] Panel { get; } = [];
+
+    /// <summary>Where sample j of the batch's first frame sits in <see cref="Panel"/> (frame l is l further).</summary>
+    internal int[] SampleOffsets { get; } = [];
+
 
     internal ReferenceFft? ScalarFft { get; }
 
@@ -81,6 +105,9 @@ internal sealed class SpectralShapeWorkspace
     internal Span<float> Peak(int length) => Grow(ref _peak, length);
 
     internal Span<float> Valley(int length) => Grow(ref _valley, length);
+
+    private static unsafe int AlignmentOffset(double[] pinned)
+        => (int)((64 - ((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned)) & 63)) & 63) / sizeof(double);
 
     private static Span<float> Grow(ref float[] buffer, int length)
     {
