@@ -7,10 +7,10 @@ namespace Cepstra.Dsp;
 
 /// <summary>
 /// Forward real FFT of a power-of-two length n in double, Vector&lt;float&gt;.Count frames side by side, from float
-/// frames (one vector per sample, read through an offset table) to float |X[k]| in lane layout. Each element (a sample or bin of every frame) is an
+/// frames (one vector per sample, read through an offset table) to float |X[k]|² in lane layout. Each element (a sample or bin of every frame) is an
 /// <see cref="IDoubleLanes{TSelf}"/>: one AVX-512 register where there is one, else two Vector&lt;double&gt;. The n
 /// reals are packed as n/2 complex points, transformed in place by a radix-4 decimation-in-frequency FFT with twiddles
-/// computed in double, and split into bins 0..n/2.
+/// computed in double, and split into the power |X[k]|² of bins 0..n/2, rounded to float.
 /// </summary>
 /// <remarks>
 /// Exists for features whose value hangs on the smallest bins of a frame (spectral_contrast's valleys lie 70–100 dB
@@ -20,8 +20,9 @@ namespace Cepstra.Dsp;
 /// Speed: 8 frames of 1024 complex points are 128 KiB, beyond L1, so the transform runs in place and depth first:
 /// a DIF level leaves sub-transform k in the k-th quarter of its block, and once a sub-transform fits in L1 it is
 /// finished before the next is touched. Outputs land in digit-reversed order, which the split reads through a
-/// position table instead of permuting. The window is applied as the first level loads the frames, and only the
-/// power leaves double: float roots serve 8 frames per instruction.
+/// position table instead of permuting. The window is applied as the first level loads the frames. Only the power
+/// leaves: the float root of the float-rounded power is within an ulp of the rounded double root (far inside what a
+/// complex64 |STFT| resolves), and a caller that selects bins by size can take roots of the chosen few only.
 /// Immutable; thread-safe with per-thread scratch.
 /// </para>
 /// </remarks>
@@ -93,22 +94,22 @@ internal sealed class DoubleLaneFft
     /// <summary>Output bins, n/2 + 1.</summary>
     public int Bins => _m + 1;
 
-    /// <summary>Doubles of scratch <see cref="Magnitudes"/> needs: n/2 complex elements of Vector&lt;float&gt;.Count frames.</summary>
+    /// <summary>Doubles of scratch <see cref="Power"/> needs: n/2 complex elements of Vector&lt;float&gt;.Count frames.</summary>
     public int ScratchLength => 2 * _m * Vector<float>.Count;
 
     /// <summary>
     /// Windows and transforms one batch of Vector&lt;float&gt;.Count frames whose sample j (of every frame, one per lane)
     /// is the float vector at <paramref name="frames"/>[<paramref name="sampleOffsets"/>[j]]. Samples are widened to
     /// double and multiplied by the double <paramref name="window"/> as the first level loads them (float · double is
-    /// exact in double, as numpy's product). Writes |X[k]| of bins 0..n/2, rounded to float, to
-    /// <paramref name="magnitude"/>[k]. <paramref name="scratch"/> holds <see cref="ScratchLength"/> doubles, best
+    /// exact in double, as numpy's product). Writes |X[k]|² of bins 0..n/2, rounded to float, to
+    /// <paramref name="power"/>[k]. <paramref name="scratch"/> holds <see cref="ScratchLength"/> doubles, best
     /// 64-byte aligned.
     /// </summary>
-    public void Magnitudes(
+    public void Power(
         ReadOnlySpan<float> frames, ReadOnlySpan<int> sampleOffsets, ReadOnlySpan<double> window,
-        Span<double> scratch, Span<Vector<float>> magnitude)
+        Span<double> scratch, Span<Vector<float>> power)
     {
-        if (sampleOffsets.Length < Length || window.Length < Length || scratch.Length < ScratchLength || magnitude.Length < Bins)
+        if (sampleOffsets.Length < Length || window.Length < Length || scratch.Length < ScratchLength || power.Length < Bins)
         {
             throw new ArgumentException($"Expected {Length} sample offsets and window values, {ScratchLength} scratch doubles and {Bins} output vectors.", nameof(scratch));
         }
@@ -121,11 +122,11 @@ internal sealed class DoubleLaneFft
 
         if (DoubleLanes512.IsSupported)
         {
-            Run(frames, sampleOffsets, window, MemoryMarshal.Cast<double, DoubleLanes512>(scratch), magnitude);
+            Run(frames, sampleOffsets, window, MemoryMarshal.Cast<double, DoubleLanes512>(scratch), power);
         }
         else
         {
-            Run(frames, sampleOffsets, window, MemoryMarshal.Cast<double, DoubleLanesPair>(scratch), magnitude);
+            Run(frames, sampleOffsets, window, MemoryMarshal.Cast<double, DoubleLanesPair>(scratch), power);
         }
     }
 
@@ -137,7 +138,7 @@ internal sealed class DoubleLaneFft
         _ => (f % 4 * (length / 4)) + Position(f / 4, length / 4),
     };
 
-    private void Run<T>(ReadOnlySpan<float> frames, ReadOnlySpan<int> sampleOffsets, ReadOnlySpan<double> window, Span<T> scratch, Span<Vector<float>> magnitude)
+    private void Run<T>(ReadOnlySpan<float> frames, ReadOnlySpan<int> sampleOffsets, ReadOnlySpan<double> window, Span<T> scratch, Span<Vector<float>> power)
         where T : struct, IDoubleLanes<T>
     {
         int m = _m;
@@ -163,7 +164,7 @@ internal sealed class DoubleLaneFft
             }
         }
 
-        Split(ref re, ref im, ref MemoryMarshal.GetReference(magnitude));
+        Split(ref re, ref im, ref MemoryMarshal.GetReference(power));
     }
 
     // The first radix-4 level over the whole array, reading the float frames: element j (samples 2j and 2j + 1) is
@@ -326,16 +327,17 @@ internal sealed class DoubleLaneFft
     }
 
     /// <summary>
-    /// The real-FFT split, straight to magnitudes: with E = (Z[k] + conj Z[m−k])/2, O = (Z[k] − conj Z[m−k])/(2i) and
+    /// The real-FFT split, straight to power: with 2E = Z[k] + conj Z[m−k], 2O = (Z[k] − conj Z[m−k])/i and
     /// w = e^{−2πik/n}, X[k] = E + w·O and X[m−k] = conj(E − w·O), so each pair (k, m − k) loads Z twice, not four
-    /// times. Z[f] sits at element position[f] (digit-reversed), Z[m] ≡ Z[0]. The power is rounded to float and
-    /// square-rooted there: within an ulp of the rounded double root, far inside what a complex64 |STFT| resolves.
+    /// times. Z[f] sits at element position[f] (digit-reversed), Z[m] ≡ Z[0]. The halving is left to the end:
+    /// |2X|² rounded to float, times 0.25 (exact), is |X|² rounded to float.
     /// </summary>
     private void Split<T>(ref T zr, ref T zi, ref Vector<float> output)
         where T : struct, IDoubleLanes<T>
     {
         int m = _m;
         ref int position = ref MemoryMarshal.GetArrayDataReference(_position);
+        var quarter = new Vector<float>(0.25f);
         for (int k = 0; k <= m / 2; k++)
         {
             double c = _splitCos[k];
@@ -346,18 +348,18 @@ internal sealed class DoubleLaneFft
             T ai = Unsafe.Add(ref zi, a);
             T br = Unsafe.Add(ref zr, b);
             T bi = Unsafe.Add(ref zi, b);
-            T er = (ar + br) * 0.5;
-            T ei = (ai - bi) * 0.5;
-            T or = (ai + bi) * 0.5;
-            T oi = (br - ar) * 0.5;
+            T er = ar + br;
+            T ei = ai - bi;
+            T or = ai + bi;
+            T oi = br - ar;
             T wr = T.MultiplyAdd(or, c, oi * -s);
             T wi = T.MultiplyAdd(or, s, oi * c);
             T lowR = er + wr;
             T lowI = ei + wi;
             T highR = er - wr;
             T highI = ei - wi;
-            Unsafe.Add(ref output, m - k) = Vector.SquareRoot(T.Narrow((highR * highR) + (highI * highI)));
-            Unsafe.Add(ref output, k) = Vector.SquareRoot(T.Narrow((lowR * lowR) + (lowI * lowI)));
+            Unsafe.Add(ref output, m - k) = T.Narrow((highR * highR) + (highI * highI)) * quarter;
+            Unsafe.Add(ref output, k) = T.Narrow((lowR * lowR) + (lowI * lowI)) * quarter;
         }
     }
 }

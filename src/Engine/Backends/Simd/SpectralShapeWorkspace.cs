@@ -56,8 +56,7 @@ internal sealed class SpectralShapeWorkspace
         BinRe = new double[plan.FrequencyBins];
         BinIm = new double[plan.FrequencyBins];
         Lanes = new float[tables.FrequencyBins * Vector<float>.Count];
-        Lowest = new Vector<float>[Math.Max(1, tables.MaxTake)];
-        Highest = new Vector<float>[Math.Max(1, tables.MaxTake)];
+        Stream = new Vector<float>[tables.FrequencyBins];
         Band = new float[tables.FrequencyBins];
     }
 
@@ -96,9 +95,8 @@ internal sealed class SpectralShapeWorkspace
 
     internal float[] Lanes { get; }
 
-    internal Vector<float>[] Lowest { get; }
-
-    internal Vector<float>[] Highest { get; }
+    /// <summary>The values one pass of the contrast kernel's chains passes on to the next (a band's worth).</summary>
+    internal Vector<float>[] Stream { get; }
 
     internal float[] Band { get; }
 

@@ -33,7 +33,13 @@ internal static partial class SimdKernels
         ReadOnlySpan<float> padded = PadForDoubleStft(samples, workspace, workspace.PanelWidth * workspace.Plan.HopLength);
         for (int first = 0; first < frames; first += Vector<float>.Count)
         {
-            DoubleMagnitudeLanes(padded, first, workspace);
+            DoublePowerLanes(padded, first, workspace);
+            Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes.AsSpan());
+            for (int k = 0; k < lanes.Length; k++)
+            {
+                lanes[k] = Vector.SquareRoot(lanes[k]);
+            }
+
             ScatterLanes(workspace.Lanes, bins, Math.Min(Vector<float>.Count, frames - first), destination[(first * bins)..]);
         }
     }
@@ -41,7 +47,8 @@ internal static partial class SimdKernels
     /// <summary>
     /// <c>librosa.feature.spectral_contrast(y=y, sr=sr)</c> from the signal: the double-precision |STFT| of
     /// <see cref="StftMagnitudeDouble"/> (valleys sit below a float FFT's noise floor), fused with the contrast kernel:
-    /// each batch of frames goes from the FFT to the band statistics in lane layout, never frame-major.
+    /// each batch of frames goes from the FFT to the band statistics in lane layout, never frame-major, and as power:
+    /// the root is monotonic, so the bands' extremes are chosen on |X|² and only those few are square-rooted.
     /// <paramref name="destination"/> is frame-major (frames × rows).
     /// </summary>
     public static void SpectralContrast(ReadOnlySpan<float> samples, SpectralShapeWorkspace workspace, Span<float> destination)
@@ -68,8 +75,8 @@ internal static partial class SimdKernels
         for (int first = 0; first < frames; first += Vector<float>.Count)
         {
             int count = Math.Min(Vector<float>.Count, frames - first);
-            DoubleMagnitudeLanes(padded, first, workspace);
-            ContrastBlock(workspace, first, count, peak, valley);
+            DoublePowerLanes(padded, first, workspace);
+            ContrastBlock(workspace, first, count, true, peak, valley);
         }
 
         ContrastToDecibels(workspace.Tables.Options, peak, valley, destination[..(frames * rows)]);
@@ -89,7 +96,7 @@ internal static partial class SimdKernels
 
     /// <summary>
     /// Frames <paramref name="first"/> … first + Vector&lt;float&gt;.Count − 1 of the padded clip into
-    /// <see cref="SpectralShapeWorkspace.Lanes"/> as float |STFT| in lane layout (bin k of frame first + l at
+    /// <see cref="SpectralShapeWorkspace.Lanes"/> as float |STFT|² in lane layout (bin k of frame first + l at
     /// k·Vector&lt;float&gt;.Count + l); lanes past the clip's last frame hold the spectrum of zeros.
     /// </summary>
     /// <remarks>
@@ -98,7 +105,7 @@ internal static partial class SimdKernels
     /// of a hop × W panel. Sample j of frame first + l is then panel[(j mod hop)·W + j div hop + l], so sample j of
     /// every frame of the batch is one contiguous vector at <see cref="SpectralShapeWorkspace.SampleOffsets"/>[j].
     /// </remarks>
-    private static void DoubleMagnitudeLanes(ReadOnlySpan<float> padded, int first, SpectralShapeWorkspace workspace)
+    private static void DoublePowerLanes(ReadOnlySpan<float> padded, int first, SpectralShapeWorkspace workspace)
     {
         FeaturePlan plan = workspace.Plan;
         int hop = plan.HopLength;
@@ -128,7 +135,7 @@ internal static partial class SimdKernels
             }
         }
 
-        workspace.DoubleFft!.Magnitudes(
+        workspace.DoubleFft!.Power(
             panel, workspace.SampleOffsets, plan.WindowDouble,
             workspace.DoubleScratch, MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes.AsSpan()));
     }
