@@ -41,6 +41,7 @@ internal sealed class SpectralShapeWorkspace
             PanelWidth = Vector<float>.Count + ((n + hop - 1) / hop);
             PanelWidth += (8 - (PanelWidth % 8)) % 8;
             Panel = new float[hop * PanelWidth];
+            Edge = new float[hop * PanelWidth];
             SampleOffsets = new int[n];
             for (int j = 0; j < n; j++)
             {
@@ -73,6 +74,9 @@ internal sealed class SpectralShapeWorkspace
 
     /// <summary>One batch's frames as hop × <see cref="PanelWidth"/>: offset r of hop u at r·PanelWidth + u.</summary>
     internal float[] Panel { get; } = [];
+
+    /// <summary>A batch's span of the centred clip where it runs into the padding (the first and last batches).</summary>
+    internal float[] Edge { get; } = [];
 
     /// <summary>Where sample j of the batch's first frame sits in <see cref="Panel"/> (frame l is l further).</summary>
     internal int[] SampleOffsets { get; } = [];

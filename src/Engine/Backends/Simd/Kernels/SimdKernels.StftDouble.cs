@@ -26,14 +26,13 @@ internal static partial class SimdKernels
 
         if (workspace.DoubleFft is null)
         {
-            ScalarStftMagnitudeDouble(PadForDoubleStft(samples, workspace, 0), frames, workspace, destination);
+            ScalarStftMagnitudeDouble(PadForDoubleStft(samples, workspace), frames, workspace, destination);
             return;
         }
 
-        ReadOnlySpan<float> padded = PadForDoubleStft(samples, workspace, workspace.PanelWidth * workspace.Plan.HopLength);
         for (int first = 0; first < frames; first += Vector<float>.Count)
         {
-            DoublePowerLanes(padded, first, workspace);
+            DoublePowerLanes(samples, first, workspace);
             Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes.AsSpan());
             for (int k = 0; k < lanes.Length; k++)
             {
@@ -69,33 +68,57 @@ internal static partial class SimdKernels
             return;
         }
 
-        ReadOnlySpan<float> padded = PadForDoubleStft(samples, workspace, workspace.PanelWidth * workspace.Plan.HopLength);
         Span<float> peak = workspace.Peak(frames * rows);
         Span<float> valley = workspace.Valley(frames * rows);
         for (int first = 0; first < frames; first += Vector<float>.Count)
         {
             int count = Math.Min(Vector<float>.Count, frames - first);
-            DoublePowerLanes(padded, first, workspace);
+            DoublePowerLanes(samples, first, workspace);
             ContrastBlock(workspace, first, count, true, peak, valley);
         }
 
         ContrastToDecibels(workspace.Tables.Options, peak, valley, destination[..(frames * rows)]);
     }
 
-    /// <summary>The centred (padded) clip, followed by <paramref name="tail"/> zeros (the last batch's panel reads past the clip).</summary>
-    private static Span<float> PadForDoubleStft(ReadOnlySpan<float> samples, SpectralShapeWorkspace workspace, int tail)
+    /// <summary>The centred (padded) clip.</summary>
+    private static Span<float> PadForDoubleStft(ReadOnlySpan<float> samples, SpectralShapeWorkspace workspace)
     {
         FeaturePlan plan = workspace.Plan;
         int pad = plan.Options.Center ? plan.FftSize / 2 : 0;
-        int length = samples.Length + (2 * pad);
-        Span<float> padded = workspace.Padded(length + tail);
-        Pad(samples, pad, plan.Options.PadMode, padded[..length]);
-        padded[length..].Clear();
+        Span<float> padded = workspace.Padded(samples.Length + (2 * pad));
+        Pad(samples, pad, plan.Options.PadMode, padded);
         return padded;
     }
 
     /// <summary>
-    /// Frames <paramref name="first"/> … first + Vector&lt;float&gt;.Count − 1 of the padded clip into
+    /// Samples <paramref name="start"/> … start + <paramref name="length"/> − 1 of the centred clip: a slice of the
+    /// clip itself inside it (no padded copy of the clip is made), else assembled in the workspace's edge buffer with
+    /// the pad mode's values before and after the clip and zeros past the padded end (lanes past the last frame).
+    /// </summary>
+    private static ReadOnlySpan<float> CentredSpan(ReadOnlySpan<float> samples, int start, int length, SpectralShapeWorkspace workspace)
+    {
+        ExtractionOptions options = workspace.Plan.Options;
+        int pad = options.Center ? workspace.Plan.FftSize / 2 : 0;
+        int offset = start - pad;
+        if (offset >= 0 && offset + length <= samples.Length)
+        {
+            return samples.Slice(offset, length);
+        }
+
+        Span<float> edge = workspace.Edge;
+        for (int i = 0; i < length; i++)
+        {
+            long index = (long)offset + i;
+            edge[i] = index >= 0 && index < samples.Length ? samples[(int)index]
+                : index < -pad || index >= samples.Length + pad || options.PadMode == PadMode.Constant || samples.IsEmpty ? 0f
+                : ReflectedSample(samples, index);
+        }
+
+        return edge[..length];
+    }
+
+    /// <summary>
+    /// Frames <paramref name="first"/> … first + Vector&lt;float&gt;.Count − 1 of the centred clip into
     /// <see cref="SpectralShapeWorkspace.Lanes"/> as float |STFT|² in lane layout (bin k of frame first + l at
     /// k·Vector&lt;float&gt;.Count + l); lanes past the clip's last frame hold the spectrum of zeros.
     /// </summary>
@@ -105,13 +128,13 @@ internal static partial class SimdKernels
     /// of a hop × W panel. Sample j of frame first + l is then panel[(j mod hop)·W + j div hop + l], so sample j of
     /// every frame of the batch is one contiguous vector at <see cref="SpectralShapeWorkspace.SampleOffsets"/>[j].
     /// </remarks>
-    private static void DoublePowerLanes(ReadOnlySpan<float> padded, int first, SpectralShapeWorkspace workspace)
+    private static void DoublePowerLanes(ReadOnlySpan<float> samples, int first, SpectralShapeWorkspace workspace)
     {
         FeaturePlan plan = workspace.Plan;
         int hop = plan.HopLength;
         int width = workspace.PanelWidth;
         Span<float> panel = workspace.Panel;
-        ReadOnlySpan<float> chunks = padded.Slice(first * hop, width * hop);
+        ReadOnlySpan<float> chunks = CentredSpan(samples, first * hop, width * hop, workspace);
         int startRow = 0;
         if (CanTranspose8)
         {
