@@ -1,9 +1,9 @@
+using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using Cepstra.Backends;
 using Cepstra.Backends.Simd;
 using Cepstra.Dsp;
 using Cepstra.Features;
-using System.Numerics.Tensors;
 
 namespace Cepstra.Benchmarks.Wave2;
 
