@@ -16,7 +16,7 @@ namespace Cepstra.Benchmarks.Wave2;
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Wave2", "SpectralShape")]
-public sealed class SpectralShapeBenchmarks : IDisposable
+public class SpectralShapeBenchmarks : IDisposable
 {
     private FeaturePlan _plan = null!;
     private SpectralContrastTables _contrastTables = null!;
@@ -62,6 +62,7 @@ public sealed class SpectralShapeBenchmarks : IDisposable
     {
         _referenceBackend?.Dispose();
         _simdBackend?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Benchmark(Baseline = true)]
