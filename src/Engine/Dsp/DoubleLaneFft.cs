@@ -7,8 +7,9 @@ namespace Cepstra.Dsp;
 
 /// <summary>
 /// Forward real FFT of a power-of-two length n in double, Vector&lt;float&gt;.Count frames side by side, from float
-/// frames (one vector per sample, read through an offset table) to float |X[k]|² in lane layout. Each element (a sample or bin of every frame) is an
-/// <see cref="IDoubleLanes{TSelf}"/>: one AVX-512 register where there is one, else two Vector&lt;double&gt;. The n
+/// frames (one vector per sample, read through an offset table) to float |X[k]|² in lane layout. Each element (a
+/// sample or bin of every frame) is an <see cref="IDoubleLanes{TSelf}"/>: one AVX-512 register where there is one,
+/// else two Vector&lt;double&gt;. The n
 /// reals are packed as n/2 complex points, transformed in place by a radix-4 decimation-in-frequency FFT with twiddles
 /// computed in double, and split into the power |X[k]|² of bins 0..n/2, rounded to float.
 /// </summary>

@@ -6,10 +6,10 @@ using Cepstra.Dsp;
 namespace Cepstra.Backends.Simd;
 
 /// <summary>
-/// Reusable scratch for the SIMD spectral_contrast kernels (and their double-precision |STFT|): one batch of frames and of
-/// their magnitudes in lane layout, the
-/// per-lane running minima/maxima, and the clip's peak and valley arrays, which grow to the longest clip and are
-/// kept (zero allocation per clip in steady state). Not thread-safe: one clip at a time.
+/// Reusable scratch for the SIMD spectral_contrast kernels (and their double-precision |STFT|): one batch of frames
+/// (a panel of hops) and of their spectra in lane layout, the FFT's aligned scratch, the chains' stream, and the
+/// clip's peak and valley arrays, which grow to the longest clip and are kept (zero allocation per clip in steady
+/// state). Not thread-safe: one clip at a time.
 /// </summary>
 internal sealed class SpectralShapeWorkspace
 {
