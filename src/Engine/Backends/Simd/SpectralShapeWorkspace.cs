@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
 
 namespace Cepstra.Backends.Simd;
@@ -58,6 +59,12 @@ internal sealed class SpectralShapeWorkspace
         BinIm = new double[plan.FrequencyBins];
         Lanes = new float[tables.FrequencyBins * Vector<float>.Count];
         Stream = new Vector<float>[tables.FrequencyBins];
+        if (Vector512.IsHardwareAccelerated && Vector<float>.Count == 8)
+        {
+            LanesHigh = new float[tables.FrequencyBins * 8];
+            Joined = new Vector512<float>[tables.FrequencyBins];
+            Stream16 = new Vector512<float>[tables.FrequencyBins];
+        }
         Band = new float[tables.FrequencyBins];
     }
 
@@ -101,6 +108,15 @@ internal sealed class SpectralShapeWorkspace
 
     /// <summary>The values one pass of the contrast kernel's chains passes on to the next (a band's worth).</summary>
     internal Vector<float>[] Stream { get; }
+
+    /// <summary>The second batch's |X|² lanes when the chains run 16 frames wide (AVX-512 only, else empty).</summary>
+    internal float[] LanesHigh { get; } = [];
+
+    /// <summary>Both batches' lanes joined per bin, 16 frames wide (AVX-512 only).</summary>
+    internal Vector512<float>[] Joined { get; } = [];
+
+    /// <summary><see cref="Stream"/> at 16 lanes (AVX-512 only).</summary>
+    internal Vector512<float>[] Stream16 { get; } = [];
 
     internal float[] Band { get; }
 

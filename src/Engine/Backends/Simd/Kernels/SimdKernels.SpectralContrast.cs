@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
 
 namespace Cepstra.Backends.Simd;
@@ -163,6 +164,126 @@ internal static partial class SimdKernels
         return sum;
     }
 
+    /// <summary>True when the signal path runs its chains 16 frames wide (AVX-512, 8-lane Vector&lt;float&gt;).</summary>
+    private static bool WideContrast => Vector512.IsHardwareAccelerated && Vector<float>.Count == 8;
+
+    /// <summary>
+    /// <see cref="ContrastBlock"/> for 16 frames from the signal path: |X|² of frames first … first + 7 in
+    /// <see cref="SpectralShapeWorkspace.Lanes"/> and of the next 8 in <see cref="SpectralShapeWorkspace.LanesHigh"/>,
+    /// joined per bin into one Vector512 so each min/max serves 16 frames.
+    /// </summary>
+    private static void ContrastBlock16(SpectralShapeWorkspace workspace, int first, int count, Span<float> peak, Span<float> valley)
+    {
+        SpectralContrastTables tables = workspace.Tables;
+        int rows = tables.Rows;
+        ReadOnlySpan<Vector256<float>> low8 = MemoryMarshal.Cast<float, Vector256<float>>(workspace.Lanes.AsSpan());
+        ReadOnlySpan<Vector256<float>> high8 = MemoryMarshal.Cast<float, Vector256<float>>(workspace.LanesHigh.AsSpan());
+        Span<Vector512<float>> joined = workspace.Joined;
+        for (int b = 0; b < joined.Length; b++)
+        {
+            joined[b] = Vector512.Create(low8[b], high8[b]);
+        }
+
+        Span<float> lowSums = stackalloc float[16];
+        Span<float> highSums = stackalloc float[16];
+        for (int k = 0; k < rows; k++)
+        {
+            int take = tables.Take[k];
+            ReadOnlySpan<Vector512<float>> band = joined.Slice(tables.First[k], tables.Count[k]);
+            if (take > MaxChainTake)
+            {
+                // The sorting fallback works on 8 lanes: each half on its own.
+                ContrastBlock(workspace, first, Math.Min(8, count), true, peak, valley);
+                if (count > 8)
+                {
+                    workspace.LanesHigh.AsSpan().CopyTo(workspace.Lanes);
+                    ContrastBlock(workspace, first + 8, count - 8, true, peak, valley);
+                }
+
+                return;
+            }
+
+            float inverse = 1f / take;
+            (ExtremeSum16<Smallest>(band, take, workspace.Stream16) * inverse).CopyTo(lowSums);
+            (ExtremeSum16<Largest>(band, take, workspace.Stream16) * inverse).CopyTo(highSums);
+            for (int l = 0; l < count; l++)
+            {
+                valley[((first + l) * rows) + k] = lowSums[l];
+                peak[((first + l) * rows) + k] = highSums[l];
+            }
+        }
+    }
+
+    /// <summary><see cref="ExtremeSum"/> of |X|² at 16 lanes (roots of the chosen values summed).</summary>
+    private static Vector512<float> ExtremeSum16<TOrder>(ReadOnlySpan<Vector512<float>> band, int take, Span<Vector512<float>> stream)
+        where TOrder : struct, IExtremeOrder
+    {
+        Vector512<float> sum = Vector512<float>.Zero;
+        ReadOnlySpan<Vector512<float>> input = band;
+        Span<Vector512<float>> output = stream[..band.Length];
+        for (int done = 0; done < take;)
+        {
+            int remaining = take - done;
+            int slots = remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1;
+            Vector512<float> s0 = TOrder.Worst16;
+            Vector512<float> s1 = TOrder.Worst16;
+            Vector512<float> s2 = TOrder.Worst16;
+            Vector512<float> s3 = TOrder.Worst16;
+            if (slots == 4)
+            {
+                for (int e = 0; e < input.Length; e++)
+                {
+                    Vector512<float> v = input[e];
+                    Vector512<float> t = TOrder.Better(s0, v);
+                    v = TOrder.Worse(s0, v);
+                    s0 = t;
+                    t = TOrder.Better(s1, v);
+                    v = TOrder.Worse(s1, v);
+                    s1 = t;
+                    t = TOrder.Better(s2, v);
+                    v = TOrder.Worse(s2, v);
+                    s2 = t;
+                    t = TOrder.Better(s3, v);
+                    v = TOrder.Worse(s3, v);
+                    s3 = t;
+                    output[e] = v;
+                }
+
+                sum += Vector512.Sqrt(s0) + Vector512.Sqrt(s1) + Vector512.Sqrt(s2) + Vector512.Sqrt(s3);
+            }
+            else if (slots == 2)
+            {
+                for (int e = 0; e < input.Length; e++)
+                {
+                    Vector512<float> v = input[e];
+                    Vector512<float> t = TOrder.Better(s0, v);
+                    v = TOrder.Worse(s0, v);
+                    s0 = t;
+                    t = TOrder.Better(s1, v);
+                    v = TOrder.Worse(s1, v);
+                    s1 = t;
+                    output[e] = v;
+                }
+
+                sum += Vector512.Sqrt(s0) + Vector512.Sqrt(s1);
+            }
+            else
+            {
+                foreach (Vector512<float> v in input)
+                {
+                    s0 = TOrder.Better(s0, v);
+                }
+
+                sum += Vector512.Sqrt(s0);
+            }
+
+            done += slots;
+            input = output;
+        }
+
+        return sum;
+    }
+
     private static Vector<float> Root(Vector<float> value, bool squared) => squared ? Vector.SquareRoot(value) : value;
 
     /// <summary>Which end of a band <see cref="ExtremeSum"/> keeps.</summary>
@@ -176,6 +297,15 @@ internal static partial class SimdKernels
 
         /// <summary>The value a slot passes on.</summary>
         static abstract Vector<float> Worse(Vector<float> slot, Vector<float> value);
+
+        /// <summary><see cref="Worst"/> at 16 lanes.</summary>
+        static abstract Vector512<float> Worst16 { get; }
+
+        /// <summary><see cref="Better(Vector{float}, Vector{float})"/> at 16 lanes.</summary>
+        static abstract Vector512<float> Better(Vector512<float> slot, Vector512<float> value);
+
+        /// <summary><see cref="Worse(Vector{float}, Vector{float})"/> at 16 lanes.</summary>
+        static abstract Vector512<float> Worse(Vector512<float> slot, Vector512<float> value);
     }
 
     private readonly struct Smallest : IExtremeOrder
@@ -185,6 +315,12 @@ internal static partial class SimdKernels
         public static Vector<float> Better(Vector<float> slot, Vector<float> value) => Vector.MinNative(slot, value);
 
         public static Vector<float> Worse(Vector<float> slot, Vector<float> value) => Vector.MaxNative(slot, value);
+
+        public static Vector512<float> Worst16 => Vector512.Create(float.PositiveInfinity);
+
+        public static Vector512<float> Better(Vector512<float> slot, Vector512<float> value) => Vector512.MinNative(slot, value);
+
+        public static Vector512<float> Worse(Vector512<float> slot, Vector512<float> value) => Vector512.MaxNative(slot, value);
     }
 
     private readonly struct Largest : IExtremeOrder
@@ -194,6 +330,12 @@ internal static partial class SimdKernels
         public static Vector<float> Better(Vector<float> slot, Vector<float> value) => Vector.MaxNative(slot, value);
 
         public static Vector<float> Worse(Vector<float> slot, Vector<float> value) => Vector.MinNative(slot, value);
+
+        public static Vector512<float> Worst16 => Vector512.Create(float.NegativeInfinity);
+
+        public static Vector512<float> Better(Vector512<float> slot, Vector512<float> value) => Vector512.MaxNative(slot, value);
+
+        public static Vector512<float> Worse(Vector512<float> slot, Vector512<float> value) => Vector512.MinNative(slot, value);
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ internal static partial class SimdKernels
 
         for (int first = 0; first < frames; first += Vector<float>.Count)
         {
-            DoublePowerLanes(samples, first, workspace);
+            DoublePowerLanes(samples, first, workspace, workspace.Lanes);
             Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes.AsSpan());
             for (int k = 0; k < lanes.Length; k++)
             {
@@ -70,11 +70,27 @@ internal static partial class SimdKernels
 
         Span<float> peak = workspace.Peak(frames * rows);
         Span<float> valley = workspace.Valley(frames * rows);
-        for (int first = 0; first < frames; first += Vector<float>.Count)
+        if (WideContrast)
         {
-            int count = Math.Min(Vector<float>.Count, frames - first);
-            DoublePowerLanes(samples, first, workspace);
-            ContrastBlock(workspace, first, count, true, peak, valley);
+            // Two batches per pass of the chains, 16 frames in an AVX-512 register (the chains' min/max bound the kernel).
+            for (int first = 0; first < frames; first += 16)
+            {
+                DoublePowerLanes(samples, first, workspace, workspace.Lanes);
+                if (first + 8 < frames)
+                {
+                    DoublePowerLanes(samples, first + 8, workspace, workspace.LanesHigh);
+                }
+
+                ContrastBlock16(workspace, first, Math.Min(16, frames - first), peak, valley);
+            }
+        }
+        else
+        {
+            for (int first = 0; first < frames; first += Vector<float>.Count)
+            {
+                DoublePowerLanes(samples, first, workspace, workspace.Lanes);
+                ContrastBlock(workspace, first, Math.Min(Vector<float>.Count, frames - first), true, peak, valley);
+            }
         }
 
         ContrastToDecibels(workspace.Tables.Options, peak, valley, destination[..(frames * rows)]);
@@ -119,7 +135,7 @@ internal static partial class SimdKernels
 
     /// <summary>
     /// Frames <paramref name="first"/> … first + Vector&lt;float&gt;.Count − 1 of the centred clip into
-    /// <see cref="SpectralShapeWorkspace.Lanes"/> as float |STFT|² in lane layout (bin k of frame first + l at
+    /// <paramref name="target"/> as float |STFT|² in lane layout (bin k of frame first + l at
     /// k·Vector&lt;float&gt;.Count + l); lanes past the clip's last frame hold the spectrum of zeros.
     /// </summary>
     /// <remarks>
@@ -128,7 +144,7 @@ internal static partial class SimdKernels
     /// of a hop × W panel. Sample j of frame first + l is then panel[(j mod hop)·W + j div hop + l], so sample j of
     /// every frame of the batch is one contiguous vector at <see cref="SpectralShapeWorkspace.SampleOffsets"/>[j].
     /// </remarks>
-    private static void DoublePowerLanes(ReadOnlySpan<float> samples, int first, SpectralShapeWorkspace workspace)
+    private static void DoublePowerLanes(ReadOnlySpan<float> samples, int first, SpectralShapeWorkspace workspace, float[] target)
     {
         FeaturePlan plan = workspace.Plan;
         int hop = plan.HopLength;
@@ -140,12 +156,12 @@ internal static partial class SimdKernels
         {
             startRow = hop - (hop % 8);
             ref float source = ref MemoryMarshal.GetReference(chunks);
-            ref float target = ref MemoryMarshal.GetReference(panel);
+            ref float tiles = ref MemoryMarshal.GetReference(panel);
             for (int u = 0; u < width; u += 8)
             {
                 for (int r = 0; r < startRow; r += 8)
                 {
-                    Transpose8x8(ref Unsafe.Add(ref source, (u * hop) + r), hop, ref Unsafe.Add(ref target, (r * width) + u), width, []);
+                    Transpose8x8(ref Unsafe.Add(ref source, (u * hop) + r), hop, ref Unsafe.Add(ref tiles, (r * width) + u), width, []);
                 }
             }
         }
@@ -160,7 +176,7 @@ internal static partial class SimdKernels
 
         workspace.DoubleFft!.Power(
             panel, workspace.SampleOffsets, plan.WindowDouble,
-            workspace.DoubleScratch, MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes.AsSpan()));
+            workspace.DoubleScratch, MemoryMarshal.Cast<float, Vector<float>>(target.AsSpan()));
     }
 
     /// <summary>Non-power-of-two n_fft: frame by frame through the Reference back end's double DFT.</summary>
