@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using Cepstra.Backends;
 using Cepstra.Backends.Simd;
@@ -7,14 +8,15 @@ using Cepstra.Features;
 namespace Cepstra.Benchmarks.Wave2;
 
 /// <summary>
-/// <c>spectral_contrast</c> and <c>poly_features(order=1)</c> on the 30 s benchmark clip, one thread. The "Kernel"
-/// rows start from a |STFT| already computed (as when the STFT is shared with other features); "FromSignal"
-/// contrast includes the double-precision |STFT| its valleys need. Targets: each ≤ 3 ms (librosa 0.10.2: contrast
-/// ~28 ms, poly ~42 ms, both including their STFT).
+/// <c>spectral_contrast</c>, <c>poly_features(order=1)</c> and <c>spectral_flatness</c> on the 30 s benchmark clip,
+/// one thread. The "Kernel" rows start from a |STFT| (or |STFT|²) already computed (as when the STFT is shared with
+/// other features); "FromSignal" contrast includes the double-precision |STFT| its valleys need, and "FromSignal"
+/// flatness is the back end computing flatness alone (its STFT power and the kernel), as the engine runs it.
+/// Targets: each ≤ 3 ms (librosa 0.10.2: contrast ~28 ms, poly ~42 ms, both including their STFT).
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Wave2", "SpectralShape")]
-public class SpectralShapeBenchmarks
+public class SpectralShapeBenchmarks : IDisposable
 {
     private FeaturePlan _plan = null!;
     private SpectralContrastTables _contrastTables = null!;
@@ -24,6 +26,13 @@ public class SpectralShapeBenchmarks
     private int _frames;
     private float[] _contrast = [];
     private float[] _poly = [];
+    private float[] _power = [];
+    private ReferenceBackend _referenceBackend = null!;
+    private SimdBackend _simdBackend = null!;
+    private ClipFeatures _flatnessReference = null!;
+    private ClipFeatures _flatnessSimd = null!;
+    private ClipFeatures _flatnessKernelOut = null!;
+    private object? _flatnessScratch;
 
     [GlobalSetup]
     public void Setup()
@@ -39,6 +48,21 @@ public class SpectralShapeBenchmarks
         _magnitude = features.StftMagnitude.Data.ToArray();
         _contrast = new float[_frames * _contrastTables.Rows];
         _poly = new float[_frames * _polyTables.Rows];
+        _power = Square(_magnitude);
+        _referenceBackend = new ReferenceBackend(_plan);
+        _simdBackend = new SimdBackend(_plan);
+        _flatnessReference = new ClipFeatures(_plan, FeatureKinds.SpectralFlatness);
+        _flatnessSimd = new ClipFeatures(_plan, FeatureKinds.SpectralFlatness);
+        _flatnessKernelOut = new ClipFeatures(_plan, FeatureKinds.SpectralFlatness);
+        _flatnessKernelOut.Prepare(BenchmarkClip.Samples.Length);
+    }
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        _referenceBackend?.Dispose();
+        _simdBackend?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Benchmark(Baseline = true)]
@@ -79,5 +103,37 @@ public class SpectralShapeBenchmarks
     {
         SimdKernels.PolyFeatures(_magnitude, _frames, _polyTables, _poly);
         return _poly[100];
+    }
+
+    [Benchmark]
+    [BenchmarkCategory("Flatness")]
+    public float FlatnessFromSignalReference()
+    {
+        _referenceBackend.Compute(BenchmarkClip.Samples, _flatnessReference);
+        return _flatnessReference.Get(FeatureKinds.SpectralFlatness).Data[100];
+    }
+
+    [Benchmark]
+    [BenchmarkCategory("Flatness")]
+    public float FlatnessFromSignalSimd()
+    {
+        _simdBackend.Compute(BenchmarkClip.Samples, _flatnessSimd);
+        return _flatnessSimd.Get(FeatureKinds.SpectralFlatness).Data[100];
+    }
+
+    [Benchmark]
+    [BenchmarkCategory("Flatness")]
+    public float FlatnessKernelSimd()
+    {
+        var inputs = new ClipInputs { Plan = _plan, FrameCount = _frames, StftPower = _power };
+        SimdKernels.SpectralFlatness(inputs, _flatnessKernelOut, ref _flatnessScratch);
+        return _flatnessKernelOut.Get(FeatureKinds.SpectralFlatness).Data[100];
+    }
+
+    private static float[] Square(float[] magnitude)
+    {
+        var power = new float[magnitude.Length];
+        TensorPrimitives.Multiply(magnitude, magnitude, power);
+        return power;
     }
 }

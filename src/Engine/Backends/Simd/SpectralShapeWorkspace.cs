@@ -1,12 +1,16 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
 
 namespace Cepstra.Backends.Simd;
 
 /// <summary>
-/// Reusable scratch for the SIMD spectral_contrast kernels (and their double-precision |STFT|): one batch of magnitude frames in lane layout, the
-/// per-lane running minima/maxima, and the clip's peak and valley arrays, which grow to the longest clip and are
-/// kept (zero allocation per clip in steady state). Not thread-safe: one clip at a time.
+/// Reusable scratch for the SIMD spectral_contrast kernels (and their double-precision |STFT|): one batch of frames
+/// (a panel of hops) and of their spectra in lane layout, the FFT's aligned scratch, the chains' stream, and the
+/// clip's peak and valley arrays, which grow to the longest clip and are kept (zero allocation per clip in steady
+/// state). Not thread-safe: one clip at a time.
 /// </summary>
 internal sealed class SpectralShapeWorkspace
 {
@@ -14,6 +18,8 @@ internal sealed class SpectralShapeWorkspace
     private float[] _valley = [];
     private float[] _padded = [];
     private float[] _magnitude = [];
+    private readonly double[] _doubleScratch = [];
+    private readonly int _doubleScratchOffset;
 
     /// <summary>Allocates the plan-sized scratch for <paramref name="tables"/> (built from <paramref name="plan"/>).</summary>
     public SpectralShapeWorkspace(FeaturePlan plan, SpectralContrastTables tables)
@@ -23,10 +29,25 @@ internal sealed class SpectralShapeWorkspace
         Plan = plan;
         Tables = tables;
         int n = plan.FftSize;
-        if (BitOperations.IsPow2(n))
+        if (BitOperations.IsPow2(n) && n >= 4)
         {
             DoubleFft = new DoubleLaneFft(n);
-            DoubleScratch = new Vector<double>[DoubleFft.ScratchLength];
+
+            // Pinned and 64-byte aligned: every element of the FFT is a 64-byte load or store, and an unaligned one
+            // straddles two cache lines.
+            _doubleScratch = GC.AllocateArray<double>(DoubleFft.ScratchLength + 8, pinned: true);
+            _doubleScratchOffset = AlignmentOffset(_doubleScratch);
+            // A batch of Vector<float>.Count frames spans Count − 1 + ceil(n / hop) hops; whole 8 × 8 tiles.
+            int hop = plan.HopLength;
+            PanelWidth = Vector<float>.Count + ((n + hop - 1) / hop);
+            PanelWidth += (8 - (PanelWidth % 8)) % 8;
+            Panel = new float[hop * PanelWidth];
+            Edge = new float[hop * PanelWidth];
+            SampleOffsets = new int[n];
+            for (int j = 0; j < n; j++)
+            {
+                SampleOffsets[j] = (j % hop * PanelWidth) + (j / hop);
+            }
         }
         else
         {
@@ -34,13 +55,16 @@ internal sealed class SpectralShapeWorkspace
             FrameDouble = new double[n];
         }
 
-        DoubleRe = new Vector<double>[plan.FrequencyBins];
-        DoubleIm = new Vector<double>[plan.FrequencyBins];
         BinRe = new double[plan.FrequencyBins];
         BinIm = new double[plan.FrequencyBins];
         Lanes = new float[tables.FrequencyBins * Vector<float>.Count];
-        Lowest = new Vector<float>[Math.Max(1, tables.MaxTake)];
-        Highest = new Vector<float>[Math.Max(1, tables.MaxTake)];
+        Stream = new Vector<float>[tables.FrequencyBins];
+        if (Vector512.IsHardwareAccelerated && Vector<float>.Count == 8)
+        {
+            LanesHigh = new float[tables.FrequencyBins * 8];
+            Joined = new Vector512<float>[tables.FrequencyBins];
+            Stream16 = new Vector512<float>[tables.FrequencyBins];
+        }
         Band = new float[tables.FrequencyBins];
     }
 
@@ -49,11 +73,21 @@ internal sealed class SpectralShapeWorkspace
 
     internal DoubleLaneFft? DoubleFft { get; }
 
-    internal Vector<double>[] DoubleScratch { get; } = [];
+    /// <summary>The FFT's scratch, 64-byte aligned (empty without <see cref="DoubleFft"/>).</summary>
+    internal Span<double> DoubleScratch => DoubleFft is null ? [] : _doubleScratch.AsSpan(_doubleScratchOffset, DoubleFft.ScratchLength);
 
-    internal Vector<double>[] DoubleRe { get; }
+    /// <summary>Hops (columns) of one batch's panel of frames.</summary>
+    internal int PanelWidth { get; }
 
-    internal Vector<double>[] DoubleIm { get; }
+    /// <summary>One batch's frames as hop × <see cref="PanelWidth"/>: offset r of hop u at r·PanelWidth + u.</summary>
+    internal float[] Panel { get; } = [];
+
+    /// <summary>A batch's span of the centred clip where it runs into the padding (the first and last batches).</summary>
+    internal float[] Edge { get; } = [];
+
+    /// <summary>Where sample j of the batch's first frame sits in <see cref="Panel"/> (frame l is l further).</summary>
+    internal int[] SampleOffsets { get; } = [];
+
 
     internal ReferenceFft? ScalarFft { get; }
 
@@ -72,15 +106,26 @@ internal sealed class SpectralShapeWorkspace
 
     internal float[] Lanes { get; }
 
-    internal Vector<float>[] Lowest { get; }
+    /// <summary>The values one pass of the contrast kernel's chains passes on to the next (a band's worth).</summary>
+    internal Vector<float>[] Stream { get; }
 
-    internal Vector<float>[] Highest { get; }
+    /// <summary>The second batch's |X|² lanes when the chains run 16 frames wide (AVX-512 only, else empty).</summary>
+    internal float[] LanesHigh { get; } = [];
+
+    /// <summary>Both batches' lanes joined per bin, 16 frames wide (AVX-512 only).</summary>
+    internal Vector512<float>[] Joined { get; } = [];
+
+    /// <summary><see cref="Stream"/> at 16 lanes (AVX-512 only).</summary>
+    internal Vector512<float>[] Stream16 { get; } = [];
 
     internal float[] Band { get; }
 
     internal Span<float> Peak(int length) => Grow(ref _peak, length);
 
     internal Span<float> Valley(int length) => Grow(ref _valley, length);
+
+    private static unsafe int AlignmentOffset(double[] pinned)
+        => (int)((64 - ((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned)) & 63)) & 63) / sizeof(double);
 
     private static Span<float> Grow(ref float[] buffer, int length)
     {

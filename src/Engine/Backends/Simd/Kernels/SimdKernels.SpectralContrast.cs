@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
 
 namespace Cepstra.Backends.Simd;
@@ -13,7 +14,7 @@ internal static partial class SimdKernels
     /// <summary>
     /// librosa <c>feature.spectral_contrast(S=|STFT|)</c> in float. Frames are taken Vector&lt;float&gt;.Count at a time
     /// into lane layout; each band streams its bins through two sorted chains per lane that keep the Take smallest
-    /// and Take largest values (an insert is a min and a max per chain slot, no branches), so no band is sorted.
+    /// and Take largest values (see <see cref="ExtremeSum"/>), so no band is sorted.
     /// The clip's peaks and valleys then go through power_to_db (each array with its own top_db floor) and are
     /// subtracted. <paramref name="magnitude"/> is frame-major (frames × bins), <paramref name="destination"/>
     /// frame-major (frames × rows).
@@ -29,85 +30,375 @@ internal static partial class SimdKernels
             throw new ArgumentException($"Expected {frames} frames of {bins} bins in and {rows} rows out.", nameof(magnitude));
         }
 
-        int width = Vector<float>.Count;
         Span<float> peak = workspace.Peak(frames * rows);
         Span<float> valley = workspace.Valley(frames * rows);
-        Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes.AsSpan());
-        for (int first = 0; first < frames; first += width)
+        for (int first = 0; first < frames; first += Vector<float>.Count)
         {
-            int count = Math.Min(width, frames - first);
+            int count = Math.Min(Vector<float>.Count, frames - first);
             GatherLanes(magnitude.Slice(first * bins, count * bins), bins, count, workspace.Lanes);
-            for (int k = 0; k < rows; k++)
-            {
-                int take = tables.Take[k];
-                if (take > MaxChainTake)
-                {
-                    SortedBand(magnitude, bins, first, count, tables.First[k], tables.Count[k], take, k, rows, workspace.Band, peak, valley);
-                    continue;
-                }
-
-                Span<Vector<float>> low = workspace.Lowest.AsSpan(0, take);
-                Span<Vector<float>> high = workspace.Highest.AsSpan(0, take);
-                low.Fill(new Vector<float>(float.PositiveInfinity));
-                high.Fill(new Vector<float>(float.NegativeInfinity));
-                foreach (Vector<float> value in lanes.Slice(tables.First[k], tables.Count[k]))
-                {
-                    // low ascending, high descending: each slot keeps the better of (slot, carried value) and passes on the other.
-                    Vector<float> v = value;
-                    Vector<float> u = value;
-                    for (int i = 0; i < take; i++)
-                    {
-                        Vector<float> l = low[i];
-                        low[i] = Vector.MinNative(l, v);
-                        v = Vector.MaxNative(l, v);
-                        Vector<float> h = high[i];
-                        high[i] = Vector.MaxNative(h, u);
-                        u = Vector.MinNative(h, u);
-                    }
-                }
-
-                Vector<float> lowSum = Vector<float>.Zero;
-                Vector<float> highSum = Vector<float>.Zero;
-                for (int i = 0; i < take; i++)
-                {
-                    lowSum += low[i];
-                    highSum += high[i];
-                }
-
-                float inverse = 1f / take;
-                lowSum *= inverse;
-                highSum *= inverse;
-                for (int l = 0; l < count; l++)
-                {
-                    valley[((first + l) * rows) + k] = lowSum[l];
-                    peak[((first + l) * rows) + k] = highSum[l];
-                }
-            }
+            ContrastBlock(workspace, first, count, false, peak, valley);
         }
 
-        SpectralContrastOptions o = tables.Options;
-        if (!o.Linear)
-        {
-            PowerToDb.Compute(peak, peak, o.DbAmin, 1.0, o.TopDb);
-            PowerToDb.Compute(valley, valley, o.DbAmin, 1.0, o.TopDb);
-        }
-
-        TensorPrimitives.Subtract(peak, valley, destination[..(frames * rows)]);
+        ContrastToDecibels(tables.Options, peak, valley, destination[..(frames * rows)]);
     }
 
-    /// <summary>The fallback for large quantiles: sort each frame's band and average both ends.</summary>
-    private static void SortedBand(
-        ReadOnlySpan<float> magnitude, int bins, int first, int count, int start, int length, int take, int k, int rows,
-        Span<float> band, Span<float> peak, Span<float> valley)
+    /// <summary>
+    /// Peaks and valleys of frames <paramref name="first"/> … first + <paramref name="count"/> − 1, whose magnitudes
+    /// are in <see cref="SpectralShapeWorkspace.Lanes"/> (bin k of frame first + l at k·Vector&lt;float&gt;.Count + l),
+    /// or their squares when <paramref name="squared"/> (the extremes are the same bins; their roots are averaged).
+    /// </summary>
+    private static void ContrastBlock(SpectralShapeWorkspace workspace, int first, int count, bool squared, Span<float> peak, Span<float> valley)
     {
+        SpectralContrastTables tables = workspace.Tables;
+        int rows = tables.Rows;
+        Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes.AsSpan());
+        for (int k = 0; k < rows; k++)
+        {
+            int take = tables.Take[k];
+            ReadOnlySpan<Vector<float>> band = lanes.Slice(tables.First[k], tables.Count[k]);
+            Vector<float> lowSum;
+            Vector<float> highSum;
+            if (take > MaxChainTake)
+            {
+                SortedBand(band, count, take, squared, workspace.Band, out lowSum, out highSum);
+            }
+            else
+            {
+                lowSum = ExtremeSum<Smallest>(band, take, squared, workspace.Stream);
+                highSum = ExtremeSum<Largest>(band, take, squared, workspace.Stream);
+            }
+
+            float inverse = 1f / take;
+            lowSum *= inverse;
+            highSum *= inverse;
+            for (int l = 0; l < count; l++)
+            {
+                valley[((first + l) * rows) + k] = lowSum[l];
+                peak[((first + l) * rows) + k] = highSum[l];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Per lane, the sum of the <paramref name="take"/> most extreme values of <paramref name="band"/> (smallest or
+    /// largest by <typeparamref name="TOrder"/>; of their roots when <paramref name="squared"/>).
+    /// </summary>
+    /// <remarks>
+    /// A sorted chain of take slots per lane, kept without branches: each slot keeps the better of (slot, incoming
+    /// value) and passes the other on. Run slot by slot as passes over the band rather than value by value, up to 4
+    /// slots per pass live in registers and the values passed on go to <paramref name="stream"/> once per pass, where
+    /// a chain in memory costs a load and a store per slot and value. The min/max count, 2·take per value, is the
+    /// same either way and is what bounds the kernel (~1 ms a clip at 8 lanes).
+    /// </remarks>
+    private static Vector<float> ExtremeSum<TOrder>(ReadOnlySpan<Vector<float>> band, int take, bool squared, Span<Vector<float>> stream)
+        where TOrder : struct, IExtremeOrder
+    {
+        Vector<float> sum = Vector<float>.Zero;
+        ReadOnlySpan<Vector<float>> input = band;
+        Span<Vector<float>> output = stream[..band.Length];
+        for (int done = 0; done < take;)
+        {
+            int remaining = take - done;
+            int slots = remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1;
+            Vector<float> s0 = TOrder.Worst;
+            Vector<float> s1 = TOrder.Worst;
+            Vector<float> s2 = TOrder.Worst;
+            Vector<float> s3 = TOrder.Worst;
+            if (slots == 4)
+            {
+                for (int e = 0; e < input.Length; e++)
+                {
+                    Vector<float> v = input[e];
+                    Vector<float> t = TOrder.Better(s0, v);
+                    v = TOrder.Worse(s0, v);
+                    s0 = t;
+                    t = TOrder.Better(s1, v);
+                    v = TOrder.Worse(s1, v);
+                    s1 = t;
+                    t = TOrder.Better(s2, v);
+                    v = TOrder.Worse(s2, v);
+                    s2 = t;
+                    t = TOrder.Better(s3, v);
+                    v = TOrder.Worse(s3, v);
+                    s3 = t;
+                    output[e] = v;
+                }
+            }
+            else if (slots == 2)
+            {
+                for (int e = 0; e < input.Length; e++)
+                {
+                    Vector<float> v = input[e];
+                    Vector<float> t = TOrder.Better(s0, v);
+                    v = TOrder.Worse(s0, v);
+                    s0 = t;
+                    t = TOrder.Better(s1, v);
+                    v = TOrder.Worse(s1, v);
+                    s1 = t;
+                    output[e] = v;
+                }
+            }
+            else
+            {
+                foreach (Vector<float> v in input)
+                {
+                    s0 = TOrder.Better(s0, v);
+                }
+            }
+
+            sum += Root(s0, squared);
+            if (slots > 1)
+            {
+                sum += Root(s1, squared);
+            }
+
+            if (slots == 4)
+            {
+                sum += Root(s2, squared) + Root(s3, squared);
+            }
+
+            done += slots;
+            input = output;
+        }
+
+        return sum;
+    }
+
+    /// <summary>True when the signal path runs its chains 16 frames wide (AVX-512, 8-lane Vector&lt;float&gt;).</summary>
+    private static bool WideContrast => Vector512.IsHardwareAccelerated && Vector<float>.Count == 8;
+
+    /// <summary>
+    /// <see cref="ContrastBlock"/> for 16 frames from the signal path: |X|² of frames first … first + 7 in
+    /// <see cref="SpectralShapeWorkspace.Lanes"/> and of the next 8 in <see cref="SpectralShapeWorkspace.LanesHigh"/>,
+    /// joined per bin into one Vector512 so each min/max serves 16 frames.
+    /// </summary>
+    private static void ContrastBlock16(SpectralShapeWorkspace workspace, int first, int count, Span<float> peak, Span<float> valley)
+    {
+        SpectralContrastTables tables = workspace.Tables;
+        int rows = tables.Rows;
+        ReadOnlySpan<Vector256<float>> low8 = MemoryMarshal.Cast<float, Vector256<float>>(workspace.Lanes.AsSpan());
+        ReadOnlySpan<Vector256<float>> high8 = MemoryMarshal.Cast<float, Vector256<float>>(workspace.LanesHigh.AsSpan());
+        Span<Vector512<float>> joined = workspace.Joined;
+        for (int b = 0; b < joined.Length; b++)
+        {
+            joined[b] = Vector512.Create(low8[b], high8[b]);
+        }
+
+        Span<float> lowSums = stackalloc float[16];
+        Span<float> highSums = stackalloc float[16];
+        for (int k = 0; k < rows; k++)
+        {
+            int take = tables.Take[k];
+            ReadOnlySpan<Vector512<float>> band = joined.Slice(tables.First[k], tables.Count[k]);
+            if (take > MaxChainTake)
+            {
+                // The sorting fallback works on 8 lanes: each half on its own.
+                ContrastBlock(workspace, first, Math.Min(8, count), true, peak, valley);
+                if (count > 8)
+                {
+                    workspace.LanesHigh.AsSpan().CopyTo(workspace.Lanes);
+                    ContrastBlock(workspace, first + 8, count - 8, true, peak, valley);
+                }
+
+                return;
+            }
+
+            float inverse = 1f / take;
+            (ExtremeSum16<Smallest>(band, take, workspace.Stream16) * inverse).CopyTo(lowSums);
+            (ExtremeSum16<Largest>(band, take, workspace.Stream16) * inverse).CopyTo(highSums);
+            for (int l = 0; l < count; l++)
+            {
+                valley[((first + l) * rows) + k] = lowSums[l];
+                peak[((first + l) * rows) + k] = highSums[l];
+            }
+        }
+    }
+
+    /// <summary><see cref="ExtremeSum"/> of |X|² at 16 lanes (roots of the chosen values summed).</summary>
+    private static Vector512<float> ExtremeSum16<TOrder>(ReadOnlySpan<Vector512<float>> band, int take, Span<Vector512<float>> stream)
+        where TOrder : struct, IExtremeOrder
+    {
+        Vector512<float> sum = Vector512<float>.Zero;
+        ReadOnlySpan<Vector512<float>> input = band;
+        Span<Vector512<float>> output = stream[..band.Length];
+        for (int done = 0; done < take;)
+        {
+            int remaining = take - done;
+            int slots = remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1;
+            Vector512<float> s0 = TOrder.Worst16;
+            Vector512<float> s1 = TOrder.Worst16;
+            Vector512<float> s2 = TOrder.Worst16;
+            Vector512<float> s3 = TOrder.Worst16;
+            if (slots == 4)
+            {
+                for (int e = 0; e < input.Length; e++)
+                {
+                    Vector512<float> v = input[e];
+                    Vector512<float> t = TOrder.Better(s0, v);
+                    v = TOrder.Worse(s0, v);
+                    s0 = t;
+                    t = TOrder.Better(s1, v);
+                    v = TOrder.Worse(s1, v);
+                    s1 = t;
+                    t = TOrder.Better(s2, v);
+                    v = TOrder.Worse(s2, v);
+                    s2 = t;
+                    t = TOrder.Better(s3, v);
+                    v = TOrder.Worse(s3, v);
+                    s3 = t;
+                    output[e] = v;
+                }
+
+                sum += Vector512.Sqrt(s0) + Vector512.Sqrt(s1) + Vector512.Sqrt(s2) + Vector512.Sqrt(s3);
+            }
+            else if (slots == 2)
+            {
+                for (int e = 0; e < input.Length; e++)
+                {
+                    Vector512<float> v = input[e];
+                    Vector512<float> t = TOrder.Better(s0, v);
+                    v = TOrder.Worse(s0, v);
+                    s0 = t;
+                    t = TOrder.Better(s1, v);
+                    v = TOrder.Worse(s1, v);
+                    s1 = t;
+                    output[e] = v;
+                }
+
+                sum += Vector512.Sqrt(s0) + Vector512.Sqrt(s1);
+            }
+            else
+            {
+                foreach (Vector512<float> v in input)
+                {
+                    s0 = TOrder.Better(s0, v);
+                }
+
+                sum += Vector512.Sqrt(s0);
+            }
+
+            done += slots;
+            input = output;
+        }
+
+        return sum;
+    }
+
+    private static Vector<float> Root(Vector<float> value, bool squared) => squared ? Vector.SquareRoot(value) : value;
+
+    /// <summary>Which end of a band <see cref="ExtremeSum"/> keeps.</summary>
+    private interface IExtremeOrder
+    {
+        /// <summary>The value every slot starts from (loses to anything).</summary>
+        static abstract Vector<float> Worst { get; }
+
+        /// <summary>The value a slot keeps.</summary>
+        static abstract Vector<float> Better(Vector<float> slot, Vector<float> value);
+
+        /// <summary>The value a slot passes on.</summary>
+        static abstract Vector<float> Worse(Vector<float> slot, Vector<float> value);
+
+        /// <summary><see cref="Worst"/> at 16 lanes.</summary>
+        static abstract Vector512<float> Worst16 { get; }
+
+        /// <summary><see cref="Better(Vector{float}, Vector{float})"/> at 16 lanes.</summary>
+        static abstract Vector512<float> Better(Vector512<float> slot, Vector512<float> value);
+
+        /// <summary><see cref="Worse(Vector{float}, Vector{float})"/> at 16 lanes.</summary>
+        static abstract Vector512<float> Worse(Vector512<float> slot, Vector512<float> value);
+    }
+
+    private readonly struct Smallest : IExtremeOrder
+    {
+        public static Vector<float> Worst => new(float.PositiveInfinity);
+
+        public static Vector<float> Better(Vector<float> slot, Vector<float> value) => Vector.MinNative(slot, value);
+
+        public static Vector<float> Worse(Vector<float> slot, Vector<float> value) => Vector.MaxNative(slot, value);
+
+        public static Vector512<float> Worst16 => Vector512.Create(float.PositiveInfinity);
+
+        public static Vector512<float> Better(Vector512<float> slot, Vector512<float> value) => Vector512.MinNative(slot, value);
+
+        public static Vector512<float> Worse(Vector512<float> slot, Vector512<float> value) => Vector512.MaxNative(slot, value);
+    }
+
+    private readonly struct Largest : IExtremeOrder
+    {
+        public static Vector<float> Worst => new(float.NegativeInfinity);
+
+        public static Vector<float> Better(Vector<float> slot, Vector<float> value) => Vector.MaxNative(slot, value);
+
+        public static Vector<float> Worse(Vector<float> slot, Vector<float> value) => Vector.MinNative(slot, value);
+
+        public static Vector512<float> Worst16 => Vector512.Create(float.NegativeInfinity);
+
+        public static Vector512<float> Better(Vector512<float> slot, Vector512<float> value) => Vector512.MaxNative(slot, value);
+
+        public static Vector512<float> Worse(Vector512<float> slot, Vector512<float> value) => Vector512.MinNative(slot, value);
+    }
+
+    /// <summary>
+    /// power_to_db of the clip's peaks and of its valleys (each array with its own top_db floor), then peak − valley.
+    /// In float with TensorPrimitives, as librosa computes it on its float32 arrays (numpy keeps log10 of float32 in
+    /// float32); a scalar double log per value cost 10× more than the rest of this step.
+    /// </summary>
+    private static void ContrastToDecibels(SpectralContrastOptions o, Span<float> peak, Span<float> valley, Span<float> destination)
+    {
+        if (!o.Linear)
+        {
+            FloatToDecibels(peak, o.DbAmin, o.TopDb);
+            FloatToDecibels(valley, o.DbAmin, o.TopDb);
+        }
+
+        TensorPrimitives.Subtract(peak, valley, destination);
+    }
+
+    // 10·log10(max(x, amin)) (ref 1), floored at the array's maximum − top_db.
+    private static void FloatToDecibels(Span<float> values, double amin, double? topDb)
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        TensorPrimitives.Max(values, (float)amin, values);
+        TensorPrimitives.Log10(values, values);
+        TensorPrimitives.Multiply(values, 10f, values);
+        if (topDb is double top)
+        {
+            TensorPrimitives.Max(values, TensorPrimitives.Max(values) - (float)top, values);
+        }
+    }
+
+    /// <summary>The fallback for large quantiles: sort each lane's band and average both ends.</summary>
+    private static void SortedBand(
+        ReadOnlySpan<Vector<float>> band, int count, int take, bool squared, Span<float> scratch, out Vector<float> lowSum, out Vector<float> highSum)
+    {
+        Span<float> lows = stackalloc float[Vector<float>.Count];
+        Span<float> highs = stackalloc float[Vector<float>.Count];
+        lows.Clear();
+        highs.Clear();
+        Span<float> sorted = scratch[..band.Length];
         for (int l = 0; l < count; l++)
         {
-            int t = first + l;
-            Span<float> sorted = band[..length];
-            magnitude.Slice((t * bins) + start, length).CopyTo(sorted);
+            for (int i = 0; i < band.Length; i++)
+            {
+                sorted[i] = band[i][l];
+            }
+
             sorted.Sort();
-            valley[(t * rows) + k] = TensorPrimitives.Sum(sorted[..take]) / take;
-            peak[(t * rows) + k] = TensorPrimitives.Sum(sorted[^take..]) / take;
+            if (squared)
+            {
+                TensorPrimitives.Sqrt(sorted[..take], sorted[..take]);
+                TensorPrimitives.Sqrt(sorted[^take..], sorted[^take..]);
+            }
+
+            lows[l] = TensorPrimitives.Sum(sorted[..take]);
+            highs[l] = TensorPrimitives.Sum(sorted[^take..]);
         }
+
+        lowSum = new Vector<float>(lows);
+        highSum = new Vector<float>(highs);
     }
 }
