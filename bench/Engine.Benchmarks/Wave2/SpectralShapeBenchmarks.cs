@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using Cepstra.Backends;
 using Cepstra.Backends.Simd;
@@ -26,13 +25,10 @@ public class SpectralShapeBenchmarks : IDisposable
     private int _frames;
     private float[] _contrast = [];
     private float[] _poly = [];
-    private float[] _power = [];
     private ReferenceBackend _referenceBackend = null!;
     private SimdBackend _simdBackend = null!;
     private ClipFeatures _flatnessReference = null!;
     private ClipFeatures _flatnessSimd = null!;
-    private ClipFeatures _flatnessKernelOut = null!;
-    private object? _flatnessScratch;
 
     [GlobalSetup]
     public void Setup()
@@ -48,13 +44,10 @@ public class SpectralShapeBenchmarks : IDisposable
         _magnitude = features.StftMagnitude.Data.ToArray();
         _contrast = new float[_frames * _contrastTables.Rows];
         _poly = new float[_frames * _polyTables.Rows];
-        _power = Square(_magnitude);
         _referenceBackend = new ReferenceBackend(_plan);
         _simdBackend = new SimdBackend(_plan);
         _flatnessReference = new ClipFeatures(_plan, FeatureKinds.SpectralFlatness);
         _flatnessSimd = new ClipFeatures(_plan, FeatureKinds.SpectralFlatness);
-        _flatnessKernelOut = new ClipFeatures(_plan, FeatureKinds.SpectralFlatness);
-        _flatnessKernelOut.Prepare(BenchmarkClip.Samples.Length);
     }
 
     [GlobalCleanup]
@@ -119,21 +112,5 @@ public class SpectralShapeBenchmarks : IDisposable
     {
         _simdBackend.Compute(BenchmarkClip.Samples, _flatnessSimd);
         return _flatnessSimd.Get(FeatureKinds.SpectralFlatness).Data[100];
-    }
-
-    [Benchmark]
-    [BenchmarkCategory("Flatness")]
-    public float FlatnessKernelSimd()
-    {
-        var inputs = new ClipInputs { Plan = _plan, FrameCount = _frames, StftPower = _power };
-        SimdKernels.SpectralFlatness(inputs, _flatnessKernelOut, ref _flatnessScratch);
-        return _flatnessKernelOut.Get(FeatureKinds.SpectralFlatness).Data[100];
-    }
-
-    private static float[] Square(float[] magnitude)
-    {
-        var power = new float[magnitude.Length];
-        TensorPrimitives.Multiply(magnitude, magnitude, power);
-        return power;
     }
 }

@@ -68,7 +68,8 @@ public sealed class FeatureCatalogTests
         var clip = new ClipFeatures(Plan, FeatureKinds.SpectralFlatness);
         Assert.Equal(FeatureKinds.SpectralFlatness, clip.Requested);
         Assert.Equal(FeatureKinds.SpectralFlatness, clip.KernelFeatures);
-        Assert.Equal(FeatureInputs.StftPower, clip.KernelInputs);
+        // The power for the Reference and GPU kernels, the signal for the SIMD kernel's double-precision STFT.
+        Assert.Equal(FeatureInputs.StftPower | FeatureInputs.Signal, clip.KernelInputs);
     }
 
     [Fact]

@@ -21,13 +21,17 @@ internal sealed class SpectralShapeWorkspace
     private readonly double[] _doubleScratch = [];
     private readonly int _doubleScratchOffset;
 
-    /// <summary>Allocates the plan-sized scratch for <paramref name="tables"/> (built from <paramref name="plan"/>).</summary>
-    public SpectralShapeWorkspace(FeaturePlan plan, SpectralContrastTables tables)
+    private readonly SpectralContrastTables? _tables;
+
+    /// <summary>
+    /// Allocates the plan-sized scratch for <paramref name="tables"/> (built from <paramref name="plan"/>); null for a
+    /// workspace that only computes the double-precision STFT (spectral_flatness), which needs no contrast bands.
+    /// </summary>
+    public SpectralShapeWorkspace(FeaturePlan plan, SpectralContrastTables? tables)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(tables);
         Plan = plan;
-        Tables = tables;
+        _tables = tables;
         int n = plan.FftSize;
         if (BitOperations.IsPow2(n) && n >= 4)
         {
@@ -57,15 +61,15 @@ internal sealed class SpectralShapeWorkspace
 
         BinRe = new double[plan.FrequencyBins];
         BinIm = new double[plan.FrequencyBins];
-        Lanes = new float[tables.FrequencyBins * Vector<float>.Count];
-        Stream = new Vector<float>[tables.FrequencyBins];
+        Lanes = new float[plan.FrequencyBins * Vector<float>.Count];
+        Stream = new Vector<float>[plan.FrequencyBins];
         if (Vector512.IsHardwareAccelerated && Vector<float>.Count == 8)
         {
-            LanesHigh = new float[tables.FrequencyBins * 8];
-            Joined = new Vector512<float>[tables.FrequencyBins];
-            Stream16 = new Vector512<float>[tables.FrequencyBins];
+            LanesHigh = new float[plan.FrequencyBins * 8];
+            Joined = new Vector512<float>[plan.FrequencyBins];
+            Stream16 = new Vector512<float>[plan.FrequencyBins];
         }
-        Band = new float[tables.FrequencyBins];
+        Band = new float[plan.FrequencyBins];
     }
 
     /// <summary>The plan whose STFT the signal entry points compute.</summary>
@@ -102,7 +106,7 @@ internal sealed class SpectralShapeWorkspace
     internal Span<float> MagnitudeBuffer(int length) => Grow(ref _magnitude, length);
 
     /// <summary>The band table this workspace was sized for.</summary>
-    public SpectralContrastTables Tables { get; }
+    public SpectralContrastTables Tables => _tables ?? throw new InvalidOperationException("This workspace was made without spectral_contrast bands (for the double-precision STFT alone).");
 
     internal float[] Lanes { get; }
 

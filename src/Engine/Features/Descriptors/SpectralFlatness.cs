@@ -20,10 +20,22 @@ internal static class SpectralFlatnessFeature
         Name = "spectral_flatness",
         Aliases = ["flatness"],
         LibrosaCall = "librosa.feature.spectral_flatness(y=y)",
-        Inputs = FeatureInputs.StftPower,
+        Inputs = FeatureInputs.StftPower | FeatureInputs.Signal,
         Locality = FrameLocality.Frame,
         Summary = [new SummaryGroup("spectral_flatness", SummaryLayout.Whole, 2100)],
         ReferenceKernel = ReferenceKernels.SpectralFlatness,
-        SimdKernel = SimdKernels.SpectralFlatness,
+        SimdKernel = Simd,
     };
+
+    // From the signal: the SIMD kernel needs a double-precision |STFT|² (see SimdKernels.SpectralFlatness), not the
+    // float power the other features share. The GPU back end computes flatness on the device from its float |X|².
+    private static void Simd(in ClipInputs inputs, ClipFeatures destination, ref object? scratch)
+    {
+        if (scratch is not SpectralShapeWorkspace workspace || !ReferenceEquals(workspace.Plan, inputs.Plan))
+        {
+            scratch = workspace = new SpectralShapeWorkspace(inputs.Plan, tables: null);
+        }
+
+        SimdKernels.SpectralFlatness(inputs.Signal, workspace, destination.Get(FeatureKinds.SpectralFlatness).Data);
+    }
 }
