@@ -11,9 +11,9 @@ them alike), wall time and CPU time (user + sys of the process and its children,
       - "ffmpeg per file": one plain ffmpeg process per file (what a script calling ffmpeg does);
       - "ffmpeg batched": the exact decode `cepstra convert` runs (8 files per ffmpeg process, the same
         filter chain), without the features, Parquet or .NET;
-  * the same for fma-mini ×10 (400 files via symlinks), where start-up is amortised as in a real archive;
+  * the same for fma-mini ×10 (400 files as hard links), where start-up is amortised as in a real archive;
   * gtzan-mini, 100 WAV -> Parquet (summary features; and with the mfcc + log_mel frame tables);
-  * peak RSS on 20 / 100 / 300 / 900 files (symlinks to gtzan-mini clips) to show it does not grow.
+  * peak RSS on 20 / 100 / 300 / 900 files (hard links to gtzan-mini clips) to show it does not grow.
 
 Usage (from the repository root): python3 bench/Engine.Benchmarks/Conversion/conversion_bench.py [--rounds 5] [--workers 2]
     [--no-publish] [--no-rss]   (skip the ReadyToRun rows / the RSS-versus-file-count table, for a shorter run)
@@ -48,6 +48,15 @@ def timed(cmd, **kw):
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, p
+
+
+def link_or_copy(source, target):
+    """A hard link to source (a copy across file systems). Not a symlink: `convert` reads a file reached through
+    several symlinks once, under its real path (issue 12), so a symlink farm would convert each real file once."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def decode_script(files, workers, batched):
@@ -99,12 +108,12 @@ def main():
             s = json.loads(p.stdout)
             return wall, cpu, s
 
-        # fma-mini ×10 (400 files, symlinks): start-up costs amortised as in a real archive.
+        # fma-mini ×10 (400 files, hard links): start-up costs amortised as in a real archive.
         many = scratch / "fma-x10"
         many.mkdir()
         for r in range(10):
             for f in mp3s:
-                (many / f"r{r}-{f.name}").symlink_to(f)
+                link_or_copy(f, many / f"r{r}-{f.name}")
         many_mp3s = sorted(many.iterdir())
 
         def decode(files, batched):
@@ -171,13 +180,13 @@ def main():
 
         # Peak RSS must not grow with the number of files.
         clips = sorted(gtzan.glob("genres/*/*.wav"))
-        print("| files (symlinks to gtzan-mini clips, plain layout) | wall | peak RSS |")
+        print("| files (hard links to gtzan-mini clips, plain layout) | wall | peak RSS |")
         print("|---:|---:|---:|")
         for n in (20, 100, 300, 900):
             links = scratch / f"links-{n}"
             links.mkdir()
             for i in range(n):
-                (links / f"r{i // len(clips)}-{clips[i % len(clips)].name}").symlink_to(clips[i % len(clips)])
+                link_or_copy(clips[i % len(clips)], links / f"r{i // len(clips)}-{clips[i % len(clips)].name}")
             wall, _, s = convert(published, f"links-{n}", links, "--layout", "plain")
             print(f"| {n} | {wall:.2f} s | {s['peak_rss_bytes'] / 2**20:.0f} MiB |")
     finally:
