@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
@@ -64,8 +65,8 @@ internal static partial class SimdKernels
             }
             else
             {
-                lowSum = ExtremeSum<Smallest>(band, take, squared, workspace.Stream);
-                highSum = ExtremeSum<Largest>(band, take, squared, workspace.Stream);
+                lowSum = ExtremeSum<Smallest, VectorLanes, Vector<float>>(band, take, squared, workspace.Stream);
+                highSum = ExtremeSum<Largest, VectorLanes, Vector<float>>(band, take, squared, workspace.Stream);
             }
 
             float inverse = 1f / take;
@@ -90,36 +91,39 @@ internal static partial class SimdKernels
     /// a chain in memory costs a load and a store per slot and value. The min/max count, 2·take per value, is the
     /// same either way and is what bounds the kernel (~1 ms a clip at 8 lanes).
     /// </remarks>
-    private static Vector<float> ExtremeSum<TOrder>(ReadOnlySpan<Vector<float>> band, int take, bool squared, Span<Vector<float>> stream)
+    private static TVector ExtremeSum<TOrder, TLanes, TVector>(ReadOnlySpan<TVector> band, int take, bool squared, Span<TVector> stream)
         where TOrder : struct, IExtremeOrder
+        where TLanes : struct, IFloatLanes<TVector>
+        where TVector : struct
     {
-        Vector<float> sum = Vector<float>.Zero;
-        ReadOnlySpan<Vector<float>> input = band;
-        Span<Vector<float>> output = stream[..band.Length];
+        TVector worst = TLanes.Broadcast(TOrder.KeepsSmallest ? float.PositiveInfinity : float.NegativeInfinity);
+        TVector sum = TLanes.Broadcast(0f);
+        ReadOnlySpan<TVector> input = band;
+        Span<TVector> output = stream[..band.Length];
         for (int done = 0; done < take;)
         {
             int remaining = take - done;
             int slots = remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1;
-            Vector<float> s0 = TOrder.Worst;
-            Vector<float> s1 = TOrder.Worst;
-            Vector<float> s2 = TOrder.Worst;
-            Vector<float> s3 = TOrder.Worst;
+            TVector s0 = worst;
+            TVector s1 = worst;
+            TVector s2 = worst;
+            TVector s3 = worst;
             if (slots == 4)
             {
                 for (int e = 0; e < input.Length; e++)
                 {
-                    Vector<float> v = input[e];
-                    Vector<float> t = TOrder.Better(s0, v);
-                    v = TOrder.Worse(s0, v);
+                    TVector v = input[e];
+                    TVector t = Better<TOrder, TLanes, TVector>(s0, v);
+                    v = Worse<TOrder, TLanes, TVector>(s0, v);
                     s0 = t;
-                    t = TOrder.Better(s1, v);
-                    v = TOrder.Worse(s1, v);
+                    t = Better<TOrder, TLanes, TVector>(s1, v);
+                    v = Worse<TOrder, TLanes, TVector>(s1, v);
                     s1 = t;
-                    t = TOrder.Better(s2, v);
-                    v = TOrder.Worse(s2, v);
+                    t = Better<TOrder, TLanes, TVector>(s2, v);
+                    v = Worse<TOrder, TLanes, TVector>(s2, v);
                     s2 = t;
-                    t = TOrder.Better(s3, v);
-                    v = TOrder.Worse(s3, v);
+                    t = Better<TOrder, TLanes, TVector>(s3, v);
+                    v = Worse<TOrder, TLanes, TVector>(s3, v);
                     s3 = t;
                     output[e] = v;
                 }
@@ -128,33 +132,33 @@ internal static partial class SimdKernels
             {
                 for (int e = 0; e < input.Length; e++)
                 {
-                    Vector<float> v = input[e];
-                    Vector<float> t = TOrder.Better(s0, v);
-                    v = TOrder.Worse(s0, v);
+                    TVector v = input[e];
+                    TVector t = Better<TOrder, TLanes, TVector>(s0, v);
+                    v = Worse<TOrder, TLanes, TVector>(s0, v);
                     s0 = t;
-                    t = TOrder.Better(s1, v);
-                    v = TOrder.Worse(s1, v);
+                    t = Better<TOrder, TLanes, TVector>(s1, v);
+                    v = Worse<TOrder, TLanes, TVector>(s1, v);
                     s1 = t;
                     output[e] = v;
                 }
             }
             else
             {
-                foreach (Vector<float> v in input)
+                foreach (TVector v in input)
                 {
-                    s0 = TOrder.Better(s0, v);
+                    s0 = Better<TOrder, TLanes, TVector>(s0, v);
                 }
             }
 
-            sum += Root(s0, squared);
+            sum = TLanes.Add(sum, Root<TLanes, TVector>(s0, squared));
             if (slots > 1)
             {
-                sum += Root(s1, squared);
+                sum = TLanes.Add(sum, Root<TLanes, TVector>(s1, squared));
             }
 
             if (slots == 4)
             {
-                sum += Root(s2, squared) + Root(s3, squared);
+                sum = TLanes.Add(sum, TLanes.Add(Root<TLanes, TVector>(s2, squared), Root<TLanes, TVector>(s3, squared)));
             }
 
             done += slots;
@@ -163,6 +167,27 @@ internal static partial class SimdKernels
 
         return sum;
     }
+
+    // The value a slot keeps and the one it passes on (min/max chosen at JIT time per order).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Better<TOrder, TLanes, TVector>(TVector slot, TVector value)
+        where TOrder : struct, IExtremeOrder
+        where TLanes : struct, IFloatLanes<TVector>
+        where TVector : struct
+        => TOrder.KeepsSmallest ? TLanes.Min(slot, value) : TLanes.Max(slot, value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Worse<TOrder, TLanes, TVector>(TVector slot, TVector value)
+        where TOrder : struct, IExtremeOrder
+        where TLanes : struct, IFloatLanes<TVector>
+        where TVector : struct
+        => TOrder.KeepsSmallest ? TLanes.Max(slot, value) : TLanes.Min(slot, value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Root<TLanes, TVector>(TVector value, bool squared)
+        where TLanes : struct, IFloatLanes<TVector>
+        where TVector : struct
+        => squared ? TLanes.Sqrt(value) : value;
 
     /// <summary>True when the signal path runs its chains 16 frames wide (AVX-512, 8-lane Vector&lt;float&gt;).</summary>
     private static bool WideContrast => Vector512.IsHardwareAccelerated && Vector<float>.Count == 8;
@@ -204,8 +229,8 @@ internal static partial class SimdKernels
             }
 
             float inverse = 1f / take;
-            (ExtremeSum16<Smallest>(band, take, workspace.Stream16) * inverse).CopyTo(lowSums);
-            (ExtremeSum16<Largest>(band, take, workspace.Stream16) * inverse).CopyTo(highSums);
+            (ExtremeSum<Smallest, Vector512Lanes, Vector512<float>>(band, take, squared: true, workspace.Stream16) * inverse).CopyTo(lowSums);
+            (ExtremeSum<Largest, Vector512Lanes, Vector512<float>>(band, take, squared: true, workspace.Stream16) * inverse).CopyTo(highSums);
             for (int l = 0; l < count; l++)
             {
                 valley[((first + l) * rows) + k] = lowSums[l];
@@ -214,128 +239,64 @@ internal static partial class SimdKernels
         }
     }
 
-    /// <summary><see cref="ExtremeSum"/> of |X|² at 16 lanes (roots of the chosen values summed).</summary>
-    private static Vector512<float> ExtremeSum16<TOrder>(ReadOnlySpan<Vector512<float>> band, int take, Span<Vector512<float>> stream)
-        where TOrder : struct, IExtremeOrder
-    {
-        Vector512<float> sum = Vector512<float>.Zero;
-        ReadOnlySpan<Vector512<float>> input = band;
-        Span<Vector512<float>> output = stream[..band.Length];
-        for (int done = 0; done < take;)
-        {
-            int remaining = take - done;
-            int slots = remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1;
-            Vector512<float> s0 = TOrder.Worst16;
-            Vector512<float> s1 = TOrder.Worst16;
-            Vector512<float> s2 = TOrder.Worst16;
-            Vector512<float> s3 = TOrder.Worst16;
-            if (slots == 4)
-            {
-                for (int e = 0; e < input.Length; e++)
-                {
-                    Vector512<float> v = input[e];
-                    Vector512<float> t = TOrder.Better(s0, v);
-                    v = TOrder.Worse(s0, v);
-                    s0 = t;
-                    t = TOrder.Better(s1, v);
-                    v = TOrder.Worse(s1, v);
-                    s1 = t;
-                    t = TOrder.Better(s2, v);
-                    v = TOrder.Worse(s2, v);
-                    s2 = t;
-                    t = TOrder.Better(s3, v);
-                    v = TOrder.Worse(s3, v);
-                    s3 = t;
-                    output[e] = v;
-                }
-
-                sum += Vector512.Sqrt(s0) + Vector512.Sqrt(s1) + Vector512.Sqrt(s2) + Vector512.Sqrt(s3);
-            }
-            else if (slots == 2)
-            {
-                for (int e = 0; e < input.Length; e++)
-                {
-                    Vector512<float> v = input[e];
-                    Vector512<float> t = TOrder.Better(s0, v);
-                    v = TOrder.Worse(s0, v);
-                    s0 = t;
-                    t = TOrder.Better(s1, v);
-                    v = TOrder.Worse(s1, v);
-                    s1 = t;
-                    output[e] = v;
-                }
-
-                sum += Vector512.Sqrt(s0) + Vector512.Sqrt(s1);
-            }
-            else
-            {
-                foreach (Vector512<float> v in input)
-                {
-                    s0 = TOrder.Better(s0, v);
-                }
-
-                sum += Vector512.Sqrt(s0);
-            }
-
-            done += slots;
-            input = output;
-        }
-
-        return sum;
-    }
-
-    private static Vector<float> Root(Vector<float> value, bool squared) => squared ? Vector.SquareRoot(value) : value;
-
     /// <summary>Which end of a band <see cref="ExtremeSum"/> keeps.</summary>
     private interface IExtremeOrder
     {
-        /// <summary>The value every slot starts from (loses to anything).</summary>
-        static abstract Vector<float> Worst { get; }
-
-        /// <summary>The value a slot keeps.</summary>
-        static abstract Vector<float> Better(Vector<float> slot, Vector<float> value);
-
-        /// <summary>The value a slot passes on.</summary>
-        static abstract Vector<float> Worse(Vector<float> slot, Vector<float> value);
-
-        /// <summary><see cref="Worst"/> at 16 lanes.</summary>
-        static abstract Vector512<float> Worst16 { get; }
-
-        /// <summary><see cref="Better(Vector{float}, Vector{float})"/> at 16 lanes.</summary>
-        static abstract Vector512<float> Better(Vector512<float> slot, Vector512<float> value);
-
-        /// <summary><see cref="Worse(Vector{float}, Vector{float})"/> at 16 lanes.</summary>
-        static abstract Vector512<float> Worse(Vector512<float> slot, Vector512<float> value);
+        /// <summary>True: the smallest values (valleys); false: the largest (peaks).</summary>
+        static abstract bool KeepsSmallest { get; }
     }
 
     private readonly struct Smallest : IExtremeOrder
     {
-        public static Vector<float> Worst => new(float.PositiveInfinity);
-
-        public static Vector<float> Better(Vector<float> slot, Vector<float> value) => Vector.MinNative(slot, value);
-
-        public static Vector<float> Worse(Vector<float> slot, Vector<float> value) => Vector.MaxNative(slot, value);
-
-        public static Vector512<float> Worst16 => Vector512.Create(float.PositiveInfinity);
-
-        public static Vector512<float> Better(Vector512<float> slot, Vector512<float> value) => Vector512.MinNative(slot, value);
-
-        public static Vector512<float> Worse(Vector512<float> slot, Vector512<float> value) => Vector512.MaxNative(slot, value);
+        public static bool KeepsSmallest => true;
     }
 
     private readonly struct Largest : IExtremeOrder
     {
-        public static Vector<float> Worst => new(float.NegativeInfinity);
+        public static bool KeepsSmallest => false;
+    }
 
-        public static Vector<float> Better(Vector<float> slot, Vector<float> value) => Vector.MaxNative(slot, value);
+    /// <summary>The lane operations <see cref="ExtremeSum"/> needs, for each register width it runs at.</summary>
+    private interface IFloatLanes<TVector>
+        where TVector : struct
+    {
+        static abstract TVector Broadcast(float value);
 
-        public static Vector<float> Worse(Vector<float> slot, Vector<float> value) => Vector.MinNative(slot, value);
+        static abstract TVector Min(TVector a, TVector b);
 
-        public static Vector512<float> Worst16 => Vector512.Create(float.NegativeInfinity);
+        static abstract TVector Max(TVector a, TVector b);
 
-        public static Vector512<float> Better(Vector512<float> slot, Vector512<float> value) => Vector512.MaxNative(slot, value);
+        static abstract TVector Sqrt(TVector value);
 
-        public static Vector512<float> Worse(Vector512<float> slot, Vector512<float> value) => Vector512.MinNative(slot, value);
+        static abstract TVector Add(TVector a, TVector b);
+    }
+
+    /// <summary>Vector&lt;float&gt;: one batch of frames.</summary>
+    private readonly struct VectorLanes : IFloatLanes<Vector<float>>
+    {
+        public static Vector<float> Broadcast(float value) => new(value);
+
+        public static Vector<float> Min(Vector<float> a, Vector<float> b) => Vector.MinNative(a, b);
+
+        public static Vector<float> Max(Vector<float> a, Vector<float> b) => Vector.MaxNative(a, b);
+
+        public static Vector<float> Sqrt(Vector<float> value) => Vector.SquareRoot(value);
+
+        public static Vector<float> Add(Vector<float> a, Vector<float> b) => a + b;
+    }
+
+    /// <summary>Vector512&lt;float&gt;: two 8-frame batches joined (<see cref="ContrastBlock16"/>).</summary>
+    private readonly struct Vector512Lanes : IFloatLanes<Vector512<float>>
+    {
+        public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
+
+        public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.MinNative(a, b);
+
+        public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
+
+        public static Vector512<float> Sqrt(Vector512<float> value) => Vector512.Sqrt(value);
+
+        public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
     }
 
     /// <summary>
