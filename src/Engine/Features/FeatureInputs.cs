@@ -34,7 +34,7 @@ public enum FeatureInputs
     /// <summary>The feature needs the whole clip at once (a clip-wide maximum, median, tuning or beat tracking), never frame by frame.</summary>
     WholeClip = 1 << 7,
 
-    /// <summary>librosa's <c>chroma_cqt</c> (12 rows per frame, normalised), provided by the <c>chroma_cqt</c> feature (tonnetz reads it).</summary>
+    /// <summary>librosa's <c>chroma_cqt</c> (12 rows per frame, normalised), provided by the <c>chroma_cqt</c> feature (tonnetz and chroma_cens read it).</summary>
     ChromaCqt = 1 << 8,
 
     /// <summary>Any form of the STFT.</summary>
