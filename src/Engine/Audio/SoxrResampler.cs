@@ -54,26 +54,33 @@ public static class SoxrResampler
         long soxrLength = Math.Min(length, (long)Math.Ceiling(input.Length * outputRate / inputRate));
         Span<float> soxrOut = output[..(int)soxrLength];
         int written = 0;
-        using (var stream = new SoxrStream(inputRate, outputRate))
+        // The handle directly, not a SoxrStream: the CQT calls this once per octave per clip, and a clip's features
+        // allocate nothing in steady state.
+        nint handle = SoxrStream.Create(inputRate, outputRate);
+        try
         {
             // int(48000 * in_rate / out_rate) as python-soxr 0.3.x; its loop sends full chunks while more remains.
             long chunk = Math.Max(1, (long)(48000 * inputRate / outputRate));
             int index = 0;
             while (index + chunk < input.Length)
             {
-                written += stream.Process(input.Slice(index, (int)chunk), soxrOut[written..]);
+                written += SoxrStream.Process(handle, input.Slice(index, (int)chunk), soxrOut[written..]);
                 index += (int)chunk;
             }
 
             if (index < input.Length)
             {
-                written += stream.Process(input[index..], soxrOut[written..]);
+                written += SoxrStream.Process(handle, input[index..], soxrOut[written..]);
             }
 
             if (written < soxrOut.Length)
             {
-                written += stream.Flush(soxrOut[written..]);
+                written += SoxrStream.Flush(handle, soxrOut[written..]);
             }
+        }
+        finally
+        {
+            SoxrNative.Delete(handle);
         }
 
         output[written..].Clear();
@@ -98,7 +105,11 @@ internal sealed unsafe class SoxrStream : IDisposable
 
     /// <summary>Creates the resampler with python-soxr's HQ settings.</summary>
     /// <exception cref="NativeLibraryMissingException">libsoxr is not installed.</exception>
-    public SoxrStream(double inputRate, double outputRate)
+    public SoxrStream(double inputRate, double outputRate) => handle = Create(inputRate, outputRate);
+
+    /// <summary>A libsoxr HQ handle (mono float32) that the caller deletes with <see cref="SoxrNative.Delete"/>.</summary>
+    /// <exception cref="NativeLibraryMissingException">libsoxr is not installed.</exception>
+    internal static nint Create(double inputRate, double outputRate)
     {
         SoxrResampler.CheckRates(inputRate, outputRate);
         if (!SoxrNative.IsAvailable)
@@ -109,17 +120,18 @@ internal sealed unsafe class SoxrStream : IDisposable
         SoxrNative.IoSpec io = SoxrNative.IoSpecFor(SoxrNative.Float32Interleaved, SoxrNative.Float32Interleaved);
         SoxrNative.QualitySpec quality = SoxrNative.QualitySpecFor(SoxrNative.Hq, 0);
         nint error = 0;
-        handle = SoxrNative.Create(inputRate, outputRate, 1, &error, &io, &quality, null);
-        if (SoxrNative.ErrorText(error) is string text || handle == 0)
+        nint created = SoxrNative.Create(inputRate, outputRate, 1, &error, &io, &quality, null);
+        if (SoxrNative.ErrorText(error) is string || created == 0)
         {
-            if (handle != 0)
+            if (created != 0)
             {
-                SoxrNative.Delete(handle);
-                handle = 0;
+                SoxrNative.Delete(created);
             }
 
             throw new InvalidOperationException($"soxr_create({inputRate}, {outputRate}) failed: {SoxrNative.ErrorText(error) ?? "no resampler returned"}.");
         }
+
+        return created;
     }
 
     /// <summary>
@@ -131,6 +143,19 @@ internal sealed unsafe class SoxrStream : IDisposable
     public int Process(ReadOnlySpan<float> input, Span<float> output)
     {
         ObjectDisposedException.ThrowIf(handle == 0, this);
+        return Process(handle, input, output);
+    }
+
+    /// <summary>Signals the end of input and writes the remaining output that fits into <paramref name="output"/> (call again while it returns a full block).</summary>
+    public int Flush(Span<float> output)
+    {
+        ObjectDisposedException.ThrowIf(handle == 0, this);
+        return Flush(handle, output);
+    }
+
+    /// <summary><see cref="Process(ReadOnlySpan{float}, Span{float})"/> on a handle from <see cref="Create"/>.</summary>
+    internal static int Process(nint handle, ReadOnlySpan<float> input, Span<float> output)
+    {
         int written = 0;
         while (!input.IsEmpty)
         {
@@ -157,10 +182,9 @@ internal sealed unsafe class SoxrStream : IDisposable
         return written;
     }
 
-    /// <summary>Signals the end of input and writes the remaining output that fits into <paramref name="output"/> (call again while it returns a full block).</summary>
-    public int Flush(Span<float> output)
+    /// <summary><see cref="Flush(Span{float})"/> on a handle from <see cref="Create"/>.</summary>
+    internal static int Flush(nint handle, Span<float> output)
     {
-        ObjectDisposedException.ThrowIf(handle == 0, this);
         nuint done = 0;
         nint error;
         fixed (float* o = output)
