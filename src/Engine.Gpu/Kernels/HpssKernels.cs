@@ -1,3 +1,4 @@
+using Cepstra.Dsp;
 using ILGPU;
 using ILGPU.Algorithms;
 
@@ -77,12 +78,12 @@ internal static class HpssKernels
         float median = 0f;
         for (int a = 0; a < kernel; a++)
         {
-            float candidate = values[offset + (Reflect(firstIndex + a, length) * step)];
+            float candidate = values[offset + (HpssMath.ReflectIndex(firstIndex + a, length) * step)];
             int below = 0;
             int equal = 0;
             for (int b = 0; b < kernel; b++)
             {
-                float v = values[offset + (Reflect(firstIndex + b, length) * step)];
+                float v = values[offset + (HpssMath.ReflectIndex(firstIndex + b, length) * step)];
                 if (v < candidate)
                 {
                     below++;
@@ -101,24 +102,6 @@ internal static class HpssKernels
         }
 
         return median;
-    }
-
-    /// <summary>scipy.ndimage "reflect" (the edge sample repeated), periodic with period 2·length (as HpssMath.ReflectIndex).</summary>
-    private static int Reflect(int index, int length)
-    {
-        if (index >= 0 && index < length)
-        {
-            return index;
-        }
-
-        int period = 2 * length;
-        int m = index % period;
-        if (m < 0)
-        {
-            m += period;
-        }
-
-        return m < length ? m : period - 1 - m;
     }
 
     /// <summary>librosa util.softmask for one cell, in float.</summary>
