@@ -329,4 +329,20 @@ public sealed partial class IlgpuBackend
             }
         }
     }
+
+    /// <summary>The device views each stage wrote (default when the stage did not run).</summary>
+    private struct StageViews
+    {
+        public ArrayView<float> Magnitude;
+        public ArrayView<float> Power;
+        public ArrayView<float> Mel;
+        public ArrayView<float> Db;
+        public ArrayView<float> ClipMax;
+        public ArrayView<float> Mfcc;
+        public ArrayView<float> Centroid;
+        public ArrayView<float> Bandwidth;
+        public ArrayView<float> Rolloff;
+        public ArrayView<float> Rms;
+        public ArrayView<float> Zcr;
+    }
 }
