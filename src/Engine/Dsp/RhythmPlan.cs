@@ -111,6 +111,23 @@ public sealed class RhythmPlan
     /// </summary>
     public int OnsetEnvelopeLength(int frames) => Options.Center ? frames : Math.Max(frames, Options.Lag);
 
+    /// <summary>
+    /// The start every onset_strength kernel shares: checks that <paramref name="envelope"/> holds
+    /// <see cref="OnsetEnvelopeLength"/> values for <paramref name="frames"/>, zeroes them (librosa pads the front of
+    /// the envelope with zeros, and an empty spectrogram gives an all-zero envelope) and returns that length.
+    /// </summary>
+    public int ClearOnsetEnvelope(int frames, Span<float> envelope)
+    {
+        int length = OnsetEnvelopeLength(frames);
+        if (envelope.Length < length)
+        {
+            throw new ArgumentException($"The envelope needs {length} values.", nameof(envelope));
+        }
+
+        envelope[..length].Clear();
+        return length;
+    }
+
     /// <summary>Python's float floor division <c>a // b</c> (fmod-based, as CPython computes it).</summary>
     internal static double FloorDivide(double a, double b)
     {

@@ -19,13 +19,7 @@ internal static partial class ReferenceKernels
         int bands = melPower.Rows;
         int frames = melPower.Frames;
         int lag = plan.Options.Lag;
-        int length = plan.OnsetEnvelopeLength(frames);
-        if (envelope.Length < length)
-        {
-            throw new ArgumentException($"The envelope needs {length} values.", nameof(envelope));
-        }
-
-        envelope[..length].Clear();
+        int length = plan.ClearOnsetEnvelope(frames, envelope);
         if (frames == 0 || bands == 0)
         {
             return;
