@@ -30,3 +30,8 @@ internal readonly record struct FrameWindow(double OffsetSeconds, double? Durati
     /// <summary>Whether reading stopped because of the cap rather than a requested duration.</summary>
     public bool StoppedByCap(int rate, bool hitLimit) => hitLimit && (DurationSeconds is null || CapFrames(rate) < (long)Math.Floor(DurationSeconds.Value * rate));
 }
+
+/// <summary>Makes the sink a built-in reader streams its samples into, from the header's rate and the frames it will read; null: read into an array.</summary>
+/// <param name="sampleRate">The file's rate in Hz.</param>
+/// <param name="frames">Frames the file offers from the window's start (before the duration cap; long.MaxValue when unknown).</param>
+internal delegate MonoSink? SinkFactory(int sampleRate, long frames);

@@ -151,6 +151,42 @@ public sealed class BlockwiseClipComputerTests
         Assert.False(extractor.TryComputeBatch([Clip.AsMemory(0, 5 * Rate), Clip]));
     }
 
+    [Fact]
+    public void FeatureExtractor_SpilledSignal_IsReadBlockByBlockWithTheInMemoryResult()
+    {
+        string dir = TestDirectories.Create(nameof(FeatureExtractor_SpilledSignal_IsReadBlockByBlockWithTheInMemoryResult));
+        string path = Path.Combine(dir, "clip.wav");
+        WavWriter.WritePcm16(path, Clip, Rate);
+        var plan = new FeaturePlan(ExtractionOptions.LibrosaDefaults);
+        using var extractor = new FeatureExtractor(new SimdBackend(plan), FeatureKinds.LogMelDb | FeatureKinds.StftPower, FeatureKinds.Genre, SegmentationSpec.Whole)
+        {
+            BlockwiseMinimumSamples = 20 * Rate,
+            BlockSamples = 6 * Rate,
+        };
+        Assert.Equal(20 * Rate, extractor.SpillThresholdSamples);
+        DecodedAudio memory = extractor.Load(path);
+        DecodedAudio spilled = extractor.Load(path, new AudioLoadOptions { SpillAboveSamples = extractor.SpillThresholdSamples, ScratchDirectory = dir });
+        using SpilledSignal signal = spilled.Spilled ?? throw new Xunit.Sdk.XunitException("not spilled");
+        Assert.Empty(spilled.Samples);
+
+        // The whole file (block by block from the scratch file) and a short segment of it (read, then computed whole).
+        foreach ((int start, int count) in new[] { (0, memory.SampleCount), (Rate + 17, 9 * Rate) })
+        {
+            var expected = new ClipFeatures(plan, extractor.Features);
+            extractor.Compute(memory.Samples.AsSpan(start, count), expected);
+            ClipFeatures actual = extractor.Holders(1)[0];
+            extractor.Compute(spilled, start, count, actual);
+            Assert.Equal(expected.Tuning, actual.Tuning);
+            foreach (FeatureDescriptor d in FeatureCatalog.Of(actual.Computed))
+            {
+                Assert.True(expected.Get(d.Kind).Data.SequenceEqual(actual.Get(d.Kind).Data), $"{d.Name} [{start}, +{count})");
+            }
+        }
+
+        using var wholeClip = new FeatureExtractor(new SimdBackend(plan), FeatureKinds.YHarmonic, FeatureKinds.Genre, SegmentationSpec.Whole);
+        Assert.Null(wholeClip.SpillThresholdSamples);
+    }
+
     [Theory]
     [InlineData(FeatureKinds.YHarmonic)]
     [InlineData(FeatureKinds.OnsetStrength)]
