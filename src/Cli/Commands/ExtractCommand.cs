@@ -281,7 +281,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
                 SpillAboveSamples = request.SaveSignal ? null : extractor.SpillThresholdSamples,
                 MaxDurationSeconds = Math.Min(6 * 3600, (memory.MaxSeconds(budget, request.Options.SampleRate) * 1.01) + 1),
                 SizeLimit = size => memory.Estimate(size) <= budget ? null : string.Create(CultureInfo.InvariantCulture,
-                    $"too long for the memory budget: {size.FileSeconds ?? (size.SourceFrames / (double)Math.Max(1, size.SourceSampleRate)):0.#} s of audio needs about {MemoryBudget.Format(memory.Estimate(size))} for these features, more than the {MemoryBudget.Format(budget)} allowed (raise --memory-budget, or extract a window with --offset/--duration)."),
+                    $"too long for the memory budget: {size.FileSeconds ?? (size.SourceFrames / (double)Math.Max(1, size.SourceSampleRate)):0.#} s of audio needs about {MemoryBudget.Format(memory.Estimate(size))} for these features, more than the {MemoryBudget.Format(budget)} allowed ({memory.HowToFit}, or extract a window with --offset/--duration)."),
             }, cancellationToken);
         }
         catch (AudioDecodeException e)

@@ -128,12 +128,21 @@ public static class AudioLoader
                         // Whole compressed file: decode, downmix and resample in one ffmpeg process (half the
                         // process start-up and no second pipe); same samples as the two-step path.
                         string exe = Ffmpeg.Locate(options.FfmpegPath) ?? throw MissingFfmpeg(path);
-                        if (Ffmpeg.DecodeResampled(exe, path, oneParseRate, options.MaxDurationSeconds, timeout, cancellationToken) is (PcmFileResult onePass, int sourceRate))
+                        if (Ffmpeg.DecodeResampled(exe, path, oneParseRate, options.MaxDurationSeconds, timeout, cancellationToken, spill) is (PcmFileResult onePass, int sourceRate))
                         {
-                            // ffmpeg formats have no header to check first: the duration cap bounded the decode, and the
-                            // same checks refuse the file now, before anything bigger (resampling, features) is built.
-                            HeaderChecks.Check(path, options, new AudioSize(sourceRate, onePass.Channels, (long)Math.Ceiling(onePass.Samples.LongLength * ((double)sourceRate / oneParseRate)), oneParseRate));
-                            return new DecodedAudio(onePass.Samples, oneParseRate, sourceRate, onePass.Channels, onePass.Truncated, onePass.Warning, sourceRate == oneParseRate ? "ffmpeg" : "ffmpeg+soxr");
+                            try
+                            {
+                                // ffmpeg formats have no header to check first: the duration cap bounded the decode, and the
+                                // same checks refuse the file now, before anything bigger (resampling, features) is built.
+                                HeaderChecks.Check(path, options, new AudioSize(sourceRate, onePass.Channels, (long)Math.Ceiling(onePass.SampleCount * ((double)sourceRate / oneParseRate)), oneParseRate));
+                            }
+                            catch
+                            {
+                                onePass.Spilled?.Dispose();
+                                throw;
+                            }
+
+                            return new DecodedAudio(onePass.Samples, oneParseRate, sourceRate, onePass.Channels, onePass.Truncated, onePass.Warning, sourceRate == oneParseRate ? "ffmpeg" : "ffmpeg+soxr") { Spilled = onePass.Spilled };
                         }
                     }
 

@@ -78,10 +78,24 @@ internal sealed class MonoSink : IDisposable
         }
     }
 
-    /// <summary>Ends the stream: exactly librosa's number of samples, in an array or (when spilled) in a scratch file and an empty array.</summary>
-    public (float[] Samples, SpilledSignal? Spilled) Finish()
+    /// <summary>
+    /// Ends the stream: exactly librosa's number of samples (or <paramref name="exactLength"/>, cut or zero-padded, when
+    /// not resampling), in an array or (when spilled) in a scratch file and an empty array.
+    /// </summary>
+    public (float[] Samples, SpilledSignal? Spilled) Finish(long? exactLength = null)
     {
         long length = inputFrames;
+        if (resampler is null && exactLength is long fixedLength)
+        {
+            // librosa's fix_length on samples resampled elsewhere (ffmpeg's soxr).
+            length = fixedLength;
+            if (written > length)
+            {
+                written = length;
+                spilled?.Truncate(length);
+            }
+        }
+
         if (resampler is not null)
         {
             int target = targetRate!.Value;

@@ -6,7 +6,14 @@ namespace Cepstra.Audio;
 /// <param name="Channels">The file's channel count.</param>
 /// <param name="Truncated">The data is shorter than the header declares.</param>
 /// <param name="Warning">A note for the user, or null.</param>
-internal sealed record PcmFileResult(float[] Samples, int SampleRate, int Channels, bool Truncated, string? Warning);
+internal sealed record PcmFileResult(float[] Samples, int SampleRate, int Channels, bool Truncated, string? Warning)
+{
+    /// <summary>The samples in a scratch file instead of <see cref="Samples"/> (then empty), when the decode was asked to spill a long signal.</summary>
+    public SpilledSignal? Spilled { get; init; }
+
+    /// <summary>Samples decoded, in memory or spilled.</summary>
+    public int SampleCount => Spilled?.Length ?? Samples.Length;
+}
 
 /// <summary>Which frames of the source a load wants (librosa's <c>offset</c>/<c>duration</c> semantics, in source frames).</summary>
 /// <param name="OffsetSeconds">Start in seconds.</param>

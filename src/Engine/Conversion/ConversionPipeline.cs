@@ -132,7 +132,8 @@ public static class ConversionPipeline
         ExtractionOptionsMetadata.AddTo(metadata, options.Extraction);
 
         long budget = options.MemoryBudgetBytes ?? MemoryBudget.DefaultBytes;
-        var memory = new ClipMemoryModel(plan, FeatureSummary.RequiredFeatures | options.FrameTables, options.FrameTables);
+        // Priced for what the feature workers compute (NewExtractor): the summary's features, frame tables and sequences.
+        var memory = new ClipMemoryModel(plan, options.Features | options.FrameTables | SequenceFeatures.Sources(options.Sequences), options.FrameTables);
         var gate = new ByteGate(MemoryBudget.ForFiles(budget));
         // Decode scratch lives in the dataset folder, per shard: whatever a killed run of this shard left
         // there is removed now, and the folder itself when the run ends.
@@ -431,7 +432,7 @@ public static class ConversionPipeline
 
         double seconds = size.FileSeconds ?? (size.SourceFrames / (double)Math.Max(1, size.SourceSampleRate));
         return string.Create(CultureInfo.InvariantCulture,
-            $"too long for the memory budget: {seconds:0.#} s of audio needs about {MemoryBudget.Format(need)} to convert, more than the {MemoryBudget.Format(run.Gate.Capacity)} a file may use under the budget of {MemoryBudget.Format(run.Budget)} (raise --memory-budget); not decoded.");
+            $"too long for the memory budget: {seconds:0.#} s of audio needs about {MemoryBudget.Format(need)} to convert, more than the {MemoryBudget.Format(run.Gate.Capacity)} a file may use under the budget of {MemoryBudget.Format(run.Budget)} ({run.Memory.HowToFit}); not decoded.");
     }
 
     /// <summary>

@@ -156,6 +156,9 @@ public sealed class ClipMemoryModel
         BytesPerTargetSample = perSample * PoolSlack;
 
         Blockwise = BlockwiseClipComputer.Supports(all);
+        // Named as requested (y_harmonic, tempo); only when none of those is whole-clip itself, the dependency that is.
+        static string[] WholeIn(FeatureKinds kinds) => [.. FeatureCatalog.Of(kinds).Where(d => d.Locality == FrameLocality.WholeClip || d.Shape != FeatureShape.FrameMatrix).Select(d => d.Name)];
+        WholeClipFeatures = Blockwise ? [] : WholeIn(computed) is { Length: > 0 } requested ? requested : WholeIn(all);
         BlockwiseMinimumSamples = (long)(BlockwiseClipComputer.DefaultMinimumClipSeconds * plan.SampleRate);
         if (Blockwise)
         {
@@ -170,6 +173,14 @@ public sealed class ClipMemoryModel
             BlockWorkingSetBytes = (long)((BytesPerTargetSample * BlockwiseMinimumSamples) + ((firstPass + (4 * blockSamples)) * PoolSlack));
         }
     }
+
+    /// <summary>The computed features that need the whole clip in memory (so a long file is not computed block by block); empty when <see cref="Blockwise"/>.</summary>
+    public IReadOnlyList<string> WholeClipFeatures { get; }
+
+    /// <summary>What to do about a file too long for the budget, for messages: raise the budget, and which features keep it whole.</summary>
+    public string HowToFit => WholeClipFeatures.Count == 0
+        ? "raise --memory-budget"
+        : $"{string.Join(", ", WholeClipFeatures)} need{(WholeClipFeatures.Count == 1 ? "s" : string.Empty)} the whole clip in memory; raise --memory-budget, or leave {(WholeClipFeatures.Count == 1 ? "it" : "them")} out so that long files are decoded and computed block by block";
 
     /// <summary>Bytes per mono sample at the feature rate of a clip computed whole.</summary>
     public double BytesPerTargetSample { get; }

@@ -71,6 +71,24 @@ public sealed class StreamedDecodeTests
     }
 
     [Fact]
+    public void Load_Spilled_FfmpegOnePassDecode_IsBitIdenticalToTheWholeDecode()
+    {
+        if (SharedData.Require(["datasets", "fma-mini", "fma_small"]) is not string root
+            || TestAudioFiles.FfmpegOrSkip(nameof(Load_Spilled_FfmpegOnePassDecode_IsBitIdenticalToTheWholeDecode)) is null)
+        {
+            return;
+        }
+
+        // ffmpeg decodes, downmixes and resamples in one process (the path of formats libsndfile does not read); its
+        // output goes to the scratch file as it arrives and is fixed to librosa's length there.
+        foreach (string f in Directory.GetFiles(root, "*.mp3", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(3))
+        {
+            DecodedAudio whole = AssertSpilledEqualsWhole(f, new AudioLoadOptions { Decoder = AudioDecoder.Ffmpeg });
+            Assert.Equal("ffmpeg+soxr", whole.Decoder);
+        }
+    }
+
+    [Fact]
     public void Load_LongWavAboveTheThreshold_IsSpilledUnderTheScratchFolderAndRemovedOnDispose()
     {
         if (!NativeAudio.SoxrOrSkip(nameof(Load_LongWavAboveTheThreshold_IsSpilledUnderTheScratchFolderAndRemovedOnDispose)))

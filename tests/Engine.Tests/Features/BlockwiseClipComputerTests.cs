@@ -232,4 +232,27 @@ public sealed class BlockwiseClipComputerTests
             Assert.True(genre.Estimate(new AudioSize(Rate, 1, (long)(seconds * Rate * 1.01) + Rate, Rate)) > budget, $"{MemoryBudget.Format(budget)}: {seconds} s is the bound");
         }
     }
+
+    [Fact]
+    public void ClipMemoryModel_StreamedDecode_IsPricedWithoutTheClipAndWholeClipFeaturesAreNamedInTheAdvice()
+    {
+        var plan = new FeaturePlan(ExtractionOptions.LibrosaDefaults);
+        var size = new AudioSize(8_000, 1, 9_000L * 8_000, Rate);
+        var genre = new ClipMemoryModel(plan, FeatureSummary.RequiredFeatures, FeatureKinds.None);
+
+        // Kept in memory after all (a decoder that could not stream), the clip and the source come back into the price.
+        long inMemory = genre.Estimate(size, streamed: false);
+        Assert.InRange(inMemory - genre.Estimate(size), (size.TargetSamples * 5L) + (size.SourceFrames * 4) - 16, (size.TargetSamples * 5L) + (size.SourceFrames * 4) + 16);
+        Assert.True(genre.Estimate(size) < 1L << 30, MemoryBudget.Format(genre.Estimate(size)));
+        Assert.Empty(genre.WholeClipFeatures);
+        Assert.Equal("raise --memory-budget", genre.HowToFit);
+
+        var gtzan = new ClipMemoryModel(plan, FeatureKinds.Gtzan, FeatureKinds.None);
+        Assert.False(gtzan.Blockwise);
+        Assert.Contains("y_harmonic", gtzan.WholeClipFeatures);
+        Assert.Contains("tempo", gtzan.WholeClipFeatures);
+        Assert.DoesNotContain("mfcc", gtzan.WholeClipFeatures);
+        Assert.Contains("raise --memory-budget", gtzan.HowToFit, StringComparison.Ordinal);
+        Assert.StartsWith(string.Join(", ", gtzan.WholeClipFeatures) + " need the whole clip", gtzan.HowToFit, StringComparison.Ordinal);
+    }
 }
