@@ -17,6 +17,7 @@ public sealed class FeatureExtractor : IDisposable
     private readonly List<ClipFeatures> _holders = [];
     private readonly bool _ownsBackend;
     private BlockwiseClipComputer? _blockwise;
+    private float[]? _segmentBuffer;
     private bool _disposed;
 
     /// <summary>Creates the facade over <paramref name="backend"/>.</summary>
@@ -167,8 +168,14 @@ public sealed class FeatureExtractor : IDisposable
             return;
         }
 
-        // A clip computed whole needs its samples in memory anyway: this segment only, not the file.
-        float[] clip = new float[count];
+        // A clip computed whole needs its samples in memory anyway: this segment only, not the file, in one buffer
+        // reused across a file's segments (at most a block-wise minimum long; a worker's extractor is replaced after a long file).
+        if (_segmentBuffer is null || _segmentBuffer.Length < count)
+        {
+            _segmentBuffer = new float[count];
+        }
+
+        Span<float> clip = _segmentBuffer.AsSpan(0, count);
         spilled.Read(start, clip);
         Backend.Compute(clip, destination);
     }

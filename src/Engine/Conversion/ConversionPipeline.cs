@@ -431,6 +431,8 @@ public static class ConversionPipeline
         }
 
         double seconds = size.FileSeconds ?? (size.SourceFrames / (double)Math.Max(1, size.SourceSampleRate));
+        // The size checked is cut at the duration cap (a little past what the budget allows); the reason gives the whole file's price.
+        need = Math.Max(need, run.Memory.Estimate(size with { SourceFrames = (long)Math.Min(long.MaxValue / 4.0, seconds * size.SourceSampleRate) }));
         return string.Create(CultureInfo.InvariantCulture,
             $"too long for the memory budget: {seconds:0.#} s of audio needs about {MemoryBudget.Format(need)} to convert, more than the {MemoryBudget.Format(run.Gate.Capacity)} a file may use under the budget of {MemoryBudget.Format(run.Budget)} ({run.Memory.HowToFit}); not decoded.");
     }
