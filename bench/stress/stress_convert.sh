@@ -5,10 +5,12 @@
 #
 #   bench/stress/stress_convert.sh                      # quick: 6 x 20-minute WAVs, 200 fuzzed files
 #   LONG_SECONDS=9000 BUDGET=6GiB bench/stress/stress_convert.sh   # the issue's 6 x 2.5-hour recipe
+#   LONG_SECONDS=9000 BUDGET=default STEPS="1 2" bench/stress/stress_convert.sh   # the memory figures only, default budget
 #
 # Parameters (environment): CEPSTRA (command; default: the Release build of src/Cli), LONG_COUNT (6),
 # LONG_SECONDS (1200), BUDGET (--memory-budget for the long-file run; default 2GiB), FUZZ_COUNT (200),
-# STEP_TIMEOUT (seconds per step, 900), WORK (folder; default mktemp -d).
+# STEP_TIMEOUT (seconds per step, 900), WORK (folder; default mktemp -d), STEPS (which numbered steps run;
+# default all). BUDGET=default runs without --memory-budget (half the available memory).
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 CEPSTRA=${CEPSTRA:-"dotnet $REPO/src/Cli/bin/Release/net10.0/cepstra.dll"}
@@ -17,7 +19,11 @@ LONG_SECONDS=${LONG_SECONDS:-1200}
 BUDGET=${BUDGET:-2GiB}
 FUZZ_COUNT=${FUZZ_COUNT:-200}
 STEP_TIMEOUT=${STEP_TIMEOUT:-900}
+STEPS=${STEPS:-1 2 3 4 5 6}
 WORK=${WORK:-$(mktemp -d /tmp/cepstra-stress.XXXXXX)}
+BUDGET_ARG=(--memory-budget "$BUDGET")
+[ "$BUDGET" = default ] && BUDGET_ARG=()
+step() { [[ " $STEPS " == *" $1 "* ]]; }
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
 
@@ -34,6 +40,7 @@ wav() { # path, seconds, rate
   ffmpeg -v error -y -f lavfi -i "anoisesrc=r=$3:d=$2:a=0.3" -ac 1 -c:a pcm_s16le "$1"
 }
 
+if step 1; then
 echo "== 1. A WAV header claiming 1 Hz (43 KB)"
 python3 - <<'PY'
 import struct
@@ -47,15 +54,29 @@ grep -h "error:" err.txt | head -1
 peak "convert (the 1 Hz file)" $CEPSTRA convert onehz --out ds1
 grep -h "FAILED" err.txt | head -1
 
-echo "== 2. $LONG_COUNT x $LONG_SECONDS s 8 kHz WAVs, --memory-budget $BUDGET"
-mkdir -p long
+fi
+
+summary() { python3 -c "import json,sys; s=json.load(open('out.txt')); print('  converted', s['converted'], 'failed', s['failed'], 'budget', s['memory_budget_bytes']>>20, 'MiB, peak admitted', s['peak_admitted_bytes']>>20, 'MiB'); [print('  FAILED', f['path'], f['reason']) for f in s['failures']]"; }
+
+if step 2; then
+echo "== 2. $LONG_COUNT x $LONG_SECONDS s 8 kHz WAVs, budget $BUDGET"
+mkdir -p long one
 wav long/a0.wav "$LONG_SECONDS" 8000
 for i in $(seq 1 $((LONG_COUNT - 1))); do ln long/a0.wav "long/a$i.wav"; done
-peak "extract --features genre (one long file)" $CEPSTRA extract long/a0.wav --out ex2 --features genre --format npy --memory-budget "$BUDGET"
+ln long/a0.wav one/a0.wav
+peak "extract --features genre (one long file)" $CEPSTRA extract long/a0.wav --out ex2 --features genre --format npy "${BUDGET_ARG[@]}"
 grep -h "error:" err.txt | head -1
-peak "convert $LONG_COUNT long files" $CEPSTRA convert long --out ds2 --memory-budget "$BUDGET" -q --json
-python3 -c "import json,sys; s=json.load(open('out.txt')); print('  converted', s['converted'], 'failed', s['failed'], 'budget', s['memory_budget_bytes']>>20, 'MiB, peak admitted', s['peak_admitted_bytes']>>20, 'MiB'); [print('  FAILED', f['path'], f['reason']) for f in s['failures']]"
+peak "extract --features all (one long file)" $CEPSTRA extract long/a0.wav --out ex2b --features all "${BUDGET_ARG[@]}"
+grep -h "error:" err.txt | head -1
+peak "convert one long file" $CEPSTRA convert one --out ds2a "${BUDGET_ARG[@]}" -q --json
+summary
+peak "convert $LONG_COUNT long files" $CEPSTRA convert long --out ds2 "${BUDGET_ARG[@]}" -q --json
+summary
+peak "convert $LONG_COUNT long files, -j 1" $CEPSTRA convert long --out ds2j1 -j 1 "${BUDGET_ARG[@]}" -q --json
+summary
+fi
 
+step 3 && {
 echo "== 3. Symlink loop and duplicate folder"
 mkdir -p sym/genres/blues sym/genres/jazz sym/genres/hiphop
 for g in blues jazz hiphop; do for i in 0 1; do wav "sym/genres/$g/$g.$i.wav" 2 22050; done; done
@@ -64,6 +85,8 @@ ln -s ../blues sym/genres/bluesdup
 peak "convert genres with loop + bluesdup" $CEPSTRA convert sym --out ds3 -q --json
 python3 -c "import json; s=json.load(open('out.txt')); print('  inputs', s['discovered_inputs'], 'rows', s['rows'])"
 
+}
+step 4 && {
 echo "== 4. Retry after restoring a broken file"
 mkdir -p retry && for i in 0 1 2; do wav "retry/r$i.wav" 3 22050; done
 cp retry/r1.wav r1.good && head -c 40 r1.good > retry/r1.wav
@@ -73,6 +96,8 @@ peak "rerun after restoring it" $CEPSTRA convert retry --out ds4 --json -q
 python3 -c "import json; s=json.load(open('out.txt')); print('  retried', s['retried'], 'converted', s['converted'], 'failed', s['failed'])"
 $CEPSTRA verify ds4 | tail -1
 
+}
+step 5 && {
 echo "== 5. kill -9 during an MP3 conversion: scratch left and cleaned"
 mkdir -p mp3 && for i in $(seq 0 23); do ffmpeg -v error -y -f lavfi -i "anoisesrc=r=44100:d=30:a=0.3" -ac 2 "mp3/m$i.mp3"; done
 before=$(ls -d "${TMPDIR:-/tmp}"/cepstra-decode-* 2>/dev/null | wc -l)
@@ -85,6 +110,8 @@ inside=$(find ds5/_scratch -maxdepth 2 -name 'cepstra-decode-*' 2>/dev/null | wc
 echo "  after 5 kills: $((after - before)) new scratch folders in the temp folder, $inside under ds5/_scratch"
 timeout "$STEP_TIMEOUT" $CEPSTRA convert mp3 --out ds5 -q; echo "  rerun exit $?; scratch left under ds5: $(find ds5 -name 'cepstra-decode-*' | wc -l)"
 
+}
+step 6 && {
 echo "== 6. Fuzz batch: $FUZZ_COUNT mutated files"
 mkdir -p fuzz seeds
 wav seeds/s.wav 5 22050; ffmpeg -v error -y -i seeds/s.wav seeds/s.mp3; ffmpeg -v error -y -i seeds/s.wav seeds/s.flac
@@ -109,5 +136,6 @@ for i in range(int(sys.argv[1])):
             b[j] = random.randrange(256)
     open(f"fuzz/f{i:04d}" + (".wav", ".mp3", ".flac")[k], "wb").write(b)
 PY
-peak "convert fuzz batch" $CEPSTRA convert fuzz --out ds6 -q --json --memory-budget "$BUDGET"
+peak "convert fuzz batch" $CEPSTRA convert fuzz --out ds6 -q --json "${BUDGET_ARG[@]}"
 python3 -c "import json; s=json.load(open('out.txt')); print('  converted', s['converted'], 'failed', s['failed'], 'truncated', s['truncated'], 'peak admitted', s['peak_admitted_bytes']>>20, 'MiB')"
+}

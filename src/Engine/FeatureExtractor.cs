@@ -17,6 +17,7 @@ public sealed class FeatureExtractor : IDisposable
     private readonly List<ClipFeatures> _holders = [];
     private readonly bool _ownsBackend;
     private BlockwiseClipComputer? _blockwise;
+    private float[]? _segmentBuffer;
     private bool _disposed;
 
     /// <summary>Creates the facade over <paramref name="backend"/>.</summary>
@@ -81,6 +82,15 @@ public sealed class FeatureExtractor : IDisposable
     public bool ComputesInBlocks(int sampleCount) =>
         sampleCount > BlockwiseMinimumSamples && BlockwiseClipComputer.Supports(FeatureCatalog.ComputedSet(Features, Plan.Options));
 
+    /// <summary>
+    /// The <see cref="AudioLoadOptions.SpillAboveSamples"/> that suits these features: clips longer than the block-wise
+    /// minimum when every computed feature is frame-local (they are computed block by block, so their signal can stay
+    /// in a scratch file and be read a block at a time: <see cref="Compute(DecodedAudio, int, int, ClipFeatures)"/>);
+    /// null when some feature needs the whole clip (it is computed from memory anyway).
+    /// </summary>
+    public long? SpillThresholdSamples =>
+        BlockwiseClipComputer.Supports(FeatureCatalog.ComputedSet(Features, Plan.Options)) ? BlockwiseMinimumSamples : null;
+
     /// <summary>Decodes <paramref name="path"/> to mono at the plan's sample rate (<paramref name="options"/>' own rate is overridden).</summary>
     /// <exception cref="AudioDecodeException">The file cannot be decoded.</exception>
     public DecodedAudio Load(string path, AudioLoadOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -123,6 +133,51 @@ public sealed class FeatureExtractor : IDisposable
         }
 
         Backend.Compute(samples, destination);
+    }
+
+    /// <summary>Computes the whole of <paramref name="audio"/> (in memory or spilled) into the first holder and returns it (valid until the next call).</summary>
+    public ClipFeatures Compute(DecodedAudio audio)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        ClipFeatures clip = Holders(1)[0];
+        Compute(audio, 0, audio.SampleCount, clip);
+        return clip;
+    }
+
+    /// <summary>
+    /// Computes samples [<paramref name="start"/>, start + <paramref name="count"/>) of <paramref name="audio"/> into
+    /// <paramref name="destination"/>. A spilled signal (<see cref="DecodedAudio.Spilled"/>) is read block by block when
+    /// the clip is computed in blocks, so it is never whole in memory; otherwise the clip is read into memory and computed
+    /// whole. Either way the result is the in-memory computation's.
+    /// </summary>
+    public void Compute(DecodedAudio audio, int start, int count, ClipFeatures destination)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (audio.Spilled is not SpilledSignal spilled)
+        {
+            Compute(audio.Samples.AsSpan(start, count), destination);
+            return;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, spilled.Length - start);
+        if (ComputesInBlocks(count) && BlockwiseClipComputer.Supports(destination.Computed))
+        {
+            (_blockwise ??= new BlockwiseClipComputer(Backend, BlockSamples)).Compute((at, into) => spilled.Read(start + at, into), count, destination);
+            return;
+        }
+
+        // A clip computed whole needs its samples in memory anyway: this segment only, not the file, in one buffer
+        // reused across a file's segments (at most a block-wise minimum long; a worker's extractor is replaced after a long file).
+        if (_segmentBuffer is null || _segmentBuffer.Length < count)
+        {
+            _segmentBuffer = new float[count];
+        }
+
+        Span<float> clip = _segmentBuffer.AsSpan(0, count);
+        spilled.Read(start, clip);
+        Backend.Compute(clip, destination);
     }
 
     /// <summary>

@@ -277,9 +277,11 @@ internal sealed class ExtractCommand : Command, IHelpExamples
                 OffsetSeconds = request.OffsetSeconds,
                 DurationSeconds = request.DurationSeconds,
                 Decoder = request.Decoder,
+                // A long clip computed block by block is decoded to a scratch file and read a block at a time (--save-signal needs it whole).
+                SpillAboveSamples = request.SaveSignal ? null : extractor.SpillThresholdSamples,
                 MaxDurationSeconds = Math.Min(6 * 3600, (memory.MaxSeconds(budget, request.Options.SampleRate) * 1.01) + 1),
                 SizeLimit = size => memory.Estimate(size) <= budget ? null : string.Create(CultureInfo.InvariantCulture,
-                    $"too long for the memory budget: {size.FileSeconds ?? (size.SourceFrames / (double)Math.Max(1, size.SourceSampleRate)):0.#} s of audio needs about {MemoryBudget.Format(memory.Estimate(size))} for these features, more than the {MemoryBudget.Format(budget)} allowed (raise --memory-budget, or extract a window with --offset/--duration)."),
+                    $"too long for the memory budget: {size.FileSeconds ?? (size.SourceFrames / (double)Math.Max(1, size.SourceSampleRate)):0.#} s of audio needs about {MemoryBudget.Format(memory.Estimate(size))} for these features, more than the {MemoryBudget.Format(budget)} allowed ({memory.HowToFit}, or extract a window with --offset/--duration)."),
             }, cancellationToken);
         }
         catch (AudioDecodeException e)
@@ -288,6 +290,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
             return false;
         }
 
+        using SpilledSignal? spilled = audio.Spilled;
         if (audio.Warning is not null)
         {
             stderr.WriteLine($"warning: {TerminalText.Escape(item.Path)}: {TerminalText.Escape(audio.Warning)}");
@@ -297,7 +300,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         ClipFeatures clip;
         try
         {
-            clip = extractor.Compute(audio.Samples);
+            clip = extractor.Compute(audio);
         }
         catch (EngineException e)
         {
@@ -359,7 +362,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
         json.WriteNumber("source_sample_rate", audio.SourceSampleRate);
         json.WriteNumber("source_channels", audio.SourceChannels);
         json.WriteNumber("sample_rate", audio.SampleRate);
-        json.WriteNumber("samples", audio.Samples.Length);
+        json.WriteNumber("samples", audio.SampleCount);
         json.WriteNumber("duration_seconds", audio.DurationSeconds);
         json.WriteBoolean("truncated", audio.Truncated);
         if (audio.Warning is null)

@@ -15,7 +15,8 @@ internal static class AuReader
     /// <param name="path">File name used in error messages.</param>
     /// <param name="window">Which frames to return.</param>
     /// <param name="onHeader">Called once the format is known, before any sample is read (see <see cref="HeaderCheck"/>).</param>
-    public static PcmFileResult Read(ByteSource source, string path, FrameWindow window, HeaderCheck? onHeader = null)
+    /// <param name="sinkFor">Called after <paramref name="onHeader"/> with the rate and the frames the file offers (<see cref="HeaderChecks.FramesToRead"/>, long.MaxValue when unknown); a sink it returns receives the samples block by block (the result's samples are then empty).</param>
+    public static PcmFileResult Read(ByteSource source, string path, FrameWindow window, HeaderCheck? onHeader = null, SinkFactory? sinkFor = null)
     {
         Span<byte> header = stackalloc byte[24];
         int n = source.Read(header);
@@ -82,8 +83,9 @@ internal static class AuReader
         var format = new PcmFormat(enc.Value.Encoding, enc.Value.Bytes, (int)channels, (int)rate, bigEndian);
         long? declared = dataSize == 0xFFFFFFFF ? null : dataSize;
         long start = window.StartFrame(format.SampleRate);
-        onHeader?.Invoke(format.SampleRate, format.Channels, HeaderChecks.FramesToRead(source, format, declared, start, window));
-        PcmReadResult r = PcmDataReader.ReadMono(source, format, declared, start, window.MaxFrames(format.SampleRate));
+        long toRead = HeaderChecks.FramesToRead(source, format, declared, start, window);
+        onHeader?.Invoke(format.SampleRate, format.Channels, toRead);
+        PcmReadResult r = PcmDataReader.ReadMono(source, format, declared, start, window.MaxFrames(format.SampleRate), sinkFor?.Invoke(format.SampleRate, toRead));
         var warnings = new List<string>();
         if (r.Truncated)
         {
@@ -96,7 +98,7 @@ internal static class AuReader
             warnings.Add(string.Create(CultureInfo.InvariantCulture, $"stopped after the maximum duration of {window.MaxDurationSeconds} s."));
         }
 
-        if (r.Samples.Length == 0 && start == 0)
+        if (r.Frames == 0 && start == 0)
         {
             throw new AudioDecodeException(path, r.Truncated ? "truncated: the data is cut off before the first sample." : "the AU file contains no audio samples.");
         }

@@ -25,6 +25,15 @@ public sealed record AudioLoadOptions
     /// </summary>
     public string? ScratchDirectory { get; init; }
 
+    /// <summary>
+    /// Decodes a signal longer than this many samples (at the target rate) into a scratch file under
+    /// <see cref="ScratchDirectory"/> instead of an array (<see cref="DecodedAudio.Spilled"/>): decoded, downmixed and
+    /// resampled block by block, so neither the source nor the output is ever whole in memory, with the same samples.
+    /// Null (the default) keeps every signal in memory. The block-wise feature path reads such a signal one block at a
+    /// time (<see cref="FeatureExtractor.SpillThresholdSamples"/> is the threshold it wants).
+    /// </summary>
+    public long? SpillAboveSamples { get; init; }
+
     /// <summary>Wall-clock limit for each ffmpeg process; <c>null</c> allows 30 s plus 5 s per MiB of input, so a file that never ends cannot hang a run.</summary>
     public TimeSpan? Timeout { get; init; }
 
@@ -77,6 +86,11 @@ public sealed record AudioLoadOptions
         if (!Enum.IsDefined(Decoder))
         {
             throw new ArgumentException($"Decoder must be Auto, Sndfile or Ffmpeg (got {(int)Decoder}).", nameof(Decoder));
+        }
+
+        if (SpillAboveSamples is long spill && spill < 0)
+        {
+            throw new ArgumentException($"SpillAboveSamples must be ≥ 0 or null (got {spill}).", nameof(SpillAboveSamples));
         }
 
         if (Timeout is TimeSpan t && t <= TimeSpan.Zero)

@@ -57,6 +57,9 @@ public static class AudioLoader
         TimeSpan timeout = options.Timeout ?? Ffmpeg.DefaultTimeout(fileBytes);
         PcmFileResult pcm;
         string decoder;
+        SpillPolicy? spill = SpillPolicy.For(options);
+        MonoSink? sink = null;
+        using var disposeSink = new SinkOwner(() => sink);
         using (FileStream stream = OpenRead(path))
         {
             var source = new ByteSource(stream);
@@ -73,12 +76,19 @@ public static class AudioLoader
                     try
                     {
                         HeaderCheck check = HeaderChecks.For(path, options);
-                        pcm = container == AudioContainer.Wav ? WavReader.Read(source, path, window, onHeader: check) : AuReader.Read(source, path, window, check);
+                        SinkFactory? sinkFor = spill is null ? null : (rate, frames) => sink = SpillingSink(options, spill, window, rate, frames);
+                        pcm = container == AudioContainer.Wav ? WavReader.Read(source, path, window, onHeader: check, sinkFor: sinkFor) : AuReader.Read(source, path, window, check, sinkFor);
+                        if (sink is not null)
+                        {
+                            (float[] streamed, SpilledSignal? spilled) = sink.Finish();
+                            int streamedRate = options.SampleRate ?? pcm.SampleRate;
+                            return new DecodedAudio(streamed, streamedRate, pcm.SampleRate, pcm.Channels, pcm.Truncated, pcm.Warning, streamedRate == pcm.SampleRate ? decoder : decoder + "+soxr") { Spilled = spilled };
+                        }
                     }
                     catch (UnsupportedAudioFormatException) when (UseInProcess(options, forResampling: false))
                     {
                         // A codec the built-in reader does not know (IMA ADPCM, GSM…) inside a valid header: libsndfile may.
-                        return SndfileDecoder.Decode(path, window, options.SampleRate, cancellationToken, HeaderChecks.For(path, options));
+                        return SndfileDecoder.Decode(path, window, options.SampleRate, cancellationToken, HeaderChecks.For(path, options), spill);
                     }
                     catch (UnsupportedAudioFormatException e) when (options.Decoder != AudioDecoder.Sndfile && Ffmpeg.Locate(options.FfmpegPath) is not null)
                     {
@@ -97,7 +107,7 @@ public static class AudioLoader
                     {
                         try
                         {
-                            return SndfileDecoder.Decode(path, window, options.SampleRate, cancellationToken, HeaderChecks.For(path, options));
+                            return SndfileDecoder.Decode(path, window, options.SampleRate, cancellationToken, HeaderChecks.For(path, options), spill);
                         }
                         catch (UnsupportedAudioFormatException e) when (options.Decoder == AudioDecoder.Auto)
                         {
@@ -118,12 +128,21 @@ public static class AudioLoader
                         // Whole compressed file: decode, downmix and resample in one ffmpeg process (half the
                         // process start-up and no second pipe); same samples as the two-step path.
                         string exe = Ffmpeg.Locate(options.FfmpegPath) ?? throw MissingFfmpeg(path);
-                        if (Ffmpeg.DecodeResampled(exe, path, oneParseRate, options.MaxDurationSeconds, timeout, cancellationToken) is (PcmFileResult onePass, int sourceRate))
+                        if (Ffmpeg.DecodeResampled(exe, path, oneParseRate, options.MaxDurationSeconds, timeout, cancellationToken, spill) is (PcmFileResult onePass, int sourceRate))
                         {
-                            // ffmpeg formats have no header to check first: the duration cap bounded the decode, and the
-                            // same checks refuse the file now, before anything bigger (resampling, features) is built.
-                            HeaderChecks.Check(path, options, new AudioSize(sourceRate, onePass.Channels, (long)Math.Ceiling(onePass.Samples.LongLength * ((double)sourceRate / oneParseRate)), oneParseRate));
-                            return new DecodedAudio(onePass.Samples, oneParseRate, sourceRate, onePass.Channels, onePass.Truncated, onePass.Warning, sourceRate == oneParseRate ? "ffmpeg" : "ffmpeg+soxr");
+                            try
+                            {
+                                // ffmpeg formats have no header to check first: the duration cap bounded the decode, and the
+                                // same checks refuse the file now, before anything bigger (resampling, features) is built.
+                                HeaderChecks.Check(path, options, new AudioSize(sourceRate, onePass.Channels, (long)Math.Ceiling(onePass.SampleCount * ((double)sourceRate / oneParseRate)), oneParseRate));
+                            }
+                            catch
+                            {
+                                onePass.Spilled?.Dispose();
+                                throw;
+                            }
+
+                            return new DecodedAudio(onePass.Samples, oneParseRate, sourceRate, onePass.Channels, onePass.Truncated, onePass.Warning, sourceRate == oneParseRate ? "ffmpeg" : "ffmpeg+soxr") { Spilled = onePass.Spilled };
                         }
                     }
 
@@ -236,6 +255,38 @@ public static class AudioLoader
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// The sink a built-in reader streams a long file into (decode, downmix, resample, spill, block by block), or null to
+    /// read it into an array as before: short files, and files whose resampling cannot run in process (then the
+    /// in-memory path reports why or resamples with ffmpeg).
+    /// </summary>
+    private static MonoSink? SpillingSink(AudioLoadOptions options, SpillPolicy spill, FrameWindow window, int rate, long frames)
+    {
+        int target = options.SampleRate ?? rate;
+        bool resample = target != rate;
+        if (resample && (options.Decoder == AudioDecoder.Ffmpeg || !SoxrResampler.IsAvailable || rate < SndfileDecoder.MinSampleRate))
+        {
+            return null;
+        }
+
+        long cap = window.MaxFrames(rate);
+        if (frames == long.MaxValue)
+        {
+            // No size in the header (a streamed WAV): start in memory and move to the file if it grows long.
+            return new MonoSink(rate, target, Math.Min(cap, (long)rate * 60), (long)rate * 60, spill);
+        }
+
+        long read = Math.Min(frames, cap);
+        long samples = resample ? SoxrResampler.OutputLength(read, rate, target) : read;
+        return samples > spill.AboveSamples ? new MonoSink(rate, target, read, read, spill) : null;
+    }
+
+    /// <summary>Disposes the sink a load created (the resampler, and a spill file the load did not hand over).</summary>
+    private sealed class SinkOwner(Func<MonoSink?> sink) : IDisposable
+    {
+        public void Dispose() => sink()?.Dispose();
     }
 
     /// <summary>Whether the checks of <see cref="Load"/> accept <paramref name="size"/> (when not, the one-file path reports why).</summary>

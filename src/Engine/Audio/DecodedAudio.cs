@@ -21,6 +21,28 @@ public sealed record DecodedAudio(
     string? Warning,
     string Decoder)
 {
+    /// <summary>
+    /// The signal in a scratch file when the load asked for long signals to be spilled (<see cref="AudioLoadOptions.SpillAboveSamples"/>);
+    /// then <see cref="Samples"/> is empty and the samples are read from here (<see cref="CopySamples"/>). Dispose it when done.
+    /// </summary>
+    public SpilledSignal? Spilled { get; init; }
+
+    /// <summary>Samples in the signal, in memory or spilled.</summary>
+    public int SampleCount => Spilled?.Length ?? Samples.Length;
+
     /// <summary>Length in seconds.</summary>
-    public double DurationSeconds => SampleRate > 0 ? Samples.Length / (double)SampleRate : 0;
+    public double DurationSeconds => SampleRate > 0 ? SampleCount / (double)SampleRate : 0;
+
+    /// <summary>Copies samples [<paramref name="start"/>, start + destination length) into <paramref name="destination"/>, from memory or the spilled file.</summary>
+    public void CopySamples(int start, Span<float> destination)
+    {
+        if (Spilled is not null)
+        {
+            Spilled.Read(start, destination);
+        }
+        else
+        {
+            Samples.AsSpan(start, destination.Length).CopyTo(destination);
+        }
+    }
 }

@@ -148,7 +148,14 @@ internal static partial class Ffmpeg
     /// Returns null when the source has more than two channels (ffmpeg's rematrix is not a plain mean there),
     /// so the caller falls back to the exact two-step path.
     /// </summary>
-    public static (PcmFileResult Audio, int SourceRate)? DecodeResampled(string executable, string path, int targetRate, double maxDurationSeconds, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="executable">The ffmpeg executable.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="targetRate">The rate ffmpeg resamples to.</param>
+    /// <param name="maxDurationSeconds">The duration cap.</param>
+    /// <param name="timeout">The wall-clock limit.</param>
+    /// <param name="cancellationToken">Stops ffmpeg.</param>
+    /// <param name="spill">Move the output to a scratch file once it is long (null: always in memory).</param>
+    public static (PcmFileResult Audio, int SourceRate)? DecodeResampled(string executable, string path, int targetRate, double maxDurationSeconds, TimeSpan timeout, CancellationToken cancellationToken, SpillPolicy? spill = null)
     {
         string[] args =
         [
@@ -160,7 +167,8 @@ internal static partial class Ffmpeg
             "-t", (maxDurationSeconds + 1).ToString("R", CultureInfo.InvariantCulture),
             "pipe:1",
         ];
-        var samples = new FloatBuilder(1 << 20);
+        // Sized for 47 s at 22 050 Hz at first; a long output moves to a scratch file under a spill policy.
+        using var samples = new MonoSink(targetRate, null, 1 << 20, 1 << 20, spill);
         int exitCode;
         string stderr;
         bool capped = false;
@@ -181,10 +189,10 @@ internal static partial class Ffmpeg
 
                     int bytes = carry + n;
                     int floats = bytes / 4;
-                    MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, floats * 4)).CopyTo(samples.Reserve(floats));
+                    samples.Append(MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, floats * 4)));
                     carry = bytes - (floats * 4);
                     Buffer.BlockCopy(buffer, floats * 4, buffer, 0, carry);
-                    if (samples.Count >= cap)
+                    if (samples.InputFrames >= cap)
                     {
                         capped = true;
                         process.Stop();
@@ -209,30 +217,28 @@ internal static partial class Ffmpeg
         int channels = format.Success ? int.Parse(format.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
         int sourceRate = format.Success ? int.Parse(format.Groups[2].Value, CultureInfo.InvariantCulture) : 0;
         IReadOnlyList<string> errors = Lines(stderr, "error", "fatal", "panic");
-        if (samples.Count > 0 && (channels > 2 || sourceRate == 0))
+        if (samples.InputFrames > 0 && (channels > 2 || sourceRate == 0))
         {
             // More than two channels (ffmpeg's rematrix is not a plain mean there), or a log we cannot read:
             // let the caller take the exact two-step path.
             return null;
         }
 
-        if (samples.Count == 0)
+        if (samples.InputFrames == 0)
         {
             string reason = errors.Count > 0 ? Summarize(errors, path) : exitCode != 0 ? $"ffmpeg exited with code {exitCode}" : "no audio samples were decoded";
             throw new AudioDecodeException(path, $"ffmpeg could not decode it: {reason}.");
         }
 
-        float[] result = samples.ToArray();
         Match decoded = DecodedSamplesRegex().Match(stderr);
         long nativeCount = decoded.Success ? long.Parse(decoded.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
-        if (nativeCount >= 0 && !capped)
-        {
-            result = FixLength(result, nativeCount, sourceRate, targetRate);
-        }
+        long? fixedLength = nativeCount >= 0 && !capped ? FixedLength(nativeCount, sourceRate, targetRate) : null;
+        (float[] result, SpilledSignal? spilled) = samples.Finish(fixedLength);
+        int resultLength = spilled?.Length ?? result.Length;
 
         var warnings = new List<string>();
         bool truncated = false;
-        double decodedSeconds = nativeCount >= 0 ? nativeCount / (double)sourceRate : result.Length / (double)targetRate;
+        double decodedSeconds = nativeCount >= 0 ? nativeCount / (double)sourceRate : resultLength / (double)targetRate;
         double? declared = DeclaredDuration(stderr);
         if (!capped && declared is double total && IsShortOf(total, decodedSeconds))
         {
@@ -256,20 +262,26 @@ internal static partial class Ffmpeg
             warnings.Add(string.Create(CultureInfo.InvariantCulture, $"stopped after the maximum duration of {maxDurationSeconds} s."));
         }
 
-        var audio = new PcmFileResult(result, targetRate, channels, truncated, warnings.Count > 0 ? string.Join(" ", warnings) : null);
+        var audio = new PcmFileResult(result, targetRate, channels, truncated, warnings.Count > 0 ? string.Join(" ", warnings) : null) { Spilled = spilled };
         return (audio, sourceRate);
     }
 
     /// <summary>librosa.resample's length: <c>fix_length(soxr output, ceil(n · target / source))</c> (zero-padded or cut).</summary>
     private static float[] FixLength(float[] samples, long nativeCount, int sourceRate, int targetRate)
     {
-        long expected = sourceRate == targetRate ? nativeCount : (long)Math.Ceiling(nativeCount * ((double)targetRate / sourceRate));
-        if (expected != samples.Length && expected <= int.MaxValue)
+        if (FixedLength(nativeCount, sourceRate, targetRate) is long expected && expected != samples.Length)
         {
             Array.Resize(ref samples, (int)expected);
         }
 
         return samples;
+    }
+
+    /// <summary>librosa.resample's length, <c>ceil(n · target / source)</c>, that the soxr output is fixed to (zero-padded or cut); null when it does not fit an array.</summary>
+    private static long? FixedLength(long nativeCount, int sourceRate, int targetRate)
+    {
+        long expected = sourceRate == targetRate ? nativeCount : (long)Math.Ceiling(nativeCount * ((double)targetRate / sourceRate));
+        return expected <= int.MaxValue ? expected : null;
     }
 
     /// <summary>Whether <paramref name="decodedSeconds"/> falls short of a declared duration by more than 0.1 s and 1 %.</summary>

@@ -1,11 +1,12 @@
 namespace Cepstra.Audio;
 
 /// <summary>What <see cref="PcmDataReader.ReadMono"/> found.</summary>
-/// <param name="Samples">Mono samples of the requested window.</param>
+/// <param name="Samples">Mono samples of the requested window (empty when they went to a sink).</param>
+/// <param name="Frames">Frames of the window read (the length of <paramref name="Samples"/>, or what the sink received).</param>
 /// <param name="Truncated">The data ended before the declared size.</param>
 /// <param name="FramesAvailable">Whole frames present in the data (whole file, not just the window), or -1 when a stream was not read to its end.</param>
 /// <param name="HitLimit">Reading stopped at the frame limit although more data was declared or present.</param>
-internal readonly record struct PcmReadResult(float[] Samples, bool Truncated, long FramesAvailable, bool HitLimit);
+internal readonly record struct PcmReadResult(float[] Samples, long Frames, bool Truncated, long FramesAvailable, bool HitLimit);
 
 /// <summary>Reads the sample data of a WAV or AU file as mono float, block by block, honouring a frame window.</summary>
 internal static class PcmDataReader
@@ -13,9 +14,10 @@ internal static class PcmDataReader
     /// <summary>
     /// Reads from the current position. <paramref name="declaredBytes"/> is the size the header states
     /// (null when unknown: read to the end of the stream). Skips <paramref name="startFrame"/> frames and
-    /// returns at most <paramref name="maxFrames"/> frames.
+    /// returns at most <paramref name="maxFrames"/> frames, in an array or, given a <paramref name="sink"/>, appended to it
+    /// block by block (then the result's samples are empty and the whole window is never in memory).
     /// </summary>
-    public static PcmReadResult ReadMono(ByteSource source, PcmFormat format, long? declaredBytes, long startFrame, long maxFrames)
+    public static PcmReadResult ReadMono(ByteSource source, PcmFormat format, long? declaredBytes, long startFrame, long maxFrames, MonoSink? sink = null)
     {
         int block = format.BlockAlign;
         long declaredFrames = declaredBytes is long db ? db / block : long.MaxValue;
@@ -33,12 +35,13 @@ internal static class PcmDataReader
         {
             // A pipe (or a file shrinking under us) ended inside the skipped region.
             long frames = skippedBytes / block;
-            return new PcmReadResult([], declaredBytes is not null, frames, false);
+            return new PcmReadResult([], 0, declaredBytes is not null, frames, false);
         }
 
         long wantFrames = Math.Min(maxFrames, presentFrames - skipFrames);
-        var output = new FloatBuilder(wantFrames < int.MaxValue && presentFrames != long.MaxValue ? (int)Math.Max(0, wantFrames) : 1 << 16);
         int framesPerBlock = Math.Max(1, (1 << 16) / block);
+        FloatBuilder? output = sink is not null ? null : new FloatBuilder(wantFrames < int.MaxValue && presentFrames != long.MaxValue ? (int)Math.Max(0, wantFrames) : 1 << 16);
+        float[]? mono = sink is not null ? new float[framesPerBlock] : null;
         byte[] raw = new byte[framesPerBlock * block];
         long got = 0;
         int leftover = 0;
@@ -52,7 +55,16 @@ internal static class PcmDataReader
             int whole = bytes / block;
             if (whole > 0)
             {
-                PcmConverter.ToMono(raw.AsSpan(0, whole * block), format, output.Reserve(whole), whole);
+                if (output is not null)
+                {
+                    PcmConverter.ToMono(raw.AsSpan(0, whole * block), format, output.Reserve(whole), whole);
+                }
+                else
+                {
+                    PcmConverter.ToMono(raw.AsSpan(0, whole * block), format, mono, whole);
+                    sink!.Append(mono.AsSpan(0, whole));
+                }
+
                 got += whole;
             }
 
@@ -78,7 +90,7 @@ internal static class PcmDataReader
         }
 
         long framesPresent = ended ? available : presentFrames != long.MaxValue ? presentFrames : -1;
-        return new PcmReadResult(output.ToArray(), truncated, framesPresent, hitLimit);
+        return new PcmReadResult(output?.ToArray() ?? [], got, truncated, framesPresent, hitLimit);
     }
 
     private static bool HasMore(ByteSource source)

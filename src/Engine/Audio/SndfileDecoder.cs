@@ -41,7 +41,8 @@ internal static class SndfileDecoder
     /// <param name="cancellationToken">Stops the read between blocks.</param>
     /// <param name="onHeader">Called with the header's rate, channels and frames to read before anything is allocated
     /// (the memory budget and implausible-header checks); it throws to refuse the file.</param>
-    public static unsafe DecodedAudio Decode(string path, FrameWindow window, int? targetRate, CancellationToken cancellationToken, HeaderCheck? onHeader = null)
+    /// <param name="spill">Write a long output to a scratch file instead of an array (null: always in memory).</param>
+    public static unsafe DecodedAudio Decode(string path, FrameWindow window, int? targetRate, CancellationToken cancellationToken, HeaderCheck? onHeader = null, SpillPolicy? spill = null)
     {
         if (!SndfileNative.IsAvailable)
         {
@@ -57,7 +58,7 @@ internal static class SndfileDecoder
 
         try
         {
-            return Read(path, file, info, new FileInfo(path).Length, window, targetRate, onHeader, cancellationToken);
+            return Read(path, file, info, new FileInfo(path).Length, window, targetRate, onHeader, spill, cancellationToken);
         }
         finally
         {
@@ -65,7 +66,7 @@ internal static class SndfileDecoder
         }
     }
 
-    private static unsafe DecodedAudio Read(string path, nint file, SndfileNative.Info info, long fileBytes, FrameWindow window, int? targetRate, HeaderCheck? onHeader, CancellationToken cancellationToken)
+    private static unsafe DecodedAudio Read(string path, nint file, SndfileNative.Info info, long fileBytes, FrameWindow window, int? targetRate, HeaderCheck? onHeader, SpillPolicy? spill, CancellationToken cancellationToken)
     {
         // Validate what a corrupt header could inflate before anything is allocated from it.
         int channels = info.Channels;
@@ -105,7 +106,7 @@ internal static class SndfileDecoder
         // packs more than 32 frames into a byte except near-silent FLAC, which then grows the array), so a
         // lying header cannot make a 1 KB file allocate gigabytes.
         long plausible = (fileBytes * 32) + (1L << 20);
-        using var sink = new MonoSink(rate, targetRate, Math.Min(expected >= 0 ? expected : Math.Min(wanted, (long)rate * 60), plausible), plausible);
+        using var sink = new MonoSink(rate, targetRate, Math.Min(expected >= 0 ? expected : Math.Min(wanted, (long)rate * 60), plausible), plausible, spill);
         // Pooled: at 128 KB a stereo block lands on the large-object heap, and a bulk run decodes thousands of files.
         float[] block = ArrayPool<float>.Shared.Rent(BlockFrames * channels);
         float[] mono = channels == 1 ? block : ArrayPool<float>.Shared.Rent(BlockFrames);
@@ -161,9 +162,9 @@ internal static class SndfileDecoder
             throw new AudioDecodeException(path, truncated ? "truncated: no audio could be decoded." : "the file contains no audio samples.");
         }
 
-        float[] samples = sink.Finish();
+        (float[] samples, SpilledSignal? spilled) = sink.Finish();
         string decoder = targetRate is int t && t != rate ? "sndfile+soxr" : "sndfile";
-        return new DecodedAudio(samples, targetRate ?? rate, rate, channels, truncated, warnings.Count > 0 ? string.Join(" ", warnings) : null, decoder);
+        return new DecodedAudio(samples, targetRate ?? rate, rate, channels, truncated, warnings.Count > 0 ? string.Join(" ", warnings) : null, decoder) { Spilled = spilled };
     }
 
     /// <summary>

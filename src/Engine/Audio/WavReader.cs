@@ -24,7 +24,8 @@ internal static class WavReader
     /// <param name="window">Which frames to return.</param>
     /// <param name="streamed">The source is a pipe whose header sizes are placeholders (ffmpeg output): read to the end without warning.</param>
     /// <param name="onHeader">Called once the format is known, before any sample is read (see <see cref="HeaderCheck"/>).</param>
-    public static PcmFileResult Read(ByteSource source, string path, FrameWindow window, bool streamed = false, HeaderCheck? onHeader = null)
+    /// <param name="sinkFor">Called after <paramref name="onHeader"/> with the rate and the frames the file offers (<see cref="HeaderChecks.FramesToRead"/>, long.MaxValue when unknown); a sink it returns receives the samples block by block (the result's samples are then empty).</param>
+    public static PcmFileResult Read(ByteSource source, string path, FrameWindow window, bool streamed = false, HeaderCheck? onHeader = null, SinkFactory? sinkFor = null)
     {
         Span<byte> header = stackalloc byte[12];
         int n = source.Read(header);
@@ -157,8 +158,9 @@ internal static class WavReader
 
         PcmFormat fmt = format!.Value;
         long start = window.StartFrame(fmt.SampleRate);
-        onHeader?.Invoke(fmt.SampleRate, fmt.Channels, HeaderChecks.FramesToRead(source, fmt, dataSize, start, window));
-        PcmReadResult r = PcmDataReader.ReadMono(source, fmt, dataSize, start, window.MaxFrames(fmt.SampleRate));
+        long toRead = HeaderChecks.FramesToRead(source, fmt, dataSize, start, window);
+        onHeader?.Invoke(fmt.SampleRate, fmt.Channels, toRead);
+        PcmReadResult r = PcmDataReader.ReadMono(source, fmt, dataSize, start, window.MaxFrames(fmt.SampleRate), sinkFor?.Invoke(fmt.SampleRate, toRead));
         var warnings = new List<string>();
         if (r.Truncated && dataSize is long declared)
         {
@@ -177,12 +179,12 @@ internal static class WavReader
             warnings.Add("the header does not state the data size (streamed WAV); read to the end of the file.");
         }
 
-        if (r.Samples.Length == 0 && start == 0 && !r.Truncated)
+        if (r.Frames == 0 && start == 0 && !r.Truncated)
         {
             throw new AudioDecodeException(path, "the WAV file contains no audio samples (empty data chunk).");
         }
 
-        if (r.Samples.Length == 0 && r.Truncated && start == 0)
+        if (r.Frames == 0 && r.Truncated && start == 0)
         {
             throw new AudioDecodeException(path, "truncated: the data chunk is cut off before the first sample.");
         }

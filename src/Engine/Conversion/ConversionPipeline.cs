@@ -132,7 +132,8 @@ public static class ConversionPipeline
         ExtractionOptionsMetadata.AddTo(metadata, options.Extraction);
 
         long budget = options.MemoryBudgetBytes ?? MemoryBudget.DefaultBytes;
-        var memory = new ClipMemoryModel(plan, FeatureSummary.RequiredFeatures | options.FrameTables, options.FrameTables);
+        // Priced for what the feature workers compute (NewExtractor): the summary's features, frame tables and sequences.
+        var memory = new ClipMemoryModel(plan, options.Features | options.FrameTables | SequenceFeatures.Sources(options.Sequences), options.FrameTables);
         var gate = new ByteGate(MemoryBudget.ForFiles(budget));
         // Decode scratch lives in the dataset folder, per shard: whatever a killed run of this shard left
         // there is removed now, and the folder itself when the run ends.
@@ -296,6 +297,8 @@ public static class ConversionPipeline
             MaxDurationSeconds = Math.Min(run.Options.MaxFileSeconds, (run.Memory.MaxSeconds(run.Gate.Capacity, run.Plan.Options.SampleRate) * 1.01) + 1),
             SizeLimit = size => OverBudget(run, size),
             ScratchDirectory = run.ScratchDirectory,
+            // A clip computed block by block is decoded into a scratch file and read a block at a time (as priced).
+            SpillAboveSamples = run.Memory.Blockwise ? run.Memory.BlockwiseMinimumSamples : null,
         };
 
         // An injected decoder (tests) is called file by file; batching is AudioLoader's fast path.
@@ -406,9 +409,9 @@ public static class ConversionPipeline
             return reserved;
         }
 
-        long sourceFrames = audio.SampleRate == audio.SourceSampleRate ? audio.Samples.LongLength
-            : (long)Math.Ceiling(audio.Samples.LongLength * ((double)audio.SourceSampleRate / audio.SampleRate));
-        long actual = run.Memory.Estimate(new AudioSize(audio.SourceSampleRate, audio.SourceChannels, sourceFrames, audio.SampleRate));
+        long sourceFrames = audio.SampleRate == audio.SourceSampleRate ? audio.SampleCount
+            : (long)Math.Ceiling(audio.SampleCount * ((double)audio.SourceSampleRate / audio.SampleRate));
+        long actual = run.Memory.Estimate(new AudioSize(audio.SourceSampleRate, audio.SourceChannels, sourceFrames, audio.SampleRate), streamed: audio.Spilled is not null);
         if (actual <= reserved)
         {
             return reserved;
@@ -428,8 +431,10 @@ public static class ConversionPipeline
         }
 
         double seconds = size.FileSeconds ?? (size.SourceFrames / (double)Math.Max(1, size.SourceSampleRate));
+        // The size checked is cut at the duration cap (a little past what the budget allows); the reason gives the whole file's price.
+        need = Math.Max(need, run.Memory.Estimate(size with { SourceFrames = (long)Math.Min(long.MaxValue / 4.0, seconds * size.SourceSampleRate) }));
         return string.Create(CultureInfo.InvariantCulture,
-            $"too long for the memory budget: {seconds:0.#} s of audio needs about {MemoryBudget.Format(need)} to convert, more than the {MemoryBudget.Format(run.Gate.Capacity)} a file may use under the budget of {MemoryBudget.Format(run.Budget)} (raise --memory-budget); not decoded.");
+            $"too long for the memory budget: {seconds:0.#} s of audio needs about {MemoryBudget.Format(need)} to convert, more than the {MemoryBudget.Format(run.Gate.Capacity)} a file may use under the budget of {MemoryBudget.Format(run.Budget)} ({run.Memory.HowToFit}); not decoded.");
     }
 
     /// <summary>
@@ -487,7 +492,7 @@ public static class ConversionPipeline
     }
 
     private static WorkItem Decoded(RunContext run, AudioInput input, DecodedAudio audio) =>
-        new(input, audio, null) { Segments = Segmentation.Split(audio.Samples.Length, audio.SampleRate, run.Options.Segmentation) };
+        new(input, audio, null) { Segments = Segmentation.Split(audio.SampleCount, audio.SampleRate, run.Options.Segmentation) };
 
     private static async Task ComputeWorkerAsync(RunContext run, ChannelReader<WorkItem> inputs, ChannelWriter<FileResult> output, CancellationToken token)
     {
@@ -558,13 +563,14 @@ public static class ConversionPipeline
             {
                 foreach (Segment seg in item.Segments)
                 {
-                    clips.Add(item.Audio.Samples.AsMemory(seg.StartSample, seg.SampleCount));
+                    // A spilled (long) file has no samples in memory: its clips are computed alone, read from its scratch file.
+                    clips.Add(item.Audio.Spilled is null ? item.Audio.Samples.AsMemory(seg.StartSample, seg.SampleCount) : ReadOnlyMemory<float>.Empty);
                 }
             }
         }
 
         // One call for the whole batch; when it fails, each clip is recomputed alone below so one bad clip fails alone.
-        bool batchComputed = extractor.TryComputeBatch(clips);
+        bool batchComputed = !batch.Any(b => b.Audio?.Spilled is not null) && extractor.TryComputeBatch(clips);
         IReadOnlyList<ClipFeatures> holders = extractor.Holders(clips.Count);
         var results = new List<FileResult>(batch.Count);
         int next = 0;
@@ -578,6 +584,7 @@ public static class ConversionPipeline
 
             results.Add(Summarise(run, extractor, holders, next, batchComputed, summary, item) with { Reserved = item.Reserved });
             next += item.Segments.Count;
+            item.Audio.Spilled?.Dispose();
         }
 
         return results;
@@ -615,7 +622,7 @@ public static class ConversionPipeline
                 ClipFeatures clip = holders[first + i];
                 if (!computed)
                 {
-                    extractor.Compute(audio.Samples.AsSpan(seg.StartSample, seg.SampleCount), clip);
+                    extractor.Compute(audio, seg.StartSample, seg.SampleCount, clip);
                 }
 
                 extractor.Summarize(clip, summary);

@@ -86,8 +86,12 @@ public static class MemoryBudget
 /// holds the mono source (while resampling), the resampled clip, the back end's clip-long buffers (padded signal,
 /// zero-crossing prefix, the frame-major power the chroma tuning needs, mel energies), the feature matrices and the
 /// frame-table copies. A long clip whose features are all frame-local is computed block by block
-/// (<see cref="BlockwiseClipComputer"/>): it holds the clip, the per-frame outputs and piptrack's peaks, plus a constant
-/// working set (the back end's buffers, grown at most to a clip of the block-wise minimum, and the first pass's block).
+/// (<see cref="BlockwiseClipComputer"/>) from a decode streamed to a scratch file
+/// (<see cref="AudioLoadOptions.SpillAboveSamples"/>): it holds the per-frame outputs and piptrack's peaks, plus a
+/// constant working set (the back end's buffers, grown at most to a clip of the block-wise minimum, the first pass's
+/// block and the buffer a block is read into); neither the clip nor the source is in memory. A long clip the decoder
+/// could not stream (ffmpeg's one-pass decode of a format libsndfile does not read) also holds the clip and the source
+/// (<see cref="Estimate(AudioSize, bool)"/> with <c>streamed: false</c>).
 /// The constants were measured with <c>/usr/bin/time -v</c> (docs/reliability.md) and carry 25 % for the array pool's
 /// power-of-two rounding, so the estimate is an upper bound, not a guess from the middle.
 /// </summary>
@@ -152,18 +156,31 @@ public sealed class ClipMemoryModel
         BytesPerTargetSample = perSample * PoolSlack;
 
         Blockwise = BlockwiseClipComputer.Supports(all);
+        // Named as requested (y_harmonic, tempo); only when none of those is whole-clip itself, the dependency that is.
+        static string[] WholeIn(FeatureKinds kinds) => [.. FeatureCatalog.Of(kinds).Where(d => d.Locality == FrameLocality.WholeClip || d.Shape != FeatureShape.FrameMatrix).Select(d => d.Name)];
+        WholeClipFeatures = Blockwise ? [] : WholeIn(computed) is { Length: > 0 } requested ? requested : WholeIn(all);
         BlockwiseMinimumSamples = (long)(BlockwiseClipComputer.DefaultMinimumClipSeconds * plan.SampleRate);
         if (Blockwise)
         {
             bool peaks = (all & FeatureKinds.Chroma) != 0 && plan.Options.Tuning is null;
-            BlockwiseBytesPerTargetSample = (4 + outputs + (peaks ? TuningPeaksPerFrame * BytesPerTuningPeak / hop : 0)) * PoolSlack;
+            BlockwiseBytesPerTargetSample = (outputs + (peaks ? TuningPeaksPerFrame * BytesPerTuningPeak / hop : 0)) * PoolSlack;
 
             // The back end's buffers grow to the longest clip it computed whole (up to the block-wise minimum); the first
-            // pass holds one block's |STFT|² and log-mel (the last block is up to 1.5 blocks long).
-            double firstPass = (plan.FrequencyBins + plan.Options.MelBands) * 4 / hop * 1.5 * BlockwiseClipComputer.DefaultBlockSeconds * plan.SampleRate;
-            BlockWorkingSetBytes = (long)((BytesPerTargetSample * BlockwiseMinimumSamples) + (firstPass * PoolSlack));
+            // pass holds one block's |STFT|² and log-mel, and a block's samples are read into one buffer (the last block
+            // is up to 1.5 blocks long).
+            double blockSamples = 1.5 * BlockwiseClipComputer.DefaultBlockSeconds * plan.SampleRate;
+            double firstPass = (plan.FrequencyBins + plan.Options.MelBands) * 4 / hop * blockSamples;
+            BlockWorkingSetBytes = (long)((BytesPerTargetSample * BlockwiseMinimumSamples) + ((firstPass + (4 * blockSamples)) * PoolSlack));
         }
     }
+
+    /// <summary>The computed features that need the whole clip in memory (so a long file is not computed block by block); empty when <see cref="Blockwise"/>.</summary>
+    public IReadOnlyList<string> WholeClipFeatures { get; }
+
+    /// <summary>What to do about a file too long for the budget, for messages: raise the budget, and which features keep it whole.</summary>
+    public string HowToFit => WholeClipFeatures.Count == 0
+        ? "raise --memory-budget"
+        : $"{string.Join(", ", WholeClipFeatures)} need{(WholeClipFeatures.Count == 1 ? "s" : string.Empty)} the whole clip in memory; raise --memory-budget, or leave {(WholeClipFeatures.Count == 1 ? "it" : "them")} out so that long files are decoded and computed block by block";
 
     /// <summary>Bytes per mono sample at the feature rate of a clip computed whole.</summary>
     public double BytesPerTargetSample { get; }
@@ -174,19 +191,24 @@ public sealed class ClipMemoryModel
     /// <summary>Samples (at the feature rate) above which a clip of these features is computed block by block.</summary>
     public long BlockwiseMinimumSamples { get; }
 
-    /// <summary>Bytes per mono sample at the feature rate of a block-wise clip (the clip, its per-frame outputs, tuning peaks); 0 when not <see cref="Blockwise"/>.</summary>
+    /// <summary>Bytes per mono sample at the feature rate of a block-wise clip decoded to a scratch file (its per-frame outputs, tuning peaks); 0 when not <see cref="Blockwise"/>.</summary>
     public double BlockwiseBytesPerTargetSample { get; }
 
     /// <summary>The constant working set of a block-wise clip; 0 when not <see cref="Blockwise"/>.</summary>
     public long BlockWorkingSetBytes { get; }
 
-    /// <summary>Upper bound of what a file of <paramref name="size"/> costs.</summary>
-    public long Estimate(AudioSize size)
+    /// <summary>
+    /// Upper bound of what a file of <paramref name="size"/> costs. A block-wise clip is priced as decoded to a scratch
+    /// file (<paramref name="streamed"/>, what the loader does when asked: <see cref="AudioLoadOptions.SpillAboveSamples"/>);
+    /// with <c>streamed: false</c> (it was decoded into memory after all) the clip and the source while resampling are added.
+    /// </summary>
+    public long Estimate(AudioSize size, bool streamed = true)
     {
-        // The mono source exists beside the resampled clip while resampling.
-        double source = size.SourceSampleRate == size.TargetSampleRate ? 0 : size.SourceFrames * 4.0;
-        double total = PerFileBytes + source + (Blockwise && size.TargetSamples > BlockwiseMinimumSamples
-            ? BlockWorkingSetBytes + (size.TargetSamples * BlockwiseBytesPerTargetSample)
+        bool blockwise = Blockwise && size.TargetSamples > BlockwiseMinimumSamples;
+        // The mono source exists beside the resampled clip while resampling, unless both are streamed.
+        double source = size.SourceSampleRate == size.TargetSampleRate || (blockwise && streamed) ? 0 : size.SourceFrames * 4.0;
+        double total = PerFileBytes + source + (blockwise
+            ? BlockWorkingSetBytes + (size.TargetSamples * (BlockwiseBytesPerTargetSample + (streamed ? 0 : 4 * PoolSlack)))
             : size.TargetSamples * BytesPerTargetSample);
         return total >= long.MaxValue / 2.0 ? long.MaxValue / 2 : (long)total;
     }

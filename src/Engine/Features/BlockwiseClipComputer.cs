@@ -36,6 +36,7 @@ public sealed class BlockwiseClipComputer
     private readonly TuningPeaks _peaks = new();
     private ClipFeatures? _block;
     private ClipFeatures? _reductions;
+    private float[]? _readBuffer;
 
     /// <summary>Creates the computer over <paramref name="backend"/> with blocks of <paramref name="blockSamples"/> samples.</summary>
     public BlockwiseClipComputer(IFeatureBackend backend, int blockSamples)
@@ -106,6 +107,31 @@ public sealed class BlockwiseClipComputer
     /// </summary>
     public void Compute(ReadOnlySpan<float> samples, ClipFeatures destination)
     {
+        var source = new SpanBlocks(samples);
+        Compute(ref source, samples.Length, destination);
+    }
+
+    /// <summary>
+    /// Computes the clip of <paramref name="sampleCount"/> samples that <paramref name="read"/> copies out, block by block:
+    /// each block (with its frame overlap) is read into one reused buffer, so the clip itself is never in memory (a
+    /// decoded signal spilled to a scratch file, <see cref="Audio.SpilledSignal"/>). The result is the one
+    /// <see cref="Compute(ReadOnlySpan{float}, ClipFeatures)"/> gives for the same samples.
+    /// </summary>
+    /// <param name="read">Copies clip samples [start, start + destination length) into the destination.</param>
+    /// <param name="sampleCount">Samples in the clip.</param>
+    /// <param name="destination">The holder to fill.</param>
+    public void Compute(SampleReader read, int sampleCount, ClipFeatures destination)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentOutOfRangeException.ThrowIfNegative(sampleCount);
+        var source = new ReadBlocks(read, _readBuffer);
+        Compute(ref source, sampleCount, destination);
+        _readBuffer = source.Buffer;
+    }
+
+    private void Compute<TSource>(ref TSource samples, int sampleCount, ClipFeatures destination)
+        where TSource : IBlockSource, allows ref struct
+    {
         ArgumentNullException.ThrowIfNull(destination);
         if (!Supports(destination.Computed))
         {
@@ -114,18 +140,18 @@ public sealed class BlockwiseClipComputer
 
         FeaturePlan plan = _backend.Plan;
         ExtractionOptions o = plan.Options;
-        destination.Prepare(samples.Length);
-        IReadOnlyList<ClipBlock> blocks = Layout(plan, samples.Length, BlockFrames);
+        destination.Prepare(sampleCount);
+        IReadOnlyList<ClipBlock> blocks = Layout(plan, sampleCount, BlockFrames);
         if (blocks.Count <= 1)
         {
             // One block is the clip itself.
-            _backend.Compute(samples, destination);
+            _backend.Compute(samples.Get(0, sampleCount), destination);
             return;
         }
 
         bool tuning = o.Tuning is null && Needs(destination.Computed, FrameLocality.FrameAndTuning);
         bool dbMaximum = o.TopDb is not null && Needs(destination.Computed, FrameLocality.FrameAndDbMaximum);
-        (double? clipTuning, double? clipDbMaximum) = tuning || dbMaximum ? ClipWideValues(samples, blocks, tuning, dbMaximum) : (null, null);
+        (double? clipTuning, double? clipDbMaximum) = tuning || dbMaximum ? ClipWideValues(ref samples, blocks, tuning, dbMaximum) : (null, null);
 
         if (_block is null || _block.Requested != destination.Requested || !ReferenceEquals(_block.Plan, plan))
         {
@@ -136,7 +162,7 @@ public sealed class BlockwiseClipComputer
         foreach (ClipBlock b in blocks)
         {
             _block.Block = b.Context(clipDbMaximum, clipTuning);
-            _backend.Compute(samples[b.StartSample..b.EndSample], _block);
+            _backend.Compute(samples.Get(b.StartSample, b.EndSample), _block);
             CheckFrames(_block, b);
             foreach (FeatureDescriptor d in FeatureCatalog.Of(matrices))
             {
@@ -179,7 +205,8 @@ public sealed class BlockwiseClipComputer
     /// The first pass: every block's |STFT|² (for piptrack's peaks) and log-mel (for the back end's own maximum over
     /// the kept frames), reduced over the clip.
     /// </summary>
-    private (double? Tuning, double? DbMaximum) ClipWideValues(ReadOnlySpan<float> samples, IReadOnlyList<ClipBlock> blocks, bool tuning, bool dbMaximum)
+    private (double? Tuning, double? DbMaximum) ClipWideValues<TSource>(ref TSource samples, IReadOnlyList<ClipBlock> blocks, bool tuning, bool dbMaximum)
+        where TSource : IBlockSource, allows ref struct
     {
         FeaturePlan plan = _backend.Plan;
         FeatureKinds wanted = (tuning ? FeatureKinds.StftPower : FeatureKinds.None) | (dbMaximum ? FeatureKinds.LogMelDb : FeatureKinds.None);
@@ -195,7 +222,7 @@ public sealed class BlockwiseClipComputer
         {
             BlockContext context = b.Context(null, null);
             _reductions.Block = context;
-            _backend.Compute(samples[b.StartSample..b.EndSample], _reductions);
+            _backend.Compute(samples.Get(b.StartSample, b.EndSample), _reductions);
             CheckFrames(_reductions, b);
             if (tuning)
             {
@@ -208,6 +235,45 @@ public sealed class BlockwiseClipComputer
 
         _reductions.Block = null;
         return (tuning ? _peaks.Estimate(plan.ChromaBins) : null, dbMaximum ? max : null);
+    }
+}
+
+/// <summary>Copies clip samples [<paramref name="start"/>, start + destination length) into <paramref name="destination"/>.</summary>
+/// <param name="start">First sample.</param>
+/// <param name="destination">Where to copy them.</param>
+public delegate void SampleReader(int start, Span<float> destination);
+
+/// <summary>Where a block's samples come from: a slice of the clip in memory, or a read into a reused buffer.</summary>
+internal interface IBlockSource
+{
+    /// <summary>Clip samples [<paramref name="start"/>, <paramref name="end"/>), valid until the next call.</summary>
+    ReadOnlySpan<float> Get(int start, int end);
+}
+
+/// <summary>The clip is in memory: blocks are slices of it.</summary>
+internal readonly ref struct SpanBlocks(ReadOnlySpan<float> clip) : IBlockSource
+{
+    private readonly ReadOnlySpan<float> _clip = clip;
+
+    public ReadOnlySpan<float> Get(int start, int end) => _clip[start..end];
+}
+
+/// <summary>The clip is read block by block (from a spilled signal) into one buffer, grown to the longest block.</summary>
+internal struct ReadBlocks(SampleReader read, float[]? buffer) : IBlockSource
+{
+    public float[]? Buffer { get; private set; } = buffer;
+
+    public ReadOnlySpan<float> Get(int start, int end)
+    {
+        int length = end - start;
+        if (Buffer is null || Buffer.Length < length)
+        {
+            Buffer = new float[length];
+        }
+
+        Span<float> block = Buffer.AsSpan(0, length);
+        read(start, block);
+        return block;
     }
 }
 

@@ -151,6 +151,42 @@ public sealed class BlockwiseClipComputerTests
         Assert.False(extractor.TryComputeBatch([Clip.AsMemory(0, 5 * Rate), Clip]));
     }
 
+    [Fact]
+    public void FeatureExtractor_SpilledSignal_IsReadBlockByBlockWithTheInMemoryResult()
+    {
+        string dir = TestDirectories.Create(nameof(FeatureExtractor_SpilledSignal_IsReadBlockByBlockWithTheInMemoryResult));
+        string path = Path.Combine(dir, "clip.wav");
+        WavWriter.WritePcm16(path, Clip, Rate);
+        var plan = new FeaturePlan(ExtractionOptions.LibrosaDefaults);
+        using var extractor = new FeatureExtractor(new SimdBackend(plan), FeatureKinds.LogMelDb | FeatureKinds.StftPower, FeatureKinds.Genre, SegmentationSpec.Whole)
+        {
+            BlockwiseMinimumSamples = 20 * Rate,
+            BlockSamples = 6 * Rate,
+        };
+        Assert.Equal(20 * Rate, extractor.SpillThresholdSamples);
+        DecodedAudio memory = extractor.Load(path);
+        DecodedAudio spilled = extractor.Load(path, new AudioLoadOptions { SpillAboveSamples = extractor.SpillThresholdSamples, ScratchDirectory = dir });
+        using SpilledSignal signal = spilled.Spilled ?? throw new Xunit.Sdk.XunitException("not spilled");
+        Assert.Empty(spilled.Samples);
+
+        // The whole file (block by block from the scratch file) and a short segment of it (read, then computed whole).
+        foreach ((int start, int count) in new[] { (0, memory.SampleCount), (Rate + 17, 9 * Rate) })
+        {
+            var expected = new ClipFeatures(plan, extractor.Features);
+            extractor.Compute(memory.Samples.AsSpan(start, count), expected);
+            ClipFeatures actual = extractor.Holders(1)[0];
+            extractor.Compute(spilled, start, count, actual);
+            Assert.Equal(expected.Tuning, actual.Tuning);
+            foreach (FeatureDescriptor d in FeatureCatalog.Of(actual.Computed))
+            {
+                Assert.True(expected.Get(d.Kind).Data.SequenceEqual(actual.Get(d.Kind).Data), $"{d.Name} [{start}, +{count})");
+            }
+        }
+
+        using var wholeClip = new FeatureExtractor(new SimdBackend(plan), FeatureKinds.YHarmonic, FeatureKinds.Genre, SegmentationSpec.Whole);
+        Assert.Null(wholeClip.SpillThresholdSamples);
+    }
+
     [Theory]
     [InlineData(FeatureKinds.YHarmonic)]
     [InlineData(FeatureKinds.OnsetStrength)]
@@ -195,5 +231,28 @@ public sealed class BlockwiseClipComputerTests
             Assert.True(genre.Estimate(new AudioSize(Rate, 1, (long)(seconds * Rate), Rate)) <= budget, $"{MemoryBudget.Format(budget)}: {seconds} s");
             Assert.True(genre.Estimate(new AudioSize(Rate, 1, (long)(seconds * Rate * 1.01) + Rate, Rate)) > budget, $"{MemoryBudget.Format(budget)}: {seconds} s is the bound");
         }
+    }
+
+    [Fact]
+    public void ClipMemoryModel_StreamedDecode_IsPricedWithoutTheClipAndWholeClipFeaturesAreNamedInTheAdvice()
+    {
+        var plan = new FeaturePlan(ExtractionOptions.LibrosaDefaults);
+        var size = new AudioSize(8_000, 1, 9_000L * 8_000, Rate);
+        var genre = new ClipMemoryModel(plan, FeatureSummary.RequiredFeatures, FeatureKinds.None);
+
+        // Kept in memory after all (a decoder that could not stream), the clip and the source come back into the price.
+        long inMemory = genre.Estimate(size, streamed: false);
+        Assert.InRange(inMemory - genre.Estimate(size), (size.TargetSamples * 5L) + (size.SourceFrames * 4) - 16, (size.TargetSamples * 5L) + (size.SourceFrames * 4) + 16);
+        Assert.True(genre.Estimate(size) < 1L << 30, MemoryBudget.Format(genre.Estimate(size)));
+        Assert.Empty(genre.WholeClipFeatures);
+        Assert.Equal("raise --memory-budget", genre.HowToFit);
+
+        var gtzan = new ClipMemoryModel(plan, FeatureKinds.Gtzan, FeatureKinds.None);
+        Assert.False(gtzan.Blockwise);
+        Assert.Contains("y_harmonic", gtzan.WholeClipFeatures);
+        Assert.Contains("tempo", gtzan.WholeClipFeatures);
+        Assert.DoesNotContain("mfcc", gtzan.WholeClipFeatures);
+        Assert.Contains("raise --memory-budget", gtzan.HowToFit, StringComparison.Ordinal);
+        Assert.StartsWith(string.Join(", ", gtzan.WholeClipFeatures) + " need the whole clip", gtzan.HowToFit, StringComparison.Ordinal);
     }
 }
