@@ -100,6 +100,29 @@ public sealed class ConstantQLaneWidthTests
         }
     }
 
+    [Theory]
+    [InlineData(8, 1)]
+    [InlineData(12, 3)]
+    [InlineData(64, 27)]
+    public void SlideDeltasWide_IsEnteringMinusLeavingSampleOfEachLanesFrame(int hop, int anchor)
+    {
+        const int fftSize = 128;
+        const int frame = 2;
+        var random = new Random(hop);
+        float[] padded = [.. Enumerable.Range(0, ((frame + (16 * anchor) + 1) * hop) + fftSize).Select(_ => (float)random.NextDouble())];
+        var rows = new float[16 * hop];
+        var lanes = new float[16 * hop];
+        SimdKernels.SlideDeltasWide(padded, frame, anchor, hop, fftSize, rows, lanes);
+        for (int l = 0; l < 16; l++)
+        {
+            int start = (frame + (l * anchor)) * hop;
+            for (int m = 0; m < hop; m++)
+            {
+                Assert.Equal(padded[start + fftSize + m] - padded[start + m], lanes[(m * 16) + l]);
+            }
+        }
+    }
+
     [Fact]
     public void LaneMaximaWide_IsTheMaximumOfMagnitudesAndRootsOfPowers()
     {

@@ -25,6 +25,7 @@ public sealed class ConstantQWorkspace : IDisposable
     private readonly AlignedLanes _im = new();
     private readonly AlignedLanes _response = new();
     private readonly AlignedLanes _delta = new();
+    private float[] _deltaRows = [];
     private float[] _quantised = [];
     private readonly AlignedLanes _power = new();
     private readonly AlignedLanes _magnitude = new();
@@ -81,6 +82,9 @@ public sealed class ConstantQWorkspace : IDisposable
     internal Span<Vector<float>> Response(int length) => _response.Get(length);
 
     internal Span<Vector<float>> Delta(int length) => _delta.Get(length);
+
+    /// <summary>The wide sliding DFT's per-lane differences before their transpose (<see cref="SimdKernels.SlideDeltasWide"/>).</summary>
+    internal Span<float> DeltaRows(int length) => Grow(ref _deltaRows, length);
 
     /// <summary>An all-ones window (stft window='ones') of <paramref name="length"/>.</summary>
     internal ReadOnlySpan<float> Ones(int length)

@@ -109,6 +109,7 @@ internal static partial class SimdKernels
         // frames past the end for the discarded lanes.
         Span<Vector512<float>> delta = workspace.DeltaWide(hop);
         Span<float> deltaLanes = MemoryMarshal.Cast<Vector512<float>, float>(delta);
+        Span<float> deltaRows = workspace.DeltaRows(width * hop);
         int run = width * anchor;
         for (int block = 0; block < frames; block += run)
         {
@@ -119,15 +120,7 @@ internal static partial class SimdKernels
             {
                 if (step > 0)
                 {
-                    for (int l = 0; l < width; l++)
-                    {
-                        ReadOnlySpan<float> previous = padded.Slice((block + (l * anchor) + step - 1) * hop, nFft + hop);
-                        for (int m = 0; m < hop; m++)
-                        {
-                            deltaLanes[(m * width) + l] = previous[nFft + m] - previous[m];
-                        }
-                    }
-
+                    SlideDeltasWide(padded, block + step - 1, anchor, hop, nFft, deltaRows, deltaLanes);
                     SlideBand<Vector512<float>, WideLane>(octave, delta, re, im);
                 }
 
