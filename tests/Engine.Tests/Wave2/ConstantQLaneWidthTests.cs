@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Cepstra.Audio;
 using Cepstra.Backends.Simd;
 using Cepstra.Dsp;
@@ -123,40 +125,33 @@ public sealed class ConstantQLaneWidthTests
         }
     }
 
-    [Fact]
-    public void LaneMaximaWide_IsTheMaximumOfMagnitudesAndRootsOfPowers()
+    [Theory]
+    [InlineData(16)]
+    [InlineData(5)]
+    public void MagnitudesAndMaximaWide_MatchPowerAndMagnitudeAndEachFramesMaximum(int count)
     {
-        const int magnitudeRows = 3;
-        const int powerRows = 4;
-        var magnitude = new float[magnitudeRows * 16];
-        var power = new float[powerRows * 16];
-        var random = new Random(7);
-        for (int i = 0; i < magnitude.Length; i++)
-        {
-            magnitude[i] = (float)random.NextDouble();
-        }
+        const int rows = 21;
+        const int bandRows = 8;
+        var random = new Random(count);
+        float[] re = [.. Enumerable.Range(0, rows * 16).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+        float[] im = [.. Enumerable.Range(0, rows * 16).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+        var power = new float[rows * 16];
+        var expectedMagnitude = new float[rows * 16];
+        SimdKernels.PowerAndMagnitude(re, im, power, expectedMagnitude);
 
-        for (int i = 0; i < power.Length; i++)
-        {
-            power[i] = (float)(random.NextDouble() * 1.2);
-        }
-
+        var magnitude = new float[bandRows * 16];
         var maxima = new float[16];
-        SimdKernels.LaneMaximaWide(magnitude, power, 16, maxima);
+        SimdKernels.MagnitudesAndMaximaWide(MemoryMarshal.Cast<float, Vector512<float>>(re.AsSpan()), MemoryMarshal.Cast<float, Vector512<float>>(im.AsSpan()), bandRows, rows, count, magnitude, maxima);
+        Assert.Equal(expectedMagnitude[..(bandRows * 16)], magnitude);
         for (int l = 0; l < 16; l++)
         {
             float expected = 0f;
-            for (int r = 0; r < magnitudeRows; r++)
+            for (int r = 0; r < rows; r++)
             {
-                expected = Math.Max(expected, magnitude[(r * 16) + l]);
+                expected = Math.Max(expected, expectedMagnitude[(r * 16) + l]);
             }
 
-            for (int r = 0; r < powerRows; r++)
-            {
-                expected = Math.Max(expected, MathF.Sqrt(power[(r * 16) + l]));
-            }
-
-            Assert.Equal(expected, maxima[l]);
+            Assert.Equal(l < count ? expected : 0f, maxima[l]);
         }
     }
 

@@ -226,7 +226,7 @@ public sealed class ConstantQWorkspace : IDisposable
     }
 
     // TuningBand 16 frames per lane FFT (UsesWideLanes): the same gather, transform, |X| and maxima lane by lane, so the
-    // same band and maxima bit for bit, with half the FFT instructions.
+    // same band and maxima bit for bit, with half the FFT instructions; |X| is only stored below the band's end.
     private void TuningBandWide(ReadOnlySpan<float> padded, FeaturePlan plan, int frames, int stride, Span<float> band, Span<float> frameMax)
     {
         int width = Vector512<float>.Count;
@@ -234,23 +234,15 @@ public sealed class ConstantQWorkspace : IDisposable
         int bins = plan.FrequencyBins;
         RealFft fft = FftWide(n, out Span<Vector512<float>> scratch, out Span<Vector512<float>> re, out Span<Vector512<float>> im);
         Span<float> packed = MemoryMarshal.Cast<Vector512<float>, float>(scratch);
-        Span<float> power = MemoryMarshal.Cast<Vector512<float>, float>(Wide(_power, bins));
-        Span<float> magnitude = MemoryMarshal.Cast<Vector512<float>, float>(Wide(_magnitude, bins));
+        Span<float> magnitude = MemoryMarshal.Cast<Vector512<float>, float>(Wide(_magnitude, stride));
         int half = n / 2 * width;
         for (int first = 0; first < frames; first += width)
         {
             int count = Math.Min(width, frames - first);
             SimdKernels.GatherWindowedFramesPackedWide(padded, first, count, plan.HopLength, plan.Window, packed[..half], packed.Slice(half, half));
             fft.ForwardLanesPacked(re, im, scratch);
-            Span<float> reFloats = MemoryMarshal.Cast<Vector512<float>, float>(re)[..(bins * width)];
-            Span<float> imFloats = MemoryMarshal.Cast<Vector512<float>, float>(im)[..(bins * width)];
-
-            // √ only where piptrack reads; above, each frame's maximum magnitude is √ of its maximum power (√ is
-            // correctly rounded and monotonic, so that is the maximum of the √s bit for bit).
             int banded = stride * width;
-            SimdKernels.PowerAndMagnitude(reFloats[..banded], imFloats[..banded], power[..banded], magnitude[..banded]);
-            SimdKernels.PowerAndMagnitude(reFloats[banded..], imFloats[banded..], power[banded..(bins * width)], []);
-            SimdKernels.LaneMaximaWide(magnitude[..banded], power[banded..(bins * width)], count, frameMax[first..]);
+            SimdKernels.MagnitudesAndMaximaWide(re, im, stride, bins, count, magnitude[..banded], frameMax[first..]);
             SimdKernels.ScatterLanesWide(magnitude[..banded], stride, count, band[(first * stride)..]);
         }
     }
