@@ -10,8 +10,9 @@ internal static partial class SimdKernels
 {
     /// <summary>
     /// <c>abs(librosa.cqt(…))</c> (librosa 0.10.2) into <paramref name="output"/> (n_bins rows, frame-major), in float.
-    /// Per octave, highest first: the octave's signal is padded once, Vector&lt;float&gt;.Count frames at a time are
-    /// gathered (8 × 8 register transposes) straight into the packed input of the lane real FFT (one frame per lane,
+    /// Per octave, highest first: the octave's signal is padded once, <see cref="ConstantQWorkspace.LaneWidth"/> frames
+    /// at a time (16 in 512-bit vectors where AVX-512 runs, else Vector&lt;float&gt;.Count; the same output bit for bit)
+    /// are gathered (register transposes) straight into the packed input of the lane real FFT (one frame per lane,
     /// rectangular window), the sparse basis is applied lane-parallel, and |·|/√length is scattered to the frames
     /// (octaves where that is cheaper, <see cref="ConstantQOctave.Slides"/>, slide the DFT of the filters' band from
     /// frame to frame instead, with an exact transform at most every 32 frames); then the signal is halved with
