@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Cepstra.Dsp;
 
@@ -15,7 +16,7 @@ namespace Cepstra.Dsp;
 /// A Stockham stage with stride s performs s independent butterflies per twiddle on elements q + s·p,
 /// q = 0..s−1, which are contiguous. Once s is a multiple of Vector&lt;float&gt;.Count, a single transform is
 /// continued as vectors of s/Count consecutive elements, so the same generic stage runs vectorised; the lane
-/// form (<see cref="TransformLanes"/>) runs every stage on vectors that hold one element of Count transforms.
+/// form (<see cref="TransformLanes(Span{Vector{float}}, Span{Vector{float}}, Span{Vector{float}}, Span{Vector{float}})"/>) runs every stage on vectors that hold one element of Count transforms.
 /// </remarks>
 internal sealed class ComplexFft
 {
@@ -97,6 +98,10 @@ internal sealed class ComplexFft
     /// </summary>
     public bool TransformLanes(Span<Vector<float>> xr, Span<Vector<float>> xi, Span<Vector<float>> yr, Span<Vector<float>> yi)
         => Continue<Vector<float>, VectorLane>(xr, xi, yr, yi, Length, 1, 0, false);
+
+    /// <summary>As <see cref="TransformLanes(Span{Vector{float}}, Span{Vector{float}}, Span{Vector{float}}, Span{Vector{float}})"/> for 16 signals in 512-bit lanes (only where Vector512 is accelerated).</summary>
+    public bool TransformLanes(Span<Vector512<float>> xr, Span<Vector512<float>> xi, Span<Vector512<float>> yr, Span<Vector512<float>> yi)
+        => Continue<Vector512<float>, Vector512Lane>(xr, xi, yr, yi, Length, 1, 0, false);
 
     private static Span<Vector<float>> AsVectors(Span<float> values)
         => MemoryMarshal.Cast<float, Vector<float>>(values);

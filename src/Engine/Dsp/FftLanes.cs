@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Cepstra.Dsp;
 
@@ -57,5 +58,26 @@ internal readonly struct VectorLane : IFftLane<Vector<float>>
     public static Vector<float> Scale(Vector<float> a, float s) => a * s;
 
     public static bool Transform(ComplexFft plan, Span<Vector<float>> xr, Span<Vector<float>> xi, Span<Vector<float>> yr, Span<Vector<float>> yi)
+        => plan.TransformLanes(xr, xi, yr, yi);
+}
+
+/// <summary>
+/// Sixteen transforms at once in one 512-bit register (AVX-512): element i of lane l is element i of transform l.
+/// Used only where <see cref="Vector512.IsHardwareAccelerated"/>; each lane performs the scalar operations, so the
+/// results are bit for bit those of <see cref="VectorLane"/> and <see cref="ScalarLane"/>.
+/// </summary>
+internal readonly struct Vector512Lane : IFftLane<Vector512<float>>
+{
+    public static Vector512<float> Zero => Vector512<float>.Zero;
+
+    public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+
+    public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
+
+    public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
+
+    public static Vector512<float> Scale(Vector512<float> a, float s) => a * s;
+
+    public static bool Transform(ComplexFft plan, Span<Vector512<float>> xr, Span<Vector512<float>> xi, Span<Vector512<float>> yr, Span<Vector512<float>> yi)
         => plan.TransformLanes(xr, xi, yr, yi);
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Cepstra.Dsp;
 
@@ -114,7 +115,7 @@ public sealed class RealFft
     internal void ForwardLanes(ReadOnlySpan<Vector<float>> input, Span<Vector<float>> real, Span<Vector<float>> imaginary, Span<Vector<float>> scratch)
         => Run<Vector<float>, VectorLane>(input, real, imaginary, scratch);
 
-    /// <summary>True when <see cref="Length"/> is a power of two, so <see cref="ForwardLanesPacked"/> applies.</summary>
+    /// <summary>True when <see cref="Length"/> is a power of two, so <see cref="ForwardLanesPacked(Span{Vector{float}}, Span{Vector{float}}, Span{Vector{float}})"/> applies.</summary>
     internal bool IsPowerOfTwo => _powerOfTwo;
 
     /// <summary>
@@ -126,6 +127,17 @@ public sealed class RealFft
     {
         int m = _fft.Length;
         SplitPacked<Vector<float>, VectorLane>(real, imaginary, scratch[..m], scratch.Slice(m, m), scratch.Slice(2 * m, m), scratch.Slice(3 * m, m));
+    }
+
+    /// <summary>
+    /// <see cref="ForwardLanesPacked(Span{Vector{float}}, Span{Vector{float}}, Span{Vector{float}})"/> on 16 frames in
+    /// 512-bit lanes (only where <see cref="Vector512.IsHardwareAccelerated"/>): the same operations per lane, half the
+    /// instructions of two 8-lane transforms. <paramref name="scratch"/> holds <see cref="LaneScratchLength"/> vectors.
+    /// </summary>
+    internal void ForwardLanesPacked(Span<Vector512<float>> real, Span<Vector512<float>> imaginary, Span<Vector512<float>> scratch)
+    {
+        int m = _fft.Length;
+        SplitPacked<Vector512<float>, Vector512Lane>(real, imaginary, scratch[..m], scratch.Slice(m, m), scratch.Slice(2 * m, m), scratch.Slice(3 * m, m));
     }
 
     private void Run<T, TLane>(ReadOnlySpan<T> input, Span<T> real, Span<T> imaginary, Span<T> scratch)

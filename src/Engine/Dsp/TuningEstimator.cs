@@ -186,8 +186,11 @@ public static class TuningEstimator
             any = true;
 
             // float32 throughout, as NumPy evaluates bins_per_octave * log2(f / (440 / 16)) % 1 on a float32 array.
+            // x − trunc(x) is C's fmodf(x, 1) exactly (the fraction of a float is representable), up to the sign of
+            // a zero result, which the tests below ignore; it avoids a libm call per peak.
             float octs = MathF.Log2(f / 27.5f);
-            float residual = binsPerOctave * octs % 1.0f;
+            float scaled = binsPerOctave * octs;
+            float residual = scaled - MathF.Truncate(scaled);
             if (residual < 0)
             {
                 residual += 1.0f;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
 
 namespace Cepstra.Tests.Fft;
@@ -125,6 +126,63 @@ public sealed class RealFftTests
         fft.Forward(x, re2, im2, new float[fft.ScratchLength]);
         Assert.Equal(re1, re2);
         Assert.Equal(im1, im2);
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(32)]
+    [InlineData(1024)]
+    [InlineData(2048)]
+    public void ForwardLanesPacked_SixteenLanes_EqualEightLaneTransformsBitForBit(int n)
+    {
+        // The CQT family's 16-frame lanes (Vector512) must give exactly the 8-lane transform of each frame, so its
+        // output does not depend on the lane width (on machines without AVX-512 this runs Vector512's fallback).
+        var fft = new RealFft(n);
+        int half = n / 2;
+        float[][] frames = [.. Enumerable.Range(0, 16).Select(l => Noise(n, 100 + l))];
+        var wideScratch = new Vector512<float>[fft.LaneScratchLength];
+        Span<float> widePacked = MemoryMarshal.Cast<Vector512<float>, float>(wideScratch.AsSpan());
+        for (int l = 0; l < 16; l++)
+        {
+            for (int j = 0; j < half; j++)
+            {
+                widePacked[(j * 16) + l] = frames[l][2 * j];
+                widePacked[((half + j) * 16) + l] = frames[l][(2 * j) + 1];
+            }
+        }
+
+        var wideRe = new Vector512<float>[fft.Bins];
+        var wideIm = new Vector512<float>[fft.Bins];
+        fft.ForwardLanesPacked(wideRe, wideIm, wideScratch);
+        ReadOnlySpan<float> wr = MemoryMarshal.Cast<Vector512<float>, float>(wideRe.AsSpan());
+        ReadOnlySpan<float> wi = MemoryMarshal.Cast<Vector512<float>, float>(wideIm.AsSpan());
+
+        int width = Vector<float>.Count;
+        for (int first = 0; first < 16; first += width)
+        {
+            var scratch = new Vector<float>[fft.LaneScratchLength];
+            Span<float> packed = MemoryMarshal.Cast<Vector<float>, float>(scratch.AsSpan());
+            for (int l = 0; l < width && first + l < 16; l++)
+            {
+                for (int j = 0; j < half; j++)
+                {
+                    packed[(j * width) + l] = frames[first + l][2 * j];
+                    packed[((half + j) * width) + l] = frames[first + l][(2 * j) + 1];
+                }
+            }
+
+            var re = new Vector<float>[fft.Bins];
+            var im = new Vector<float>[fft.Bins];
+            fft.ForwardLanesPacked(re, im, scratch);
+            for (int l = 0; l < width && first + l < 16; l++)
+            {
+                for (int k = 0; k < fft.Bins; k++)
+                {
+                    Assert.Equal(re[k][l], wr[(k * 16) + first + l]);
+                    Assert.Equal(im[k][l], wi[(k * 16) + first + l]);
+                }
+            }
+        }
     }
 
     [Fact]

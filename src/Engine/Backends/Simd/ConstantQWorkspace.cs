@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Cepstra.Dsp;
 using Cepstra.Features;
 
@@ -23,6 +25,7 @@ public sealed class ConstantQWorkspace : IDisposable
     private readonly AlignedLanes _im = new();
     private readonly AlignedLanes _response = new();
     private readonly AlignedLanes _delta = new();
+    private float[] _deltaRows = [];
     private float[] _quantised = [];
     private readonly AlignedLanes _power = new();
     private readonly AlignedLanes _magnitude = new();
@@ -38,6 +41,18 @@ public sealed class ConstantQWorkspace : IDisposable
 
     /// <summary>The unnormalised chroma of the last chroma_cens computation, or the chroma of the last tonnetz.</summary>
     internal FeatureMatrix Chroma { get; } = new(0, 0);
+
+    /// <summary>A workspace whose lane width suits this machine (16-frame lanes where AVX-512 runs them).</summary>
+    public ConstantQWorkspace()
+        : this(WideLanesAccelerated)
+    {
+    }
+
+    /// <summary>A workspace with the given lane width: tests run both widths on any machine to compare them.</summary>
+    internal ConstantQWorkspace(bool wideLanes)
+    {
+        UsesWideLanes = wideLanes;
+    }
 
     /// <inheritdoc/>
     public void Dispose()
@@ -68,6 +83,9 @@ public sealed class ConstantQWorkspace : IDisposable
 
     internal Span<Vector<float>> Delta(int length) => _delta.Get(length);
 
+    /// <summary>The wide sliding DFT's per-lane differences before their transpose (<see cref="SimdKernels.SlideDeltasWide"/>).</summary>
+    internal Span<float> DeltaRows(int length) => Grow(ref _deltaRows, length);
+
     /// <summary>An all-ones window (stft window='ones') of <paramref name="length"/>.</summary>
     internal ReadOnlySpan<float> Ones(int length)
     {
@@ -95,6 +113,45 @@ public sealed class ConstantQWorkspace : IDisposable
         return fft;
     }
 
+    /// <summary>
+    /// Whether 16-frame (Vector512) lanes are the fast choice here: AVX-512 is on and Vector&lt;float&gt; holds 8
+    /// lanes (what the 8 × 8 transposes and the 8-lane fallback use). Off under DOTNET_EnableAVX512=0 and below.
+    /// </summary>
+    internal static bool WideLanesAccelerated => Vector512.IsHardwareAccelerated && Avx.IsSupported && Vector<float>.Count == 8;
+
+    /// <summary>
+    /// Whether this workspace's CQT family runs its lane FFTs, projections and slides 16 frames at a time in 512-bit
+    /// vectors (the 16-lane layout) instead of Vector&lt;float&gt;.Count. Either width gives the same output bit for
+    /// bit; the wide one halves the instructions where AVX-512 runs it (<see cref="WideLanesAccelerated"/>).
+    /// </summary>
+    internal bool UsesWideLanes { get; }
+
+    /// <summary>Frames per lane transform: 16 with <see cref="UsesWideLanes"/>, else Vector&lt;float&gt;.Count.</summary>
+    internal int LaneWidth => UsesWideLanes ? Vector512<float>.Count : Vector<float>.Count;
+
+    /// <summary>
+    /// As <see cref="Fft"/>, with buffers for 16-frame (Vector512) lane transforms (<see cref="UsesWideLanes"/>):
+    /// the same pinned, 64-byte aligned storage, twice the floats of 8 lanes.
+    /// </summary>
+    internal RealFft FftWide(int length, out Span<Vector512<float>> scratch, out Span<Vector512<float>> re, out Span<Vector512<float>> im)
+    {
+        RealFft fft = Fft(length, out _, out _, out _);
+        scratch = Wide(_fftScratch, fft.LaneScratchLength);
+        re = Wide(_re, fft.Bins);
+        im = Wide(_im, fft.Bins);
+        return fft;
+    }
+
+    /// <summary><see cref="Response"/> as <paramref name="length"/> 16-float vectors.</summary>
+    internal Span<Vector512<float>> ResponseWide(int length) => Wide(_response, length);
+
+    /// <summary><see cref="Delta"/> as <paramref name="length"/> 16-float vectors.</summary>
+    internal Span<Vector512<float>> DeltaWide(int length) => Wide(_delta, length);
+
+    // The first `length` 16-float vectors of a lane buffer, whatever Vector<float>.Count is.
+    private static Span<Vector512<float>> Wide(AlignedLanes lanes, int length)
+        => MemoryMarshal.Cast<Vector<float>, Vector512<float>>(lanes.Get(((length * Vector512<float>.Count) + Vector<float>.Count - 1) / Vector<float>.Count))[..length];
+
     /// <summary>The scratch of <see cref="Fft"/> viewed as floats (lane-interleaved).</summary>
     internal static Span<float> AsFloats(Span<Vector<float>> vectors) => MemoryMarshal.Cast<Vector<float>, float>(vectors);
 
@@ -112,26 +169,42 @@ public sealed class ConstantQWorkspace : IDisposable
         }
 
         FeaturePlan plan = _tuningPlan;
-        int width = Vector<float>.Count;
         int n = plan.FftSize;
-        int hop = plan.HopLength;
         int bins = plan.FrequencyBins;
         int frames = plan.FrameCount(y.Length);
         int stride = TuningEstimator.BandStride(bins, sampleRate);
         Span<float> padded = Padded(y.Length + n);
         SimdKernels.Pad(y, n / 2, PadMode.Constant, padded);
+        Span<float> band = Grow(ref _tuningBand, frames * stride);
+        Span<float> frameMax = Grow(ref _tuningMax, frames);
+        if (UsesWideLanes)
+        {
+            TuningBandWide(padded, plan, frames, stride, band, frameMax);
+        }
+        else
+        {
+            TuningBand(padded, plan, frames, stride, band, frameMax);
+        }
+
+        return TuningEstimator.EstimateBand(band, frames, stride, frameMax, bins, sampleRate, binsPerOctave);
+    }
+
+    // Per batch of Vector<float>.Count frames: the lane FFT, |X|, each frame's maximum and its bins below `stride`.
+    private void TuningBand(ReadOnlySpan<float> padded, FeaturePlan plan, int frames, int stride, Span<float> band, Span<float> frameMax)
+    {
+        int width = Vector<float>.Count;
+        int n = plan.FftSize;
+        int bins = plan.FrequencyBins;
         RealFft fft = Fft(n, out Span<Vector<float>> scratch, out Span<Vector<float>> re, out Span<Vector<float>> im);
         Span<float> packed = AsFloats(scratch);
         Span<float> power = AsFloats(_power.Get(bins));
         Span<float> magnitude = AsFloats(_magnitude.Get(bins));
         ReadOnlySpan<Vector<float>> magnitudeLanes = MemoryMarshal.Cast<float, Vector<float>>(magnitude);
-        Span<float> band = Grow(ref _tuningBand, frames * stride);
-        Span<float> frameMax = Grow(ref _tuningMax, frames);
         int half = n / 2 * width;
         for (int first = 0; first < frames; first += width)
         {
             int count = Math.Min(width, frames - first);
-            SimdKernels.GatherWindowedFramesPacked(padded, first, count, hop, plan.Window, packed[..half], packed.Slice(half, half));
+            SimdKernels.GatherWindowedFramesPacked(padded, first, count, plan.HopLength, plan.Window, packed[..half], packed.Slice(half, half));
             fft.ForwardLanesPacked(re, im, scratch);
             SimdKernels.PowerAndMagnitude(AsFloats(re), AsFloats(im), power, magnitude);
 
@@ -150,8 +223,28 @@ public sealed class ConstantQWorkspace : IDisposable
             // The lane layout of bins 0 … stride − 1 is the first stride·width floats.
             SimdKernels.ScatterLanes(magnitude[..(stride * width)], stride, count, band[(first * stride)..]);
         }
+    }
 
-        return TuningEstimator.EstimateBand(band, frames, stride, frameMax, bins, sampleRate, binsPerOctave);
+    // TuningBand 16 frames per lane FFT (UsesWideLanes): the same gather, transform, |X| and maxima lane by lane, so the
+    // same band and maxima bit for bit, with half the FFT instructions; |X| is only stored below the band's end.
+    private void TuningBandWide(ReadOnlySpan<float> padded, FeaturePlan plan, int frames, int stride, Span<float> band, Span<float> frameMax)
+    {
+        int width = Vector512<float>.Count;
+        int n = plan.FftSize;
+        int bins = plan.FrequencyBins;
+        RealFft fft = FftWide(n, out Span<Vector512<float>> scratch, out Span<Vector512<float>> re, out Span<Vector512<float>> im);
+        Span<float> packed = MemoryMarshal.Cast<Vector512<float>, float>(scratch);
+        Span<float> magnitude = MemoryMarshal.Cast<Vector512<float>, float>(Wide(_magnitude, stride));
+        int half = n / 2 * width;
+        for (int first = 0; first < frames; first += width)
+        {
+            int count = Math.Min(width, frames - first);
+            SimdKernels.GatherWindowedFramesPackedWide(padded, first, count, plan.HopLength, plan.Window, packed[..half], packed.Slice(half, half));
+            fft.ForwardLanesPacked(re, im, scratch);
+            int banded = stride * width;
+            SimdKernels.MagnitudesAndMaximaWide(re, im, stride, bins, count, magnitude[..banded], frameMax[first..]);
+            SimdKernels.ScatterLanesWide(magnitude[..banded], stride, count, band[(first * stride)..]);
+        }
     }
 
     /// <summary>

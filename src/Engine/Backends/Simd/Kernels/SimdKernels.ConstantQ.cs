@@ -10,8 +10,9 @@ internal static partial class SimdKernels
 {
     /// <summary>
     /// <c>abs(librosa.cqt(…))</c> (librosa 0.10.2) into <paramref name="output"/> (n_bins rows, frame-major), in float.
-    /// Per octave, highest first: the octave's signal is padded once, Vector&lt;float&gt;.Count frames at a time are
-    /// gathered (8 × 8 register transposes) straight into the packed input of the lane real FFT (one frame per lane,
+    /// Per octave, highest first: the octave's signal is padded once, <see cref="ConstantQWorkspace.LaneWidth"/> frames
+    /// at a time (16 in 512-bit vectors where AVX-512 runs, else Vector&lt;float&gt;.Count; the same output bit for bit)
+    /// are gathered (register transposes) straight into the packed input of the lane real FFT (one frame per lane,
     /// rectangular window), the sparse basis is applied lane-parallel, and |·|/√length is scattered to the frames
     /// (octaves where that is cheaper, <see cref="ConstantQOctave.Slides"/>, slide the DFT of the filters' band from
     /// frame to frame instead, with an exact transform at most every 32 frames); then the signal is halved with
@@ -100,7 +101,7 @@ internal static partial class SimdKernels
 
         // stft(center=True): n_fft/2 of padding on both sides, so frame t starts at padded[t·hop]. The sliding path
         // also reads (discarded) lanes up to width·anchor frames past the end: zeros there.
-        int tail = sliding ? ((width * anchor) + 2) * hop : 0;
+        int tail = sliding ? ((workspace.LaneWidth * anchor) + 2) * hop : 0;
         Span<float> padded = workspace.Padded(signal.Length + nFft + tail);
         signal.CopyTo(padded[half..]);
         if (pad == PadMode.Reflect)
@@ -119,10 +120,17 @@ internal static partial class SimdKernels
             padded[(half + signal.Length)..].Clear();
         }
 
-        RealFft fft = workspace.Fft(nFft, out Span<Vector<float>> scratch, out Span<Vector<float>> re, out Span<Vector<float>> im);
-        Span<float> packed = ConstantQWorkspace.AsFloats(scratch);
+        if (workspace.UsesWideLanes)
+        {
+            ConstantQOctaveResponseWide(padded, octave, scale, frames, sliding ? anchor : 0, workspace, output);
+            return;
+        }
+
         ReadOnlySpan<float> ones = workspace.Ones(nFft);
         Span<Vector<float>> response = workspace.Response(octave.FilterCount);
+
+        RealFft fft = workspace.Fft(nFft, out Span<Vector<float>> scratch, out Span<Vector<float>> re, out Span<Vector<float>> im);
+        Span<float> packed = ConstantQWorkspace.AsFloats(scratch);
         if (!sliding)
         {
             for (int first = 0; first < frames; first += width)
@@ -130,8 +138,8 @@ internal static partial class SimdKernels
                 int count = Math.Min(width, frames - first);
                 GatherWindowedFramesPacked(padded, first, count, hop, ones, packed[..(half * width)], packed.Slice(half * width, half * width));
                 fft.ForwardLanesPacked(re, im, scratch);
-                ConstantQProject(octave, re, im, scale, response);
-                ConstantQScatter(response, octave, first, 1, frames, output);
+                ConstantQProject<Vector<float>, NarrowLane>(octave, re, im, scale, response);
+                ConstantQScatter(ConstantQWorkspace.AsFloats(response), width, octave, first, 1, frames, output);
             }
 
             return;
@@ -162,11 +170,11 @@ internal static partial class SimdKernels
                         }
                     }
 
-                    SlideBand(octave, delta, re, im);
+                    SlideBand<Vector<float>, NarrowLane>(octave, delta, re, im);
                 }
 
-                ConstantQProject(octave, re, im, scale, response);
-                ConstantQScatter(response, octave, block + step, anchor, frames, output);
+                ConstantQProject<Vector<float>, NarrowLane>(octave, re, im, scale, response);
+                ConstantQScatter(ConstantQWorkspace.AsFloats(response), width, octave, block + step, anchor, frames, output);
             }
         }
     }
@@ -177,11 +185,13 @@ internal static partial class SimdKernels
     // One sliding-DFT step of the octave's band, all lanes at once (see ConstantQOctaveResponse). Four partial sums
     // per component keep four independent FMA chains in flight, so the loop runs at load/FMA throughput rather than
     // at the latency of one running sum.
-    private static void SlideBand(ConstantQOctave octave, ReadOnlySpan<Vector<float>> delta, Span<Vector<float>> re, Span<Vector<float>> im)
+    private static void SlideBand<T, TLane>(ConstantQOctave octave, ReadOnlySpan<T> delta, Span<T> re, Span<T> im)
+        where T : struct
+        where TLane : struct, IConstantQLane<T>
     {
         int hop = delta.Length;
         int quads = hop & ~3;
-        ref Vector<float> d = ref MemoryMarshal.GetReference(delta);
+        ref T d = ref MemoryMarshal.GetReference(delta);
         ref float cosBase = ref MemoryMarshal.GetArrayDataReference(octave.SlideCos);
         ref float sinBase = ref MemoryMarshal.GetArrayDataReference(octave.SlideSin);
         ReadOnlySpan<float> rotateCos = octave.RotateCos;
@@ -191,59 +201,61 @@ internal static partial class SimdKernels
             int k = octave.BandStart + b;
             ref float c = ref Unsafe.Add(ref cosBase, b * hop);
             ref float s = ref Unsafe.Add(ref sinBase, b * hop);
-            Vector<float> r0 = re[k];
-            Vector<float> r1 = Vector<float>.Zero;
-            Vector<float> r2 = Vector<float>.Zero;
-            Vector<float> r3 = Vector<float>.Zero;
-            Vector<float> i0 = Vector<float>.Zero;
-            Vector<float> i1 = Vector<float>.Zero;
-            Vector<float> i2 = Vector<float>.Zero;
-            Vector<float> i3 = Vector<float>.Zero;
+            T r0 = re[k];
+            T r1 = TLane.Zero;
+            T r2 = TLane.Zero;
+            T r3 = TLane.Zero;
+            T i0 = TLane.Zero;
+            T i1 = TLane.Zero;
+            T i2 = TLane.Zero;
+            T i3 = TLane.Zero;
             int m = 0;
             for (; m < quads; m += 4)
             {
-                Vector<float> d0 = Unsafe.Add(ref d, m);
-                Vector<float> d1 = Unsafe.Add(ref d, m + 1);
-                Vector<float> d2 = Unsafe.Add(ref d, m + 2);
-                Vector<float> d3 = Unsafe.Add(ref d, m + 3);
-                r0 = Vector.MultiplyAddEstimate(d0, new Vector<float>(Unsafe.Add(ref c, m)), r0);
-                i0 = Vector.MultiplyAddEstimate(d0, new Vector<float>(Unsafe.Add(ref s, m)), i0);
-                r1 = Vector.MultiplyAddEstimate(d1, new Vector<float>(Unsafe.Add(ref c, m + 1)), r1);
-                i1 = Vector.MultiplyAddEstimate(d1, new Vector<float>(Unsafe.Add(ref s, m + 1)), i1);
-                r2 = Vector.MultiplyAddEstimate(d2, new Vector<float>(Unsafe.Add(ref c, m + 2)), r2);
-                i2 = Vector.MultiplyAddEstimate(d2, new Vector<float>(Unsafe.Add(ref s, m + 2)), i2);
-                r3 = Vector.MultiplyAddEstimate(d3, new Vector<float>(Unsafe.Add(ref c, m + 3)), r3);
-                i3 = Vector.MultiplyAddEstimate(d3, new Vector<float>(Unsafe.Add(ref s, m + 3)), i3);
+                T d0 = Unsafe.Add(ref d, m);
+                T d1 = Unsafe.Add(ref d, m + 1);
+                T d2 = Unsafe.Add(ref d, m + 2);
+                T d3 = Unsafe.Add(ref d, m + 3);
+                r0 = TLane.MultiplyAdd(d0, TLane.Broadcast(Unsafe.Add(ref c, m)), r0);
+                i0 = TLane.MultiplyAdd(d0, TLane.Broadcast(Unsafe.Add(ref s, m)), i0);
+                r1 = TLane.MultiplyAdd(d1, TLane.Broadcast(Unsafe.Add(ref c, m + 1)), r1);
+                i1 = TLane.MultiplyAdd(d1, TLane.Broadcast(Unsafe.Add(ref s, m + 1)), i1);
+                r2 = TLane.MultiplyAdd(d2, TLane.Broadcast(Unsafe.Add(ref c, m + 2)), r2);
+                i2 = TLane.MultiplyAdd(d2, TLane.Broadcast(Unsafe.Add(ref s, m + 2)), i2);
+                r3 = TLane.MultiplyAdd(d3, TLane.Broadcast(Unsafe.Add(ref c, m + 3)), r3);
+                i3 = TLane.MultiplyAdd(d3, TLane.Broadcast(Unsafe.Add(ref s, m + 3)), i3);
             }
 
             for (; m < hop; m++)
             {
-                Vector<float> dm = Unsafe.Add(ref d, m);
-                r0 = Vector.MultiplyAddEstimate(dm, new Vector<float>(Unsafe.Add(ref c, m)), r0);
-                i0 = Vector.MultiplyAddEstimate(dm, new Vector<float>(Unsafe.Add(ref s, m)), i0);
+                T dm = Unsafe.Add(ref d, m);
+                r0 = TLane.MultiplyAdd(dm, TLane.Broadcast(Unsafe.Add(ref c, m)), r0);
+                i0 = TLane.MultiplyAdd(dm, TLane.Broadcast(Unsafe.Add(ref s, m)), i0);
             }
 
             // W^{km} = cos − i·sin, so the sine sums enter the imaginary part negated.
-            Vector<float> ar = (r0 + r1) + (r2 + r3);
-            Vector<float> ai = im[k] - ((i0 + i1) + (i2 + i3));
+            T ar = TLane.Add(TLane.Add(r0, r1), TLane.Add(r2, r3));
+            T ai = TLane.Subtract(im[k], TLane.Add(TLane.Add(i0, i1), TLane.Add(i2, i3)));
             float rc = rotateCos[b];
             float rs = rotateSin[b];
-            re[k] = (ar * rc) - (ai * rs);
-            im[k] = (ar * rs) + (ai * rc);
+            re[k] = TLane.Subtract(TLane.Scale(ar, rc), TLane.Scale(ai, rs));
+            im[k] = TLane.Add(TLane.Scale(ar, rs), TLane.Scale(ai, rc));
         }
     }
 
     // response_j = |Σ_k B[j, k]·X[k]|·scale over the filter's sparse bins, all lanes (frames) at once. The four
     // products of each complex multiply go to separate sums, two entries at a time (eight independent FMA chains),
     // and are combined once per filter.
-    private static void ConstantQProject(ConstantQOctave octave, ReadOnlySpan<Vector<float>> re, ReadOnlySpan<Vector<float>> im, ReadOnlySpan<double> scale, Span<Vector<float>> response)
+    private static void ConstantQProject<T, TLane>(ConstantQOctave octave, ReadOnlySpan<T> re, ReadOnlySpan<T> im, ReadOnlySpan<double> scale, Span<T> response)
+        where T : struct
+        where TLane : struct, IConstantQLane<T>
     {
         ReadOnlySpan<int> rowStart = octave.RowStart;
         ref int column = ref MemoryMarshal.GetArrayDataReference(octave.Column);
         ref float basisRe = ref MemoryMarshal.GetArrayDataReference(octave.ReSingle);
         ref float basisIm = ref MemoryMarshal.GetArrayDataReference(octave.ImSingle);
-        ref Vector<float> x = ref MemoryMarshal.GetReference(re);
-        ref Vector<float> y = ref MemoryMarshal.GetReference(im);
+        ref T x = ref MemoryMarshal.GetReference(re);
+        ref T y = ref MemoryMarshal.GetReference(im);
         int filters = octave.FilterCount;
         if (octave.BandStart + octave.BandLength > Math.Min(re.Length, im.Length))
         {
@@ -252,62 +264,60 @@ internal static partial class SimdKernels
 
         for (int j = 0; j < filters; j++)
         {
-            Vector<float> rr0 = Vector<float>.Zero;
-            Vector<float> ii0 = Vector<float>.Zero;
-            Vector<float> ri0 = Vector<float>.Zero;
-            Vector<float> ir0 = Vector<float>.Zero;
-            Vector<float> rr1 = Vector<float>.Zero;
-            Vector<float> ii1 = Vector<float>.Zero;
-            Vector<float> ri1 = Vector<float>.Zero;
-            Vector<float> ir1 = Vector<float>.Zero;
+            T rr0 = TLane.Zero;
+            T ii0 = TLane.Zero;
+            T ri0 = TLane.Zero;
+            T ir0 = TLane.Zero;
+            T rr1 = TLane.Zero;
+            T ii1 = TLane.Zero;
+            T ri1 = TLane.Zero;
+            T ir1 = TLane.Zero;
             int e = rowStart[j];
             int end = rowStart[j + 1];
             for (; e + 1 < end; e += 2)
             {
                 int k0 = Unsafe.Add(ref column, e);
                 int k1 = Unsafe.Add(ref column, e + 1);
-                Vector<float> xr0 = Unsafe.Add(ref x, k0);
-                Vector<float> xi0 = Unsafe.Add(ref y, k0);
-                Vector<float> xr1 = Unsafe.Add(ref x, k1);
-                Vector<float> xi1 = Unsafe.Add(ref y, k1);
-                Vector<float> br0 = new(Unsafe.Add(ref basisRe, e));
-                Vector<float> bi0 = new(Unsafe.Add(ref basisIm, e));
-                Vector<float> br1 = new(Unsafe.Add(ref basisRe, e + 1));
-                Vector<float> bi1 = new(Unsafe.Add(ref basisIm, e + 1));
-                rr0 = Vector.MultiplyAddEstimate(xr0, br0, rr0);
-                ii0 = Vector.MultiplyAddEstimate(xi0, bi0, ii0);
-                ri0 = Vector.MultiplyAddEstimate(xr0, bi0, ri0);
-                ir0 = Vector.MultiplyAddEstimate(xi0, br0, ir0);
-                rr1 = Vector.MultiplyAddEstimate(xr1, br1, rr1);
-                ii1 = Vector.MultiplyAddEstimate(xi1, bi1, ii1);
-                ri1 = Vector.MultiplyAddEstimate(xr1, bi1, ri1);
-                ir1 = Vector.MultiplyAddEstimate(xi1, br1, ir1);
+                T xr0 = Unsafe.Add(ref x, k0);
+                T xi0 = Unsafe.Add(ref y, k0);
+                T xr1 = Unsafe.Add(ref x, k1);
+                T xi1 = Unsafe.Add(ref y, k1);
+                T br0 = TLane.Broadcast(Unsafe.Add(ref basisRe, e));
+                T bi0 = TLane.Broadcast(Unsafe.Add(ref basisIm, e));
+                T br1 = TLane.Broadcast(Unsafe.Add(ref basisRe, e + 1));
+                T bi1 = TLane.Broadcast(Unsafe.Add(ref basisIm, e + 1));
+                rr0 = TLane.MultiplyAdd(xr0, br0, rr0);
+                ii0 = TLane.MultiplyAdd(xi0, bi0, ii0);
+                ri0 = TLane.MultiplyAdd(xr0, bi0, ri0);
+                ir0 = TLane.MultiplyAdd(xi0, br0, ir0);
+                rr1 = TLane.MultiplyAdd(xr1, br1, rr1);
+                ii1 = TLane.MultiplyAdd(xi1, bi1, ii1);
+                ri1 = TLane.MultiplyAdd(xr1, bi1, ri1);
+                ir1 = TLane.MultiplyAdd(xi1, br1, ir1);
             }
 
             if (e < end)
             {
                 int k0 = Unsafe.Add(ref column, e);
-                Vector<float> xr0 = Unsafe.Add(ref x, k0);
-                Vector<float> xi0 = Unsafe.Add(ref y, k0);
-                Vector<float> br0 = new(Unsafe.Add(ref basisRe, e));
-                Vector<float> bi0 = new(Unsafe.Add(ref basisIm, e));
-                rr0 = Vector.MultiplyAddEstimate(xr0, br0, rr0);
-                ii0 = Vector.MultiplyAddEstimate(xi0, bi0, ii0);
-                ri0 = Vector.MultiplyAddEstimate(xr0, bi0, ri0);
-                ir0 = Vector.MultiplyAddEstimate(xi0, br0, ir0);
+                T xr0 = Unsafe.Add(ref x, k0);
+                T xi0 = Unsafe.Add(ref y, k0);
+                T br0 = TLane.Broadcast(Unsafe.Add(ref basisRe, e));
+                T bi0 = TLane.Broadcast(Unsafe.Add(ref basisIm, e));
+                rr0 = TLane.MultiplyAdd(xr0, br0, rr0);
+                ii0 = TLane.MultiplyAdd(xi0, bi0, ii0);
+                ri0 = TLane.MultiplyAdd(xr0, bi0, ri0);
+                ir0 = TLane.MultiplyAdd(xi0, br0, ir0);
             }
 
-            Vector<float> sumRe = (rr0 + rr1) - (ii0 + ii1);
-            Vector<float> sumIm = (ir0 + ir1) + (ri0 + ri1);
-            response[j] = Vector.SquareRoot((sumRe * sumRe) + (sumIm * sumIm)) * (float)scale[octave.FirstBin + j];
+            T sumRe = TLane.Subtract(TLane.Add(rr0, rr1), TLane.Add(ii0, ii1));
+            T sumIm = TLane.Add(TLane.Add(ir0, ir1), TLane.Add(ri0, ri1));
+            response[j] = TLane.Scale(TLane.SquareRoot(TLane.Add(TLane.Multiply(sumRe, sumRe), TLane.Multiply(sumIm, sumIm))), (float)scale[octave.FirstBin + j]);
         }
     }
 
-    // Lane l holds frame first + l·stride; frames at or past the end are dropped.
-    private static void ConstantQScatter(ReadOnlySpan<Vector<float>> response, ConstantQOctave octave, int first, int stride, int frames, FeatureMatrix output)
+    // Lane l of `lanes` (`width` floats per filter) holds frame first + l·stride; frames at or past the end are dropped.
+    private static void ConstantQScatter(ReadOnlySpan<float> lanes, int width, ConstantQOctave octave, int first, int stride, int frames, FeatureMatrix output)
     {
-        int width = Vector<float>.Count;
-        ReadOnlySpan<float> lanes = MemoryMarshal.Cast<Vector<float>, float>(response);
         Span<float> data = output.Data;
         int rows = output.Rows;
         int filters = octave.FilterCount;
