@@ -63,11 +63,13 @@ internal sealed class SpectralShapeWorkspace
         BinIm = new double[plan.FrequencyBins];
         Lanes = new float[plan.FrequencyBins * Vector<float>.Count];
         Stream = new Vector<float>[plan.FrequencyBins];
+        StreamHigh = new Vector<float>[plan.FrequencyBins];
         if (Vector512.IsHardwareAccelerated && Vector<float>.Count == 8)
         {
             LanesHigh = new float[plan.FrequencyBins * 8];
             Joined = new Vector512<float>[plan.FrequencyBins];
             Stream16 = new Vector512<float>[plan.FrequencyBins];
+            Stream16High = new Vector512<float>[plan.FrequencyBins];
         }
         Band = new float[plan.FrequencyBins];
     }
@@ -110,8 +112,11 @@ internal sealed class SpectralShapeWorkspace
 
     internal float[] Lanes { get; }
 
-    /// <summary>The values one pass of the contrast kernel's chains passes on to the next (a band's worth).</summary>
+    /// <summary>The values one pass of the contrast kernel's valley chains passes on to the next (a band's worth).</summary>
     internal Vector<float>[] Stream { get; }
+
+    /// <summary><see cref="Stream"/> of the peak chains, which run in the same passes.</summary>
+    internal Vector<float>[] StreamHigh { get; }
 
     /// <summary>The second batch's |X|² lanes when the chains run 16 frames wide (AVX-512 only, else empty).</summary>
     internal float[] LanesHigh { get; } = [];
@@ -121,6 +126,9 @@ internal sealed class SpectralShapeWorkspace
 
     /// <summary><see cref="Stream"/> at 16 lanes (AVX-512 only).</summary>
     internal Vector512<float>[] Stream16 { get; } = [];
+
+    /// <summary><see cref="StreamHigh"/> at 16 lanes (AVX-512 only).</summary>
+    internal Vector512<float>[] Stream16High { get; } = [];
 
     internal float[] Band { get; }
 

@@ -15,7 +15,7 @@ internal static partial class SimdKernels
     /// <summary>
     /// librosa <c>feature.spectral_contrast(S=|STFT|)</c> in float. Frames are taken Vector&lt;float&gt;.Count at a time
     /// into lane layout; each band streams its bins through two sorted chains per lane that keep the Take smallest
-    /// and Take largest values (see <see cref="ExtremeSum"/>), so no band is sorted.
+    /// and Take largest values (see <see cref="ExtremeSums"/>), so no band is sorted.
     /// The clip's peaks and valleys then go through power_to_db (each array with its own top_db floor) and are
     /// subtracted. <paramref name="magnitude"/> is frame-major (frames × bins), <paramref name="destination"/>
     /// frame-major (frames × rows).
@@ -65,8 +65,7 @@ internal static partial class SimdKernels
             }
             else
             {
-                lowSum = ExtremeSum<Smallest, VectorLanes, Vector<float>>(band, take, squared, workspace.Stream);
-                highSum = ExtremeSum<Largest, VectorLanes, Vector<float>>(band, take, squared, workspace.Stream);
+                ExtremeSums<VectorLanes, Vector<float>>(band, take, squared, workspace.Stream, workspace.StreamHigh, out lowSum, out highSum);
             }
 
             float inverse = 1f / take;
@@ -81,107 +80,143 @@ internal static partial class SimdKernels
     }
 
     /// <summary>
-    /// Per lane, the sum of the <paramref name="take"/> most extreme values of <paramref name="band"/> (smallest or
-    /// largest by <typeparamref name="TOrder"/>; of their roots when <paramref name="squared"/>).
+    /// Per lane, the sums of the <paramref name="take"/> smallest (<paramref name="lowSum"/>) and largest
+    /// (<paramref name="highSum"/>) values of <paramref name="band"/> (of their roots when <paramref name="squared"/>).
     /// </summary>
     /// <remarks>
-    /// A sorted chain of take slots per lane, kept without branches: each slot keeps the better of (slot, incoming
-    /// value) and passes the other on. Run slot by slot as passes over the band rather than value by value, up to 4
-    /// slots per pass live in registers and the values passed on go to <paramref name="stream"/> once per pass, where
-    /// a chain in memory costs a load and a store per slot and value. The min/max count, 2·take per value, is the
-    /// same either way and is what bounds the kernel (~1 ms a clip at 8 lanes).
+    /// A sorted chain of take slots per lane and end, kept without branches: each slot keeps the better of (slot,
+    /// incoming value) and passes the other on. Run slot by slot as passes over the band rather than value by value,
+    /// up to 4 slots per pass live in registers and the values passed on go to the streams once per pass, where a chain
+    /// in memory costs a load and a store per slot and value. Both ends run in the same pass: each slot's min/max waits
+    /// for the previous value's (4 cycles), so a pass of 1 or 2 slots for one end alone leaves the vector units idle,
+    /// and the other end's independent chain fills them. The last single slot is a plain minimum (maximum), split over
+    /// two accumulators per end for the same reason. The min/max count, 2·take per value and end, bounds the kernel.
     /// </remarks>
-    private static TVector ExtremeSum<TOrder, TLanes, TVector>(ReadOnlySpan<TVector> band, int take, bool squared, Span<TVector> stream)
-        where TOrder : struct, IExtremeOrder
+    private static void ExtremeSums<TLanes, TVector>(
+        ReadOnlySpan<TVector> band, int take, bool squared, Span<TVector> lowStream, Span<TVector> highStream, out TVector lowSum, out TVector highSum)
         where TLanes : struct, IFloatLanes<TVector>
         where TVector : struct
     {
-        TVector worst = TLanes.Broadcast(TOrder.KeepsSmallest ? float.PositiveInfinity : float.NegativeInfinity);
-        TVector sum = TLanes.Broadcast(0f);
-        ReadOnlySpan<TVector> input = band;
-        Span<TVector> output = stream[..band.Length];
+        TVector above = TLanes.Broadcast(float.PositiveInfinity);
+        TVector below = TLanes.Broadcast(float.NegativeInfinity);
+        lowSum = TLanes.Broadcast(0f);
+        highSum = lowSum;
+        ReadOnlySpan<TVector> lowIn = band;
+        ReadOnlySpan<TVector> highIn = band;
+        Span<TVector> lowOut = lowStream[..band.Length];
+        Span<TVector> highOut = highStream[..band.Length];
         for (int done = 0; done < take;)
         {
             int remaining = take - done;
-            int slots = remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1;
-            TVector s0 = worst;
-            TVector s1 = worst;
-            TVector s2 = worst;
-            TVector s3 = worst;
-            if (slots == 4)
+            if (remaining == 1)
             {
-                for (int e = 0; e < input.Length; e++)
+                TVector l0 = above;
+                TVector l1 = above;
+                TVector h0 = below;
+                TVector h1 = below;
+                int e = 0;
+                for (; e + 1 < lowIn.Length; e += 2)
                 {
-                    TVector v = input[e];
-                    TVector t = Better<TOrder, TLanes, TVector>(s0, v);
-                    v = Worse<TOrder, TLanes, TVector>(s0, v);
-                    s0 = t;
-                    t = Better<TOrder, TLanes, TVector>(s1, v);
-                    v = Worse<TOrder, TLanes, TVector>(s1, v);
-                    s1 = t;
-                    t = Better<TOrder, TLanes, TVector>(s2, v);
-                    v = Worse<TOrder, TLanes, TVector>(s2, v);
-                    s2 = t;
-                    t = Better<TOrder, TLanes, TVector>(s3, v);
-                    v = Worse<TOrder, TLanes, TVector>(s3, v);
-                    s3 = t;
-                    output[e] = v;
+                    l0 = TLanes.Min(l0, lowIn[e]);
+                    l1 = TLanes.Min(l1, lowIn[e + 1]);
+                    h0 = TLanes.Max(h0, highIn[e]);
+                    h1 = TLanes.Max(h1, highIn[e + 1]);
                 }
+
+                if (e < lowIn.Length)
+                {
+                    l0 = TLanes.Min(l0, lowIn[e]);
+                    h0 = TLanes.Max(h0, highIn[e]);
+                }
+
+                lowSum = TLanes.Add(lowSum, Root<TLanes, TVector>(TLanes.Min(l0, l1), squared));
+                highSum = TLanes.Add(highSum, Root<TLanes, TVector>(TLanes.Max(h0, h1), squared));
+                return;
             }
-            else if (slots == 2)
+
+            if (remaining >= 4)
             {
-                for (int e = 0; e < input.Length; e++)
+                TVector l0 = above;
+                TVector l1 = above;
+                TVector l2 = above;
+                TVector l3 = above;
+                TVector h0 = below;
+                TVector h1 = below;
+                TVector h2 = below;
+                TVector h3 = below;
+                for (int e = 0; e < lowIn.Length; e++)
                 {
-                    TVector v = input[e];
-                    TVector t = Better<TOrder, TLanes, TVector>(s0, v);
-                    v = Worse<TOrder, TLanes, TVector>(s0, v);
-                    s0 = t;
-                    t = Better<TOrder, TLanes, TVector>(s1, v);
-                    v = Worse<TOrder, TLanes, TVector>(s1, v);
-                    s1 = t;
-                    output[e] = v;
+                    TVector v = lowIn[e];
+                    TVector t = TLanes.Min(l0, v);
+                    v = TLanes.Max(l0, v);
+                    l0 = t;
+                    t = TLanes.Min(l1, v);
+                    v = TLanes.Max(l1, v);
+                    l1 = t;
+                    t = TLanes.Min(l2, v);
+                    v = TLanes.Max(l2, v);
+                    l2 = t;
+                    t = TLanes.Min(l3, v);
+                    lowOut[e] = TLanes.Max(l3, v);
+                    l3 = t;
+                    TVector w = highIn[e];
+                    t = TLanes.Max(h0, w);
+                    w = TLanes.Min(h0, w);
+                    h0 = t;
+                    t = TLanes.Max(h1, w);
+                    w = TLanes.Min(h1, w);
+                    h1 = t;
+                    t = TLanes.Max(h2, w);
+                    w = TLanes.Min(h2, w);
+                    h2 = t;
+                    t = TLanes.Max(h3, w);
+                    highOut[e] = TLanes.Min(h3, w);
+                    h3 = t;
                 }
+
+                lowSum = TLanes.Add(lowSum, Root<TLanes, TVector>(l0, squared));
+                lowSum = TLanes.Add(lowSum, Root<TLanes, TVector>(l1, squared));
+                lowSum = TLanes.Add(lowSum, TLanes.Add(Root<TLanes, TVector>(l2, squared), Root<TLanes, TVector>(l3, squared)));
+                highSum = TLanes.Add(highSum, Root<TLanes, TVector>(h0, squared));
+                highSum = TLanes.Add(highSum, Root<TLanes, TVector>(h1, squared));
+                highSum = TLanes.Add(highSum, TLanes.Add(Root<TLanes, TVector>(h2, squared), Root<TLanes, TVector>(h3, squared)));
+                done += 4;
             }
             else
             {
-                foreach (TVector v in input)
+                TVector l0 = above;
+                TVector l1 = above;
+                TVector h0 = below;
+                TVector h1 = below;
+                for (int e = 0; e < lowIn.Length; e++)
                 {
-                    s0 = Better<TOrder, TLanes, TVector>(s0, v);
+                    TVector v = lowIn[e];
+                    TVector t = TLanes.Min(l0, v);
+                    v = TLanes.Max(l0, v);
+                    l0 = t;
+                    t = TLanes.Min(l1, v);
+                    lowOut[e] = TLanes.Max(l1, v);
+                    l1 = t;
+                    TVector w = highIn[e];
+                    t = TLanes.Max(h0, w);
+                    w = TLanes.Min(h0, w);
+                    h0 = t;
+                    t = TLanes.Max(h1, w);
+                    highOut[e] = TLanes.Min(h1, w);
+                    h1 = t;
                 }
+
+                lowSum = TLanes.Add(lowSum, Root<TLanes, TVector>(l0, squared));
+                lowSum = TLanes.Add(lowSum, Root<TLanes, TVector>(l1, squared));
+                highSum = TLanes.Add(highSum, Root<TLanes, TVector>(h0, squared));
+                highSum = TLanes.Add(highSum, Root<TLanes, TVector>(h1, squared));
+                done += 2;
             }
 
-            sum = TLanes.Add(sum, Root<TLanes, TVector>(s0, squared));
-            if (slots > 1)
-            {
-                sum = TLanes.Add(sum, Root<TLanes, TVector>(s1, squared));
-            }
-
-            if (slots == 4)
-            {
-                sum = TLanes.Add(sum, TLanes.Add(Root<TLanes, TVector>(s2, squared), Root<TLanes, TVector>(s3, squared)));
-            }
-
-            done += slots;
-            input = output;
+            lowIn = lowOut;
+            highIn = highOut;
         }
-
-        return sum;
     }
-
-    // The value a slot keeps and the one it passes on (min/max chosen at JIT time per order).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Better<TOrder, TLanes, TVector>(TVector slot, TVector value)
-        where TOrder : struct, IExtremeOrder
-        where TLanes : struct, IFloatLanes<TVector>
-        where TVector : struct
-        => TOrder.KeepsSmallest ? TLanes.Min(slot, value) : TLanes.Max(slot, value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Worse<TOrder, TLanes, TVector>(TVector slot, TVector value)
-        where TOrder : struct, IExtremeOrder
-        where TLanes : struct, IFloatLanes<TVector>
-        where TVector : struct
-        => TOrder.KeepsSmallest ? TLanes.Max(slot, value) : TLanes.Min(slot, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector Root<TLanes, TVector>(TVector value, bool squared)
@@ -229,8 +264,9 @@ internal static partial class SimdKernels
             }
 
             float inverse = 1f / take;
-            (ExtremeSum<Smallest, Vector512Lanes, Vector512<float>>(band, take, squared: true, workspace.Stream16) * inverse).CopyTo(lowSums);
-            (ExtremeSum<Largest, Vector512Lanes, Vector512<float>>(band, take, squared: true, workspace.Stream16) * inverse).CopyTo(highSums);
+            ExtremeSums<Vector512Lanes, Vector512<float>>(band, take, squared: true, workspace.Stream16, workspace.Stream16High, out Vector512<float> lowSum, out Vector512<float> highSum);
+            (lowSum * inverse).CopyTo(lowSums);
+            (highSum * inverse).CopyTo(highSums);
             for (int l = 0; l < count; l++)
             {
                 valley[((first + l) * rows) + k] = lowSums[l];
@@ -239,24 +275,7 @@ internal static partial class SimdKernels
         }
     }
 
-    /// <summary>Which end of a band <see cref="ExtremeSum"/> keeps.</summary>
-    private interface IExtremeOrder
-    {
-        /// <summary>True: the smallest values (valleys); false: the largest (peaks).</summary>
-        static abstract bool KeepsSmallest { get; }
-    }
-
-    private readonly struct Smallest : IExtremeOrder
-    {
-        public static bool KeepsSmallest => true;
-    }
-
-    private readonly struct Largest : IExtremeOrder
-    {
-        public static bool KeepsSmallest => false;
-    }
-
-    /// <summary>The lane operations <see cref="ExtremeSum"/> needs, for each register width it runs at.</summary>
+    /// <summary>The lane operations <see cref="ExtremeSums"/> needs, for each register width it runs at.</summary>
     private interface IFloatLanes<TVector>
         where TVector : struct
     {

@@ -48,23 +48,37 @@ internal static partial class SimdKernels
     /// <see cref="StftMagnitudeDouble"/> (valleys sit below a float FFT's noise floor), fused with the contrast kernel:
     /// each batch of frames goes from the FFT to the band statistics in lane layout, never frame-major, and as power:
     /// the root is monotonic, so the bands' extremes are chosen on |X|² and only those few are square-rooted.
-    /// <paramref name="destination"/> is frame-major (frames × rows).
+    /// <paramref name="destination"/> is frame-major (frames × rows). When <paramref name="flatness"/> is not empty,
+    /// the same pass also writes librosa's <c>spectral_flatness</c> of every frame there (as
+    /// <see cref="SpectralFlatness"/> does from the same |X|²), so a clip that wants both transforms once.
     /// </summary>
-    public static void SpectralContrast(ReadOnlySpan<float> samples, SpectralShapeWorkspace workspace, Span<float> destination)
+    public static void SpectralContrast(ReadOnlySpan<float> samples, SpectralShapeWorkspace workspace, Span<float> destination, Span<float> flatness = default)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         int frames = workspace.Plan.FrameCount(samples.Length);
         int rows = workspace.Tables.Rows;
+        int bins = workspace.Plan.FrequencyBins;
         if (destination.Length < frames * rows)
         {
             throw new ArgumentException($"The destination must hold {frames} frames of {rows} rows.", nameof(destination));
         }
 
+        bool withFlatness = !flatness.IsEmpty;
+        if (withFlatness && flatness.Length < frames)
+        {
+            throw new ArgumentException($"The flatness destination must hold {frames} frames.", nameof(flatness));
+        }
+
         if (workspace.DoubleFft is null)
         {
-            Span<float> magnitude = workspace.MagnitudeBuffer(frames * workspace.Plan.FrequencyBins);
+            Span<float> magnitude = workspace.MagnitudeBuffer(frames * bins);
             StftMagnitudeDouble(samples, workspace, magnitude);
             SpectralContrast(magnitude, frames, workspace, destination);
+            if (withFlatness)
+            {
+                FlatnessOfMagnitude(magnitude, frames, bins, workspace.Band, flatness);
+            }
+
             return;
         }
 
@@ -81,6 +95,16 @@ internal static partial class SimdKernels
                     DoublePowerLanes(samples, first + 8, workspace, workspace.LanesHigh);
                 }
 
+                // Before the chains: their sorting fallback reuses the lanes.
+                if (withFlatness)
+                {
+                    FlatnessLanes(workspace.Lanes, bins, Math.Min(8, frames - first), flatness[first..]);
+                    if (first + 8 < frames)
+                    {
+                        FlatnessLanes(workspace.LanesHigh, bins, Math.Min(8, frames - first - 8), flatness[(first + 8)..]);
+                    }
+                }
+
                 ContrastBlock16(workspace, first, Math.Min(16, frames - first), peak, valley);
             }
         }
@@ -89,6 +113,11 @@ internal static partial class SimdKernels
             for (int first = 0; first < frames; first += Vector<float>.Count)
             {
                 DoublePowerLanes(samples, first, workspace, workspace.Lanes);
+                if (withFlatness)
+                {
+                    FlatnessLanes(workspace.Lanes, bins, Math.Min(Vector<float>.Count, frames - first), flatness[first..]);
+                }
+
                 ContrastBlock(workspace, first, Math.Min(Vector<float>.Count, frames - first), true, peak, valley);
             }
         }
