@@ -23,6 +23,19 @@ internal sealed class SpectralShapeWorkspace
 
     private readonly SpectralContrastTables? _tables;
 
+    // The vector buffers, regions of one pinned, 64-byte aligned block (see the constructor).
+    private readonly float[] _block;
+    private readonly int _blockOffset;
+    private readonly int _panelLength;
+    private readonly (int Offset, int Length) _lanes;
+    private readonly (int Offset, int Length) _stream;
+    private readonly (int Offset, int Length) _streamHigh;
+    private readonly (int Offset, int Length) _lanesHigh;
+    private readonly (int Offset, int Length) _joined;
+    private readonly (int Offset, int Length) _stream16;
+    private readonly (int Offset, int Length) _stream16High;
+    private readonly (int Offset, int Length) _panel;
+
     /// <summary>
     /// Allocates the plan-sized scratch for <paramref name="tables"/> (built from <paramref name="plan"/>); null for a
     /// workspace that only computes the double-precision STFT (spectral_flatness), which needs no contrast bands.
@@ -45,7 +58,7 @@ internal sealed class SpectralShapeWorkspace
             int hop = plan.HopLength;
             PanelWidth = Vector<float>.Count + ((n + hop - 1) / hop);
             PanelWidth += (8 - (PanelWidth % 8)) % 8;
-            Panel = new float[hop * PanelWidth];
+            _panelLength = hop * PanelWidth;
             Edge = new float[hop * PanelWidth];
             SampleOffsets = new int[n];
             for (int j = 0; j < n; j++)
@@ -61,16 +74,24 @@ internal sealed class SpectralShapeWorkspace
 
         BinRe = new double[plan.FrequencyBins];
         BinIm = new double[plan.FrequencyBins];
-        Lanes = new float[plan.FrequencyBins * Vector<float>.Count];
-        Stream = new Vector<float>[plan.FrequencyBins];
-        StreamHigh = new Vector<float>[plan.FrequencyBins];
-        if (Vector512.IsHardwareAccelerated && Vector<float>.Count == 8)
-        {
-            LanesHigh = new float[plan.FrequencyBins * 8];
-            Joined = new Vector512<float>[plan.FrequencyBins];
-            Stream16 = new Vector512<float>[plan.FrequencyBins];
-            Stream16High = new Vector512<float>[plan.FrequencyBins];
-        }
+        // The lanes and streams are read and written as 32- and 64-byte vectors on every pass of the contrast chains
+        // and the flatness sums; an array's own alignment is 8 bytes, and a vector straddling two cache lines costs
+        // two accesses, so they live in one pinned block at 64-byte boundaries.
+        int bins = plan.FrequencyBins;
+        int lanes = bins * Vector<float>.Count;
+        int wide = Vector512.IsHardwareAccelerated && Vector<float>.Count == 8 ? bins * 16 : 0;
+        int panel = _panelLength;
+        var layout = new AlignedLayout();
+        _lanes = layout.Add(lanes);
+        _stream = layout.Add(lanes);
+        _streamHigh = layout.Add(lanes);
+        _lanesHigh = layout.Add(wide / 2);
+        _joined = layout.Add(wide);
+        _stream16 = layout.Add(wide);
+        _stream16High = layout.Add(wide);
+        _panel = layout.Add(panel);
+        _block = GC.AllocateArray<float>(layout.Length + 16, pinned: true);
+        _blockOffset = AlignmentOffset(_block);
         Band = new float[plan.FrequencyBins];
     }
 
@@ -86,7 +107,7 @@ internal sealed class SpectralShapeWorkspace
     internal int PanelWidth { get; }
 
     /// <summary>One batch's frames as hop × <see cref="PanelWidth"/>: offset r of hop u at r·PanelWidth + u.</summary>
-    internal float[] Panel { get; } = [];
+    internal Span<float> Panel => Region(_panel);
 
     /// <summary>A batch's span of the centred clip where it runs into the padding (the first and last batches).</summary>
     internal float[] Edge { get; } = [];
@@ -110,25 +131,26 @@ internal sealed class SpectralShapeWorkspace
     /// <summary>The band table this workspace was sized for.</summary>
     public SpectralContrastTables Tables => _tables ?? throw new InvalidOperationException("This workspace was made without spectral_contrast bands (for the double-precision STFT alone).");
 
-    internal float[] Lanes { get; }
+    /// <summary>One batch's |X|² (or |X|) in lane layout: bin k of frame l at k·Vector&lt;float&gt;.Count + l.</summary>
+    internal Span<float> Lanes => Region(_lanes);
 
     /// <summary>The values one pass of the contrast kernel's valley chains passes on to the next (a band's worth).</summary>
-    internal Vector<float>[] Stream { get; }
+    internal Span<Vector<float>> Stream => MemoryMarshal.Cast<float, Vector<float>>(Region(_stream));
 
     /// <summary><see cref="Stream"/> of the peak chains, which run in the same passes.</summary>
-    internal Vector<float>[] StreamHigh { get; }
+    internal Span<Vector<float>> StreamHigh => MemoryMarshal.Cast<float, Vector<float>>(Region(_streamHigh));
 
     /// <summary>The second batch's |X|² lanes when the chains run 16 frames wide (AVX-512 only, else empty).</summary>
-    internal float[] LanesHigh { get; } = [];
+    internal Span<float> LanesHigh => Region(_lanesHigh);
 
     /// <summary>Both batches' lanes joined per bin, 16 frames wide (AVX-512 only).</summary>
-    internal Vector512<float>[] Joined { get; } = [];
+    internal Span<Vector512<float>> Joined => MemoryMarshal.Cast<float, Vector512<float>>(Region(_joined));
 
     /// <summary><see cref="Stream"/> at 16 lanes (AVX-512 only).</summary>
-    internal Vector512<float>[] Stream16 { get; } = [];
+    internal Span<Vector512<float>> Stream16 => MemoryMarshal.Cast<float, Vector512<float>>(Region(_stream16));
 
     /// <summary><see cref="StreamHigh"/> at 16 lanes (AVX-512 only).</summary>
-    internal Vector512<float>[] Stream16High { get; } = [];
+    internal Span<Vector512<float>> Stream16High => MemoryMarshal.Cast<float, Vector512<float>>(Region(_stream16High));
 
     internal float[] Band { get; }
 
@@ -138,6 +160,24 @@ internal sealed class SpectralShapeWorkspace
 
     private static unsafe int AlignmentOffset(double[] pinned)
         => (int)((64 - ((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned)) & 63)) & 63) / sizeof(double);
+
+    private static unsafe int AlignmentOffset(float[] pinned)
+        => (int)((64 - ((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned)) & 63)) & 63) / sizeof(float);
+
+    private Span<float> Region((int Offset, int Length) region) => _block.AsSpan(_blockOffset + region.Offset, region.Length);
+
+    /// <summary>Consecutive regions of one block, each starting on a 64-byte (16-float) boundary.</summary>
+    private struct AlignedLayout
+    {
+        public int Length { get; private set; }
+
+        public (int Offset, int Length) Add(int length)
+        {
+            (int Offset, int Length) region = (Length, length);
+            Length += (length + 15) / 16 * 16;
+            return region;
+        }
+    }
 
     private static Span<float> Grow(ref float[] buffer, int length)
     {

@@ -52,7 +52,7 @@ internal static partial class SimdKernels
     {
         SpectralContrastTables tables = workspace.Tables;
         int rows = tables.Rows;
-        Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes.AsSpan());
+        Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes);
         for (int k = 0; k < rows; k++)
         {
             int take = tables.Take[k];
@@ -236,8 +236,8 @@ internal static partial class SimdKernels
     {
         SpectralContrastTables tables = workspace.Tables;
         int rows = tables.Rows;
-        ReadOnlySpan<Vector256<float>> low8 = MemoryMarshal.Cast<float, Vector256<float>>(workspace.Lanes.AsSpan());
-        ReadOnlySpan<Vector256<float>> high8 = MemoryMarshal.Cast<float, Vector256<float>>(workspace.LanesHigh.AsSpan());
+        ReadOnlySpan<Vector256<float>> low8 = MemoryMarshal.Cast<float, Vector256<float>>(workspace.Lanes);
+        ReadOnlySpan<Vector256<float>> high8 = MemoryMarshal.Cast<float, Vector256<float>>(workspace.LanesHigh);
         Span<Vector512<float>> joined = workspace.Joined;
         for (int b = 0; b < joined.Length; b++)
         {
@@ -256,7 +256,7 @@ internal static partial class SimdKernels
                 ContrastBlock(workspace, first, Math.Min(8, count), true, peak, valley);
                 if (count > 8)
                 {
-                    workspace.LanesHigh.AsSpan().CopyTo(workspace.Lanes);
+                    workspace.LanesHigh.CopyTo(workspace.Lanes);
                     ContrastBlock(workspace, first + 8, count - 8, true, peak, valley);
                 }
 

@@ -33,7 +33,7 @@ internal static partial class SimdKernels
         for (int first = 0; first < frames; first += Vector<float>.Count)
         {
             DoublePowerLanes(samples, first, workspace, workspace.Lanes);
-            Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes.AsSpan());
+            Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes);
             for (int k = 0; k < lanes.Length; k++)
             {
                 lanes[k] = Vector.SquareRoot(lanes[k]);
@@ -173,7 +173,7 @@ internal static partial class SimdKernels
     /// of a hop × W panel. Sample j of frame first + l is then panel[(j mod hop)·W + j div hop + l], so sample j of
     /// every frame of the batch is one contiguous vector at <see cref="SpectralShapeWorkspace.SampleOffsets"/>[j].
     /// </remarks>
-    private static void DoublePowerLanes(ReadOnlySpan<float> samples, int first, SpectralShapeWorkspace workspace, float[] target)
+    private static void DoublePowerLanes(ReadOnlySpan<float> samples, int first, SpectralShapeWorkspace workspace, Span<float> target)
     {
         FeaturePlan plan = workspace.Plan;
         int hop = plan.HopLength;
@@ -205,7 +205,7 @@ internal static partial class SimdKernels
 
         workspace.DoubleFft!.Power(
             panel, workspace.SampleOffsets, plan.WindowDouble,
-            workspace.DoubleScratch, MemoryMarshal.Cast<float, Vector<float>>(target.AsSpan()));
+            workspace.DoubleScratch, MemoryMarshal.Cast<float, Vector<float>>(target));
     }
 
     /// <summary>Non-power-of-two n_fft: frame by frame through the Reference back end's double DFT.</summary>
