@@ -121,6 +121,28 @@ public sealed class SpectralShapeTests
         Assert.DoesNotContain(float.NaN, both.Get(FeatureKinds.SpectralFlatness).Data.ToArray());
     }
 
+    [Theory]
+    [InlineData(4)] // values from {1, 2, 3, 4}: ties everywhere, across the groups of four the selection sorts
+    [InlineData(1000)]
+    public void SpectralContrast_KernelOnMagnitude_MatchesReferenceWithTies(int levels)
+    {
+        // The 8-frame chains (the 16-frame path runs only from the signal) select exactly what the Reference kernel
+        // sorts for, ties included: the bands' extremes are the same values whichever equal element is taken.
+        var plan = new FeaturePlan(ExtractionOptions.LibrosaDefaults);
+        var tables = new SpectralContrastTables(plan, SpectralContrastOptions.LibrosaDefaults);
+        int frames = 37;
+        var rng = new Random(levels);
+        float[] magnitude = [.. Enumerable.Range(0, frames * plan.FrequencyBins).Select(_ => (float)(1 + rng.Next(levels)))];
+        var expected = new float[frames * tables.Rows];
+        var actual = new float[frames * tables.Rows];
+        ReferenceKernels.SpectralContrast(magnitude, frames, tables, expected);
+        SimdKernels.SpectralContrast(magnitude, frames, new SpectralShapeWorkspace(plan, tables), actual);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i], 1e-4f);
+        }
+    }
+
     [Fact]
     public void FlatnessLanes_MatchesFlatnessOfEachFrameInDouble()
     {

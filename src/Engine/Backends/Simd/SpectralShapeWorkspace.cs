@@ -14,6 +14,9 @@ namespace Cepstra.Backends.Simd;
 /// </summary>
 internal sealed class SpectralShapeWorkspace
 {
+    // Candidates of one band's selection: take + take/2 + take/3 + take/4 + 3 for takes up to the chains' limit of 16.
+    private const int ChainCandidates = 48;
+
     private float[] _peak = [];
     private float[] _valley = [];
     private float[] _padded = [];
@@ -28,12 +31,15 @@ internal sealed class SpectralShapeWorkspace
     private readonly int _blockOffset;
     private readonly int _panelLength;
     private readonly (int Offset, int Length) _lanes;
-    private readonly (int Offset, int Length) _stream;
-    private readonly (int Offset, int Length) _streamHigh;
     private readonly (int Offset, int Length) _lanesHigh;
     private readonly (int Offset, int Length) _joined;
-    private readonly (int Offset, int Length) _stream16;
-    private readonly (int Offset, int Length) _stream16High;
+    private readonly (int Offset, int Length) _lowStream;
+    private readonly (int Offset, int Length) _highStream;
+    private readonly (int Offset, int Length) _ranks;
+    private readonly (int Offset, int Length) _lowCandidates;
+    private readonly (int Offset, int Length) _highCandidates;
+    private readonly (int Offset, int Length) _lowBest;
+    private readonly (int Offset, int Length) _highBest;
     private readonly (int Offset, int Length) _panel;
 
     /// <summary>
@@ -80,16 +86,20 @@ internal sealed class SpectralShapeWorkspace
         int bins = plan.FrequencyBins;
         int lanes = bins * Vector<float>.Count;
         int wide = Vector512.IsHardwareAccelerated && Vector<float>.Count == 8 ? bins * 16 : 0;
-        int panel = _panelLength;
+        // The chains' buffers serve either register width: sized for the wider.
+        int chainLanes = Math.Max(Vector<float>.Count, wide == 0 ? 0 : 16);
         var layout = new AlignedLayout();
         _lanes = layout.Add(lanes);
-        _stream = layout.Add(lanes);
-        _streamHigh = layout.Add(lanes);
         _lanesHigh = layout.Add(wide / 2);
         _joined = layout.Add(wide);
-        _stream16 = layout.Add(wide);
-        _stream16High = layout.Add(wide);
-        _panel = layout.Add(panel);
+        _lowStream = layout.Add(bins * chainLanes);
+        _highStream = layout.Add(bins * chainLanes);
+        _ranks = layout.Add(bins * chainLanes);
+        _lowCandidates = layout.Add(ChainCandidates * chainLanes);
+        _highCandidates = layout.Add(ChainCandidates * chainLanes);
+        _lowBest = layout.Add(ChainCandidates * chainLanes);
+        _highBest = layout.Add(ChainCandidates * chainLanes);
+        _panel = layout.Add(_panelLength);
         _block = GC.AllocateArray<float>(layout.Length + 16, pinned: true);
         _blockOffset = AlignmentOffset(_block);
         Band = new float[plan.FrequencyBins];
@@ -134,23 +144,24 @@ internal sealed class SpectralShapeWorkspace
     /// <summary>One batch's |X|² (or |X|) in lane layout: bin k of frame l at k·Vector&lt;float&gt;.Count + l.</summary>
     internal Span<float> Lanes => Region(_lanes);
 
-    /// <summary>The values one pass of the contrast kernel's valley chains passes on to the next (a band's worth).</summary>
-    internal Span<Vector<float>> Stream => MemoryMarshal.Cast<float, Vector<float>>(Region(_stream));
-
-    /// <summary><see cref="Stream"/> of the peak chains, which run in the same passes.</summary>
-    internal Span<Vector<float>> StreamHigh => MemoryMarshal.Cast<float, Vector<float>>(Region(_streamHigh));
-
     /// <summary>The second batch's |X|² lanes when the chains run 16 frames wide (AVX-512 only, else empty).</summary>
     internal Span<float> LanesHigh => Region(_lanesHigh);
 
     /// <summary>Both batches' lanes joined per bin, 16 frames wide (AVX-512 only).</summary>
     internal Span<Vector512<float>> Joined => MemoryMarshal.Cast<float, Vector512<float>>(Region(_joined));
 
-    /// <summary><see cref="Stream"/> at 16 lanes (AVX-512 only).</summary>
-    internal Span<Vector512<float>> Stream16 => MemoryMarshal.Cast<float, Vector512<float>>(Region(_stream16));
-
-    /// <summary><see cref="StreamHigh"/> at 16 lanes (AVX-512 only).</summary>
-    internal Span<Vector512<float>> Stream16High => MemoryMarshal.Cast<float, Vector512<float>>(Region(_stream16High));
+    /// <summary>The contrast chains' scratch as vectors of <typeparamref name="TVector"/> (Vector&lt;float&gt;, or Vector512 on the 16-frame path).</summary>
+    internal ChainBuffers<TVector> Chains<TVector>()
+        where TVector : unmanaged => new()
+        {
+            LowStream = MemoryMarshal.Cast<float, TVector>(Region(_lowStream)),
+            HighStream = MemoryMarshal.Cast<float, TVector>(Region(_highStream)),
+            Ranks = MemoryMarshal.Cast<float, TVector>(Region(_ranks)),
+            LowCandidates = MemoryMarshal.Cast<float, TVector>(Region(_lowCandidates)),
+            HighCandidates = MemoryMarshal.Cast<float, TVector>(Region(_highCandidates)),
+            LowBest = MemoryMarshal.Cast<float, TVector>(Region(_lowBest)),
+            HighBest = MemoryMarshal.Cast<float, TVector>(Region(_highBest)),
+        };
 
     internal float[] Band { get; }
 

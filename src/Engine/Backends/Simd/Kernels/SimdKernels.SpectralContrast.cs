@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
@@ -65,7 +64,7 @@ internal static partial class SimdKernels
             }
             else
             {
-                ExtremeSums<VectorLanes, Vector<float>>(band, take, squared, workspace.Stream, workspace.StreamHigh, out lowSum, out highSum);
+                ExtremeSums<VectorLanes, Vector<float>>(band, take, squared, workspace.Chains<Vector<float>>(), out lowSum, out highSum);
             }
 
             float inverse = 1f / take;
@@ -78,141 +77,6 @@ internal static partial class SimdKernels
             }
         }
     }
-
-    /// <summary>
-    /// Per lane, the sums of the <paramref name="take"/> smallest (<paramref name="lowSum"/>) and largest
-    /// (<paramref name="highSum"/>) values of <paramref name="band"/> (of their roots when <paramref name="squared"/>).
-    /// </summary>
-    /// <remarks>
-    /// A sorted chain of take slots per lane and end, kept without branches: each slot keeps the better of (slot,
-    /// incoming value) and passes the other on. Run slot by slot as passes over the band rather than value by value,
-    /// up to 4 slots per pass live in registers and the values passed on go to the streams once per pass, where a chain
-    /// in memory costs a load and a store per slot and value. Both ends run in the same pass: each slot's min/max waits
-    /// for the previous value's (4 cycles), so a pass of 1 or 2 slots for one end alone leaves the vector units idle,
-    /// and the other end's independent chain fills them. The last single slot is a plain minimum (maximum), split over
-    /// two accumulators per end for the same reason. The min/max count, 2·take per value and end, bounds the kernel.
-    /// </remarks>
-    private static void ExtremeSums<TLanes, TVector>(
-        ReadOnlySpan<TVector> band, int take, bool squared, Span<TVector> lowStream, Span<TVector> highStream, out TVector lowSum, out TVector highSum)
-        where TLanes : struct, IFloatLanes<TVector>
-        where TVector : struct
-    {
-        TVector above = TLanes.Broadcast(float.PositiveInfinity);
-        TVector below = TLanes.Broadcast(float.NegativeInfinity);
-        lowSum = TLanes.Broadcast(0f);
-        highSum = lowSum;
-        ReadOnlySpan<TVector> lowIn = band;
-        ReadOnlySpan<TVector> highIn = band;
-        Span<TVector> lowOut = lowStream[..band.Length];
-        Span<TVector> highOut = highStream[..band.Length];
-        for (int done = 0; done < take;)
-        {
-            int remaining = take - done;
-            if (remaining == 1)
-            {
-                TVector l0 = above;
-                TVector l1 = above;
-                TVector h0 = below;
-                TVector h1 = below;
-                int e = 0;
-                for (; e + 1 < lowIn.Length; e += 2)
-                {
-                    l0 = TLanes.Min(l0, lowIn[e]);
-                    l1 = TLanes.Min(l1, lowIn[e + 1]);
-                    h0 = TLanes.Max(h0, highIn[e]);
-                    h1 = TLanes.Max(h1, highIn[e + 1]);
-                }
-
-                if (e < lowIn.Length)
-                {
-                    l0 = TLanes.Min(l0, lowIn[e]);
-                    h0 = TLanes.Max(h0, highIn[e]);
-                }
-
-                lowSum = TLanes.Add(lowSum, Root<TLanes, TVector>(TLanes.Min(l0, l1), squared));
-                highSum = TLanes.Add(highSum, Root<TLanes, TVector>(TLanes.Max(h0, h1), squared));
-                return;
-            }
-
-            if (remaining >= 4)
-            {
-                TVector l0 = above;
-                TVector l1 = above;
-                TVector l2 = above;
-                TVector l3 = above;
-                TVector h0 = below;
-                TVector h1 = below;
-                TVector h2 = below;
-                TVector h3 = below;
-                // Each step passes the worse value on in a fresh variable, then updates the slot in place: no
-                // register copies (the slot-swapping form costs one per step, a quarter of the loop's instructions).
-                for (int e = 0; e < lowIn.Length; e++)
-                {
-                    TVector v = lowIn[e];
-                    TVector v1 = TLanes.Max(l0, v);
-                    l0 = TLanes.Min(l0, v);
-                    TVector v2 = TLanes.Max(l1, v1);
-                    l1 = TLanes.Min(l1, v1);
-                    TVector v3 = TLanes.Max(l2, v2);
-                    l2 = TLanes.Min(l2, v2);
-                    lowOut[e] = TLanes.Max(l3, v3);
-                    l3 = TLanes.Min(l3, v3);
-                    TVector w = highIn[e];
-                    TVector w1 = TLanes.Min(h0, w);
-                    h0 = TLanes.Max(h0, w);
-                    TVector w2 = TLanes.Min(h1, w1);
-                    h1 = TLanes.Max(h1, w1);
-                    TVector w3 = TLanes.Min(h2, w2);
-                    h2 = TLanes.Max(h2, w2);
-                    highOut[e] = TLanes.Min(h3, w3);
-                    h3 = TLanes.Max(h3, w3);
-                }
-
-                lowSum = TLanes.Add(lowSum, Root<TLanes, TVector>(l0, squared));
-                lowSum = TLanes.Add(lowSum, Root<TLanes, TVector>(l1, squared));
-                lowSum = TLanes.Add(lowSum, TLanes.Add(Root<TLanes, TVector>(l2, squared), Root<TLanes, TVector>(l3, squared)));
-                highSum = TLanes.Add(highSum, Root<TLanes, TVector>(h0, squared));
-                highSum = TLanes.Add(highSum, Root<TLanes, TVector>(h1, squared));
-                highSum = TLanes.Add(highSum, TLanes.Add(Root<TLanes, TVector>(h2, squared), Root<TLanes, TVector>(h3, squared)));
-                done += 4;
-            }
-            else
-            {
-                TVector l0 = above;
-                TVector l1 = above;
-                TVector h0 = below;
-                TVector h1 = below;
-                for (int e = 0; e < lowIn.Length; e++)
-                {
-                    TVector v = lowIn[e];
-                    TVector v1 = TLanes.Max(l0, v);
-                    l0 = TLanes.Min(l0, v);
-                    lowOut[e] = TLanes.Max(l1, v1);
-                    l1 = TLanes.Min(l1, v1);
-                    TVector w = highIn[e];
-                    TVector w1 = TLanes.Min(h0, w);
-                    h0 = TLanes.Max(h0, w);
-                    highOut[e] = TLanes.Min(h1, w1);
-                    h1 = TLanes.Max(h1, w1);
-                }
-
-                lowSum = TLanes.Add(lowSum, Root<TLanes, TVector>(l0, squared));
-                lowSum = TLanes.Add(lowSum, Root<TLanes, TVector>(l1, squared));
-                highSum = TLanes.Add(highSum, Root<TLanes, TVector>(h0, squared));
-                highSum = TLanes.Add(highSum, Root<TLanes, TVector>(h1, squared));
-                done += 2;
-            }
-
-            lowIn = lowOut;
-            highIn = highOut;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Root<TLanes, TVector>(TVector value, bool squared)
-        where TLanes : struct, IFloatLanes<TVector>
-        where TVector : struct
-        => squared ? TLanes.Sqrt(value) : value;
 
     /// <summary>True when the signal path runs its chains 16 frames wide (AVX-512, 8-lane Vector&lt;float&gt;).</summary>
     private static bool WideContrast => Vector512.IsHardwareAccelerated && Vector<float>.Count == 8;
@@ -254,7 +118,7 @@ internal static partial class SimdKernels
             }
 
             float inverse = 1f / take;
-            ExtremeSums<Vector512Lanes, Vector512<float>>(band, take, squared: true, workspace.Stream16, workspace.Stream16High, out Vector512<float> lowSum, out Vector512<float> highSum);
+            ExtremeSums<Vector512Lanes, Vector512<float>>(band, take, squared: true, workspace.Chains<Vector512<float>>(), out Vector512<float> lowSum, out Vector512<float> highSum);
             (lowSum * inverse).CopyTo(lowSums);
             (highSum * inverse).CopyTo(highSums);
             for (int l = 0; l < count; l++)
@@ -263,49 +127,6 @@ internal static partial class SimdKernels
                 peak[((first + l) * rows) + k] = highSums[l];
             }
         }
-    }
-
-    /// <summary>The lane operations <see cref="ExtremeSums"/> needs, for each register width it runs at.</summary>
-    private interface IFloatLanes<TVector>
-        where TVector : struct
-    {
-        static abstract TVector Broadcast(float value);
-
-        static abstract TVector Min(TVector a, TVector b);
-
-        static abstract TVector Max(TVector a, TVector b);
-
-        static abstract TVector Sqrt(TVector value);
-
-        static abstract TVector Add(TVector a, TVector b);
-    }
-
-    /// <summary>Vector&lt;float&gt;: one batch of frames.</summary>
-    private readonly struct VectorLanes : IFloatLanes<Vector<float>>
-    {
-        public static Vector<float> Broadcast(float value) => new(value);
-
-        public static Vector<float> Min(Vector<float> a, Vector<float> b) => Vector.MinNative(a, b);
-
-        public static Vector<float> Max(Vector<float> a, Vector<float> b) => Vector.MaxNative(a, b);
-
-        public static Vector<float> Sqrt(Vector<float> value) => Vector.SquareRoot(value);
-
-        public static Vector<float> Add(Vector<float> a, Vector<float> b) => a + b;
-    }
-
-    /// <summary>Vector512&lt;float&gt;: two 8-frame batches joined (<see cref="ContrastBlock16"/>).</summary>
-    private readonly struct Vector512Lanes : IFloatLanes<Vector512<float>>
-    {
-        public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
-
-        public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.MinNative(a, b);
-
-        public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
-
-        public static Vector512<float> Sqrt(Vector512<float> value) => Vector512.Sqrt(value);
-
-        public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
     }
 
     /// <summary>
