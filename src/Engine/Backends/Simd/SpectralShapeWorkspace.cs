@@ -31,7 +31,6 @@ internal sealed class SpectralShapeWorkspace
     private readonly int _blockOffset;
     private readonly int _panelLength;
     private readonly (int Offset, int Length) _lanes;
-    private readonly (int Offset, int Length) _lanesHigh;
     private readonly (int Offset, int Length) _joined;
     private readonly (int Offset, int Length) _lowStream;
     private readonly (int Offset, int Length) _highStream;
@@ -90,7 +89,6 @@ internal sealed class SpectralShapeWorkspace
         int chainLanes = Math.Max(Vector<float>.Count, wide == 0 ? 0 : 16);
         var layout = new AlignedLayout();
         _lanes = layout.Add(lanes);
-        _lanesHigh = layout.Add(wide / 2);
         _joined = layout.Add(wide);
         _lowStream = layout.Add(bins * chainLanes);
         _highStream = layout.Add(bins * chainLanes);
@@ -144,10 +142,7 @@ internal sealed class SpectralShapeWorkspace
     /// <summary>One batch's |X|² (or |X|) in lane layout: bin k of frame l at k·Vector&lt;float&gt;.Count + l.</summary>
     internal Span<float> Lanes => Region(_lanes);
 
-    /// <summary>The second batch's |X|² lanes when the chains run 16 frames wide (AVX-512 only, else empty).</summary>
-    internal Span<float> LanesHigh => Region(_lanesHigh);
-
-    /// <summary>Both batches' lanes joined per bin, 16 frames wide (AVX-512 only).</summary>
+    /// <summary>Two batches' |X|² per bin, 16 frames wide (AVX-512 only): the FFT writes them interleaved.</summary>
     internal Span<Vector512<float>> Joined => MemoryMarshal.Cast<float, Vector512<float>>(Region(_joined));
 
     /// <summary>The contrast chains' scratch as vectors of <typeparamref name="TVector"/> (Vector&lt;float&gt;, or Vector512 on the 16-frame path).</summary>

@@ -58,8 +58,12 @@ internal static partial class SimdKernels
     /// logarithm per bin, and a few integer operations instead of one. The arithmetic mean is summed in double, as before.
     /// </remarks>
     internal static void FlatnessLanes(ReadOnlySpan<float> lanes, int bins, int count, Span<float> destination)
+        => FlatnessLanes(MemoryMarshal.Cast<float, Vector<float>>(lanes), 1, bins, count, destination);
+
+    /// <summary>As above, bin k at <paramref name="power"/>[k · <paramref name="stride"/>] (two batches interleaved).</summary>
+    private static void FlatnessLanes(ReadOnlySpan<Vector<float>> power, int stride, int bins, int count, Span<float> destination)
     {
-        ReadOnlySpan<Vector<float>> power = MemoryMarshal.Cast<float, Vector<float>>(lanes)[..bins];
+        power = power[..(((bins - 1) * stride) + 1)];
         var amin = new Vector<float>((float)SpectralFlatnessFeature.Amin);
         var mantissaBits = new Vector<int>(0x007F_FFFF);
         var oneBits = new Vector<int>(0x3F80_0000);
@@ -73,7 +77,7 @@ internal static partial class SimdKernels
             for (int k = start; k < end; k++)
             {
                 // Vector.Max, not MaxNative: a NaN power stays NaN (as numpy's maximum keeps it) and reaches the sum.
-                Vector<float> s = Vector.Max(power[k], amin);
+                Vector<float> s = Vector.Max(power[k * stride], amin);
                 Vector<int> bits = s.As<float, int>();
                 exponents += Vector.ShiftRightLogical(bits, 23);
                 mantissas *= ((bits & mantissaBits) | oneBits).As<int, float>();

@@ -82,22 +82,15 @@ internal static partial class SimdKernels
     private static bool WideContrast => Vector512.IsHardwareAccelerated && Vector<float>.Count == 8;
 
     /// <summary>
-    /// <see cref="ContrastBlock"/> for 16 frames from the signal path: |X|² of frames first … first + 7 in
-    /// <see cref="SpectralShapeWorkspace.Lanes"/> and of the next 8 in <see cref="SpectralShapeWorkspace.LanesHigh"/>,
-    /// joined per bin into one Vector512 so each min/max serves 16 frames.
+    /// <see cref="ContrastBlock"/> for 16 frames from the signal path: |X|² of frames first … first + 15 in
+    /// <see cref="SpectralShapeWorkspace.Joined"/>, bin k of all 16 in one Vector512 (the FFT writes the two batches
+    /// interleaved), so each min/max serves 16 frames.
     /// </summary>
     private static void ContrastBlock16(SpectralShapeWorkspace workspace, int first, int count, Span<float> peak, Span<float> valley)
     {
         SpectralContrastTables tables = workspace.Tables;
         int rows = tables.Rows;
-        ReadOnlySpan<Vector256<float>> low8 = MemoryMarshal.Cast<float, Vector256<float>>(workspace.Lanes);
-        ReadOnlySpan<Vector256<float>> high8 = MemoryMarshal.Cast<float, Vector256<float>>(workspace.LanesHigh);
         Span<Vector512<float>> joined = workspace.Joined;
-        for (int b = 0; b < joined.Length; b++)
-        {
-            joined[b] = Vector512.Create(low8[b], high8[b]);
-        }
-
         Span<float> lowSums = stackalloc float[16];
         Span<float> highSums = stackalloc float[16];
         for (int k = 0; k < rows; k++)
@@ -106,11 +99,21 @@ internal static partial class SimdKernels
             ReadOnlySpan<Vector512<float>> band = joined.Slice(tables.First[k], tables.Count[k]);
             if (take > MaxChainTake)
             {
-                // The sorting fallback works on 8 lanes: each half on its own.
+                // The sorting fallback works on 8 lanes: each half on its own, moved to the 8-frame lanes.
+                Span<Vector256<float>> lanes = MemoryMarshal.Cast<float, Vector256<float>>(workspace.Lanes);
+                for (int b = 0; b < joined.Length; b++)
+                {
+                    lanes[b] = joined[b].GetLower();
+                }
+
                 ContrastBlock(workspace, first, Math.Min(8, count), true, peak, valley);
                 if (count > 8)
                 {
-                    workspace.LanesHigh.CopyTo(workspace.Lanes);
+                    for (int b = 0; b < joined.Length; b++)
+                    {
+                        lanes[b] = joined[b].GetUpper();
+                    }
+
                     ContrastBlock(workspace, first + 8, count - 8, true, peak, valley);
                 }
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
 
 namespace Cepstra.Backends.Simd;
@@ -87,21 +88,22 @@ internal static partial class SimdKernels
         if (WideContrast)
         {
             // Two batches per pass of the chains, 16 frames in an AVX-512 register (the chains' min/max bound the kernel).
+            // Both batches' |X|² interleaved per bin: vector 2k holds bin k of the first 8 frames, 2k + 1 of the next 8.
+            Span<Vector<float>> joined = MemoryMarshal.Cast<Vector512<float>, Vector<float>>(workspace.Joined);
             for (int first = 0; first < frames; first += 16)
             {
-                DoublePowerLanes(samples, first, workspace, workspace.Lanes);
+                DoublePowerLanes(samples, first, workspace, joined, 2);
                 if (first + 8 < frames)
                 {
-                    DoublePowerLanes(samples, first + 8, workspace, workspace.LanesHigh);
+                    DoublePowerLanes(samples, first + 8, workspace, joined[1..], 2);
                 }
 
-                // Before the chains: their sorting fallback reuses the lanes.
                 if (withFlatness)
                 {
-                    FlatnessLanes(workspace.Lanes, bins, Math.Min(8, frames - first), flatness[first..]);
+                    FlatnessLanes(joined, 2, bins, Math.Min(8, frames - first), flatness[first..]);
                     if (first + 8 < frames)
                     {
-                        FlatnessLanes(workspace.LanesHigh, bins, Math.Min(8, frames - first - 8), flatness[(first + 8)..]);
+                        FlatnessLanes(joined[1..], 2, bins, Math.Min(8, frames - first - 8), flatness[(first + 8)..]);
                     }
                 }
 
@@ -174,6 +176,10 @@ internal static partial class SimdKernels
     /// every frame of the batch is one contiguous vector at <see cref="SpectralShapeWorkspace.SampleOffsets"/>[j].
     /// </remarks>
     private static void DoublePowerLanes(ReadOnlySpan<float> samples, int first, SpectralShapeWorkspace workspace, Span<float> target)
+        => DoublePowerLanes(samples, first, workspace, MemoryMarshal.Cast<float, Vector<float>>(target), 1);
+
+    /// <summary>As above, bin k at <paramref name="target"/>[k · <paramref name="stride"/>] (see <see cref="DoubleLaneFft.Power"/>).</summary>
+    private static void DoublePowerLanes(ReadOnlySpan<float> samples, int first, SpectralShapeWorkspace workspace, Span<Vector<float>> target, int stride)
     {
         FeaturePlan plan = workspace.Plan;
         int hop = plan.HopLength;
@@ -205,7 +211,7 @@ internal static partial class SimdKernels
 
         workspace.DoubleFft!.Power(
             panel, workspace.SampleOffsets, plan.WindowDouble,
-            workspace.DoubleScratch, MemoryMarshal.Cast<float, Vector<float>>(target));
+            workspace.DoubleScratch, target, stride);
     }
 
     /// <summary>Non-power-of-two n_fft: frame by frame through the Reference back end's double DFT.</summary>
