@@ -13,8 +13,9 @@ internal static partial class SimdKernels
 
     /// <summary>
     /// librosa <c>feature.spectral_contrast(S=|STFT|)</c> in float. Frames are taken Vector&lt;float&gt;.Count at a time
-    /// into lane layout; each band streams its bins through two sorted chains per lane that keep the Take smallest
-    /// and Take largest values (see <see cref="ExtremeSums"/>), so no band is sorted.
+    /// into lane layout; each band streams its bins through sorted min/max chains per lane that keep the Take smallest
+    /// and Take largest values (long bands after sorting groups of four; see <see cref="ExtremeSums"/>), so no band is
+    /// sorted whole.
     /// The clip's peaks and valleys then go through power_to_db (each array with its own top_db floor) and are
     /// subtracted. <paramref name="magnitude"/> is frame-major (frames × bins), <paramref name="destination"/>
     /// frame-major (frames × rows).
