@@ -166,7 +166,8 @@ public sealed partial class IlgpuBackend : IFeatureBackend
     {
         ArgumentNullException.ThrowIfNull(destination);
         CheckDestination(destination);
-        destination.Prepare(samples.Length);
+        // The features it runs on the host run the SIMD kernels: prepare for what those read.
+        destination.Prepare(samples.Length, KernelFlavor.Simd);
         if (destination.FrameCount > _maxBatchFrames)
         {
             // One clip longer than a batch: its per-clip floor and tuning need every frame in one launch.
@@ -199,7 +200,7 @@ public sealed partial class IlgpuBackend : IFeatureBackend
         {
             ArgumentNullException.ThrowIfNull(destinations[i], nameof(destinations));
             CheckDestination(destinations[i]);
-            destinations[i].Prepare(clips[i].Length);
+            destinations[i].Prepare(clips[i].Length, KernelFlavor.Simd);
         }
 
         // Group whole clips into batches first, so the next batch can be staged while the current one computes.

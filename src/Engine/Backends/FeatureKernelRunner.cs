@@ -48,6 +48,7 @@ internal sealed class FeatureKernelRunner(FeaturePlan plan, KernelFlavor flavor)
             MelPower = Provided(destination, FeatureInputs.MelPower),
             LogMelDb = Provided(destination, FeatureInputs.LogMelDb),
             OnsetEnvelope = Provided(destination, FeatureInputs.OnsetEnvelope),
+            Kernels = kernels,
         };
 
         ReadOnlySpan<FeatureDescriptor> all = FeatureCatalog.Span;

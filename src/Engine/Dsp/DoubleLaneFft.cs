@@ -103,14 +103,16 @@ internal sealed class DoubleLaneFft
     /// is the float vector at <paramref name="frames"/>[<paramref name="sampleOffsets"/>[j]]. Samples are widened to
     /// double and multiplied by the double <paramref name="window"/> as the first level loads them (float · double is
     /// exact in double, as numpy's product). Writes |X[k]|² of bins 0..n/2, rounded to float, to
-    /// <paramref name="power"/>[k]. <paramref name="scratch"/> holds <see cref="ScratchLength"/> doubles, best
-    /// 64-byte aligned.
+    /// <paramref name="power"/>[k · <paramref name="stride"/>] (a stride of 2 interleaves two batches, so that bin k of
+    /// both is one 16-frame register without a pass to join them). <paramref name="scratch"/> holds
+    /// <see cref="ScratchLength"/> doubles, best 64-byte aligned.
     /// </summary>
     public void Power(
         ReadOnlySpan<float> frames, ReadOnlySpan<int> sampleOffsets, ReadOnlySpan<double> window,
-        Span<double> scratch, Span<Vector<float>> power)
+        Span<double> scratch, Span<Vector<float>> power, int stride = 1)
     {
-        if (sampleOffsets.Length < Length || window.Length < Length || scratch.Length < ScratchLength || power.Length < Bins)
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        if (sampleOffsets.Length < Length || window.Length < Length || scratch.Length < ScratchLength || power.Length < ((Bins - 1) * stride) + 1)
         {
             throw new ArgumentException($"Expected {Length} sample offsets and window values, {ScratchLength} scratch doubles and {Bins} output vectors.", nameof(scratch));
         }
@@ -123,11 +125,11 @@ internal sealed class DoubleLaneFft
 
         if (DoubleLanes512.IsSupported)
         {
-            Run(frames, sampleOffsets, window, MemoryMarshal.Cast<double, DoubleLanes512>(scratch), power);
+            Run(frames, sampleOffsets, window, MemoryMarshal.Cast<double, DoubleLanes512>(scratch), power, stride);
         }
         else
         {
-            Run(frames, sampleOffsets, window, MemoryMarshal.Cast<double, DoubleLanesPair>(scratch), power);
+            Run(frames, sampleOffsets, window, MemoryMarshal.Cast<double, DoubleLanesPair>(scratch), power, stride);
         }
     }
 
@@ -139,7 +141,7 @@ internal sealed class DoubleLaneFft
         _ => (f % 4 * (length / 4)) + Position(f / 4, length / 4),
     };
 
-    private void Run<T>(ReadOnlySpan<float> frames, ReadOnlySpan<int> sampleOffsets, ReadOnlySpan<double> window, Span<T> scratch, Span<Vector<float>> power)
+    private void Run<T>(ReadOnlySpan<float> frames, ReadOnlySpan<int> sampleOffsets, ReadOnlySpan<double> window, Span<T> scratch, Span<Vector<float>> power, int stride)
         where T : struct, IDoubleLanes<T>
     {
         int m = _m;
@@ -165,7 +167,7 @@ internal sealed class DoubleLaneFft
             }
         }
 
-        Split(ref re, ref im, ref MemoryMarshal.GetReference(power));
+        Split(ref re, ref im, ref MemoryMarshal.GetReference(power), stride);
     }
 
     // The first radix-4 level over the whole array, reading the float frames: element j (samples 2j and 2j + 1) is
@@ -333,7 +335,7 @@ internal sealed class DoubleLaneFft
     /// times. Z[f] sits at element position[f] (digit-reversed), Z[m] ≡ Z[0]. The halving is left to the end:
     /// |2X|² rounded to float, times 0.25 (exact), is |X|² rounded to float.
     /// </summary>
-    private void Split<T>(ref T zr, ref T zi, ref Vector<float> output)
+    private void Split<T>(ref T zr, ref T zi, ref Vector<float> output, int stride)
         where T : struct, IDoubleLanes<T>
     {
         int m = _m;
@@ -359,8 +361,8 @@ internal sealed class DoubleLaneFft
             T lowI = ei + wi;
             T highR = er - wr;
             T highI = ei - wi;
-            Unsafe.Add(ref output, m - k) = T.Narrow((highR * highR) + (highI * highI)) * quarter;
-            Unsafe.Add(ref output, k) = T.Narrow((lowR * lowR) + (lowI * lowI)) * quarter;
+            Unsafe.Add(ref output, (m - k) * stride) = T.Narrow((highR * highR) + (highI * highI)) * quarter;
+            Unsafe.Add(ref output, k * stride) = T.Narrow((lowR * lowR) + (lowI * lowI)) * quarter;
         }
     }
 }

@@ -1,3 +1,4 @@
+using Cepstra.Backends;
 using Cepstra.Dsp;
 
 namespace Cepstra.Features;
@@ -16,16 +17,22 @@ public sealed class ClipFeatures
     private readonly FeatureSeries?[] _series = new FeatureSeries?[64];
     private readonly double[] _scalars = new double[64];
 
+    // What each kind of back end computes for Requested, and which of them the last Prepare chose.
+    private readonly ClipWork _reference;
+    private readonly ClipWork _simd;
+    private readonly ClipWork _common;
+    private ClipWork _work;
+
     /// <summary>Creates an empty result holder for <paramref name="requested"/> features under <paramref name="plan"/>.</summary>
     public ClipFeatures(FeaturePlan plan, FeatureKinds requested)
     {
         ArgumentNullException.ThrowIfNull(plan);
         Plan = plan;
         Requested = requested;
-        Computed = FeatureCatalog.ComputedSet(requested, plan.Options);
-        Inputs = FeatureInputsInfo.Closure(FeatureCatalog.InputsOf(Computed), plan.Options);
-        KernelFeatures = FeatureCatalog.KernelFeatures(Computed);
-        KernelInputs = FeatureInputsInfo.Closure(FeatureCatalog.InputsOf(KernelFeatures), plan.Options);
+        _reference = ClipWork.For(requested, plan.Options, KernelFlavor.Reference);
+        _simd = ClipWork.For(requested, plan.Options, KernelFlavor.Simd);
+        _common = ClipWork.Common(_reference, _simd);
+        _work = _common;
         Array.Fill(_scalars, double.NaN);
         foreach (FeatureDescriptor d in FeatureCatalog.All)
         {
@@ -48,19 +55,22 @@ public sealed class ClipFeatures
     public FeatureKinds Requested { get; }
 
     /// <summary>
-    /// What a back end computes into this holder: <see cref="Requested"/> plus the features that provide an
-    /// intermediate a requested kernel feature reads (<see cref="FeatureCatalog.ComputedSet"/>).
+    /// What the back end that last computed into this holder computed: <see cref="Requested"/> plus the features that
+    /// provide an intermediate one of its kernel features reads. That depends on the back end, because a feature can
+    /// declare different inputs for the SIMD kernels (<see cref="FeatureDescriptor.SimdInputs"/>): spectral_flatness
+    /// pulls in stft_power on the Reference back end but not on the SIMD one. Before a back end has computed into it
+    /// (or after the public <see cref="Prepare(int)"/>), the features every back end computes.
     /// </summary>
-    public FeatureKinds Computed { get; }
+    public FeatureKinds Computed => _work.Computed;
 
     /// <summary>Every intermediate the computed features read (closed): what a back end's shared pass must produce.</summary>
-    public FeatureInputs Inputs { get; }
+    public FeatureInputs Inputs => _work.Inputs;
 
     /// <summary>The features of <see cref="Computed"/> that a back end computes through a kernel after its STFT pass.</summary>
-    internal FeatureKinds KernelFeatures { get; }
+    internal FeatureKinds KernelFeatures => _work.KernelFeatures;
 
     /// <summary>The intermediates the kernel features read (closed).</summary>
-    internal FeatureInputs KernelInputs { get; }
+    internal FeatureInputs KernelInputs => _work.KernelInputs;
 
     /// <summary>Number of frames of the last computed clip (1 + len / hop with centring).</summary>
     public int FrameCount { get; internal set; }
@@ -127,11 +137,21 @@ public sealed class ClipFeatures
     public FeatureSeries Series(FeatureKinds kind) => SeriesSlot(kind, FeatureShape.TimeSeries);
 
     /// <summary>
-    /// Sizes the storage of every computed feature for a clip of <paramref name="sampleCount"/> samples and records
-    /// the frame count; called by back ends before they write. Allocates only when a buffer must grow.
+    /// Sizes the storage of the features every back end computes (<see cref="Computed"/> before a back end has run)
+    /// for a clip of <paramref name="sampleCount"/> samples and records the frame count. Allocates only when a buffer
+    /// must grow. Back ends prepare for their own kernels with the internal overload.
     /// </summary>
-    public void Prepare(int sampleCount)
+    public void Prepare(int sampleCount) => Prepare(sampleCount, _common);
+
+    /// <summary>
+    /// <see cref="Prepare(int)"/> for a back end whose kernels are <paramref name="flavor"/>: <see cref="Computed"/>,
+    /// <see cref="Inputs"/> and the kernel sets become what that back end computes, and only those are sized.
+    /// </summary>
+    internal void Prepare(int sampleCount, KernelFlavor flavor) => Prepare(sampleCount, flavor == KernelFlavor.Simd ? _simd : _reference);
+
+    private void Prepare(int sampleCount, ClipWork work)
     {
+        _work = work;
         SampleCount = sampleCount;
         FrameCount = Plan.FrameCount(sampleCount);
         Tuning = double.NaN;
@@ -163,6 +183,25 @@ public sealed class ClipFeatures
 
     /// <summary>Sets the tuning used for chroma (back ends only).</summary>
     public void SetTuning(double tuning) => Tuning = tuning;
+
+    /// <summary>What a back end computes for the requested features, and from which intermediates.</summary>
+    private sealed record ClipWork(FeatureKinds Computed, FeatureInputs Inputs, FeatureKinds KernelFeatures, FeatureInputs KernelInputs)
+    {
+        public static ClipWork For(FeatureKinds requested, ExtractionOptions options, KernelFlavor flavor)
+        {
+            FeatureKinds computed = FeatureCatalog.ComputedSet(requested, options, flavor);
+            FeatureKinds kernels = FeatureCatalog.KernelFeatures(computed);
+            return new ClipWork(
+                computed,
+                FeatureInputsInfo.Closure(FeatureCatalog.InputsOf(computed, flavor), options),
+                kernels,
+                FeatureInputsInfo.Closure(FeatureCatalog.InputsOf(kernels, flavor), options));
+        }
+
+        // What every back end computes: the part a holder filled block by block can take from any back end's blocks.
+        public static ClipWork Common(ClipWork a, ClipWork b) =>
+            new(a.Computed & b.Computed, a.Inputs & b.Inputs, a.KernelFeatures & b.KernelFeatures, a.KernelInputs & b.KernelInputs);
+    }
 
     private static int Bit(FeatureKinds kind)
     {

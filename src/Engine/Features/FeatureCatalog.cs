@@ -1,4 +1,5 @@
 using System.Numerics;
+using Cepstra.Backends;
 using Cepstra.Features.Descriptors;
 
 namespace Cepstra.Features;
@@ -124,15 +125,21 @@ public static class FeatureCatalog
     /// <summary>The descriptors of <paramref name="kinds"/>, in output order.</summary>
     public static IEnumerable<FeatureDescriptor> Of(FeatureKinds kinds) => Descriptors.Where(d => (kinds & d.Kind) != 0);
 
-    /// <summary>The union of the inputs of <paramref name="kinds"/> (not closed; see <see cref="FeatureInputsInfo.Closure"/>).</summary>
-    public static FeatureInputs InputsOf(FeatureKinds kinds)
+    /// <summary>
+    /// The union of the declared inputs (<see cref="FeatureDescriptor.Inputs"/>) of <paramref name="kinds"/> (not closed;
+    /// see <see cref="FeatureInputsInfo.Closure"/>).
+    /// </summary>
+    public static FeatureInputs InputsOf(FeatureKinds kinds) => InputsOf(kinds, KernelFlavor.Reference);
+
+    /// <summary>The union of the inputs of <paramref name="kinds"/> for a back end whose kernels are <paramref name="flavor"/> (not closed).</summary>
+    internal static FeatureInputs InputsOf(FeatureKinds kinds, KernelFlavor flavor)
     {
         FeatureInputs inputs = FeatureInputs.None;
         foreach (FeatureDescriptor d in Descriptors)
         {
             if ((kinds & d.Kind) != 0)
             {
-                inputs |= d.Inputs;
+                inputs |= d.InputsFor(flavor);
             }
         }
 
@@ -155,17 +162,26 @@ public static class FeatureCatalog
     }
 
     /// <summary>
-    /// What must be computed for <paramref name="requested"/>: the requested features plus, for every input a
-    /// kernel feature reads, the feature that <see cref="FeatureDescriptor.Provides"/> it (transitively). Built-in
-    /// features read their inputs inside the back ends' STFT pass, so they pull in nothing.
+    /// What any back end may compute for <paramref name="requested"/>: the union over the kernel flavors of
+    /// <see cref="ComputedSet(FeatureKinds, ExtractionOptions, KernelFlavor)"/>. For decisions made before the back
+    /// end is known (memory budgets, whether a clip can be computed in blocks), which must hold for every back end.
     /// </summary>
-    public static FeatureKinds ComputedSet(FeatureKinds requested, ExtractionOptions options)
+    public static FeatureKinds ComputedSet(FeatureKinds requested, ExtractionOptions options) =>
+        ComputedSet(requested, options, KernelFlavor.Reference) | ComputedSet(requested, options, KernelFlavor.Simd);
+
+    /// <summary>
+    /// What a back end whose kernels are <paramref name="flavor"/> computes for <paramref name="requested"/>: the
+    /// requested features plus, for every input a kernel feature reads (<see cref="FeatureDescriptor.InputsFor"/>),
+    /// the feature that <see cref="FeatureDescriptor.Provides"/> it (transitively). Built-in features read their
+    /// inputs inside the back ends' STFT pass, so they pull in nothing.
+    /// </summary>
+    internal static FeatureKinds ComputedSet(FeatureKinds requested, ExtractionOptions options, KernelFlavor flavor)
     {
         ArgumentNullException.ThrowIfNull(options);
         FeatureKinds set = requested;
         while (true)
         {
-            FeatureInputs needed = FeatureInputsInfo.Closure(InputsOf(KernelFeatures(set)), options);
+            FeatureInputs needed = FeatureInputsInfo.Closure(InputsOf(KernelFeatures(set), flavor), options);
             FeatureKinds grown = set;
             foreach (FeatureDescriptor d in Descriptors)
             {

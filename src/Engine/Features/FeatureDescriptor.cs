@@ -1,3 +1,4 @@
+using Cepstra.Backends;
 using Cepstra.Dsp;
 
 namespace Cepstra.Features;
@@ -23,8 +24,21 @@ public sealed class FeatureDescriptor
     /// <summary>The librosa call this feature reproduces (for help and docs).</summary>
     public required string LibrosaCall { get; init; }
 
-    /// <summary>The intermediates it is computed from.</summary>
+    /// <summary>
+    /// The intermediates it is computed from: what its Reference kernel (or, for a built-in feature, the back ends'
+    /// shared pass) and the GPU back end's device kernels read, and what every back end computes for it unless a
+    /// back-end-specific declaration (<see cref="SimdInputs"/>) says otherwise.
+    /// </summary>
     public required FeatureInputs Inputs { get; init; }
+
+    /// <summary>
+    /// What its SIMD kernel reads, when that differs from <see cref="Inputs"/>; null when it is the same. The SIMD
+    /// back end, and the GPU back end for the features it runs on the host (with the SIMD kernels), compute these
+    /// intermediates instead, so no back end computes an intermediate its kernels do not read: spectral_flatness's
+    /// SIMD kernel transforms the signal itself in double precision, so a SIMD back end computing flatness alone must
+    /// not also run the float STFT the Reference kernel reads.
+    /// </summary>
+    public FeatureInputs? SimdInputs { get; init; }
 
     /// <summary>The intermediate this feature's output is (e.g. onset strength is <see cref="FeatureInputs.OnsetEnvelope"/>); when another requested feature needs it, this feature is computed first, even if not requested.</summary>
     public FeatureInputs Provides { get; init; }
@@ -64,6 +78,9 @@ public sealed class FeatureDescriptor
 
     /// <summary>The SIMD back end's kernel (and the GPU back end's host fallback); null as for <see cref="ReferenceKernel"/>.</summary>
     internal ClipKernel? SimdKernel { get; init; }
+
+    /// <summary>The intermediates a back end whose kernels are <paramref name="flavor"/> computes for this feature.</summary>
+    internal FeatureInputs InputsFor(KernelFlavor flavor) => flavor == KernelFlavor.Simd ? SimdInputs ?? Inputs : Inputs;
 
     /// <summary>True when the back ends compute it inside their shared STFT pass rather than through a kernel.</summary>
     public bool IsBuiltIntoBackends => ReferenceKernel is null;
@@ -116,4 +133,12 @@ internal readonly ref struct ClipInputs
 
     /// <summary>Onset strength envelope (one per frame).</summary>
     public ReadOnlySpan<float> OnsetEnvelope { get; init; }
+
+    /// <summary>
+    /// The features this run computes through kernels (a back end may compute some of the clip's kernel features
+    /// itself, as the GPU does on the device). Kernels that share one pass over the clip read it to agree which of
+    /// them does the work: the SIMD spectral_contrast kernel also emits spectral_flatness from its double-precision
+    /// |STFT|² when both run, and the flatness kernel then leaves it to it.
+    /// </summary>
+    public FeatureKinds Kernels { get; init; }
 }

@@ -61,15 +61,50 @@ public sealed class FeatureCatalogTests
     [Fact]
     public void ComputedSet_KernelFeature_PullsInTheFeatureProvidingItsInput()
     {
-        // spectral_flatness reads the power spectrogram, which the stft_power feature provides.
+        // spectral_flatness's Reference kernel reads the power spectrogram, which the stft_power feature provides;
+        // its SIMD kernel transforms the signal itself and pulls in nothing.
+        Assert.Equal(FeatureKinds.SpectralFlatness | FeatureKinds.StftPower, FeatureCatalog.ComputedSet(FeatureKinds.SpectralFlatness, Plan.Options, KernelFlavor.Reference));
+        Assert.Equal(FeatureKinds.SpectralFlatness, FeatureCatalog.ComputedSet(FeatureKinds.SpectralFlatness, Plan.Options, KernelFlavor.Simd));
+        // Before the back end is known: what any back end may compute.
         Assert.Equal(FeatureKinds.SpectralFlatness | FeatureKinds.StftPower, FeatureCatalog.ComputedSet(FeatureKinds.SpectralFlatness, Plan.Options));
         // Built-in features read their inputs inside the shared STFT pass and pull in nothing.
         Assert.Equal(FeatureKinds.Genre, FeatureCatalog.ComputedSet(FeatureKinds.Genre, Plan.Options));
-        var clip = new ClipFeatures(Plan, FeatureKinds.SpectralFlatness);
-        Assert.Equal(FeatureKinds.SpectralFlatness, clip.Requested);
-        Assert.Equal(FeatureKinds.SpectralFlatness, clip.KernelFeatures);
-        // The power for the Reference and GPU kernels, the signal for the SIMD kernel's double-precision STFT.
-        Assert.Equal(FeatureInputs.StftPower | FeatureInputs.Signal, clip.KernelInputs);
+    }
+
+    [Theory]
+    [InlineData(FeatureKinds.SpectralFlatness, FeatureKinds.StftPower)]
+    [InlineData(FeatureKinds.SpectralContrast, FeatureKinds.StftMagnitude)]
+    public void ClipFeatures_ComputedSet_FollowsTheBackEndThatFillsIt(FeatureKinds requested, FeatureKinds referenceInput)
+    {
+        float[] y = TestSignals.NoiseAndTones(10_000, seed: 5);
+        var clip = new ClipFeatures(Plan, requested);
+        // Before any back end: what every back end computes, here the feature alone from the signal.
+        Assert.Equal(requested, clip.Computed);
+        Assert.Equal(requested, clip.KernelFeatures);
+        Assert.Equal(FeatureInputs.None, clip.Inputs & FeatureInputs.AnyStft);
+
+        using (var reference = new ReferenceBackend(Plan))
+        {
+            reference.Compute(y, clip);
+        }
+
+        Assert.Equal(requested | referenceInput, clip.Computed);
+        Assert.Equal(clip.FrameCount, clip.Get(referenceInput).Frames);
+
+        // The SIMD kernels transform the signal in double precision themselves: no float STFT is computed or kept.
+        using (var simd = new SimdBackend(Plan))
+        {
+            simd.Compute(y, clip);
+        }
+
+        Assert.Equal(requested, clip.Computed);
+        Assert.Equal(FeatureInputs.None, clip.Inputs & FeatureInputs.AnyStft);
+        Assert.Equal(0, clip.Get(referenceInput).Frames);
+        Assert.Equal(clip.FrameCount, clip.Get(requested).Frames);
+
+        // The public Prepare (a holder filled block by block) sizes what every back end computes.
+        clip.Prepare(y.Length);
+        Assert.Equal(requested, clip.Computed);
     }
 
     [Fact]

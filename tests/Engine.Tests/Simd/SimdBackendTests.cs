@@ -13,6 +13,8 @@ public sealed class SimdBackendTests
     [InlineData(FirstWaveFeatures.All)]
     [InlineData(FeatureKinds.Genre)]
     [InlineData(FeatureKinds.Mfcc)]
+    [InlineData(FeatureKinds.SpectralFlatness)]
+    [InlineData(FeatureKinds.SpectralFlatness | FeatureKinds.SpectralContrast)]
     public void Compute_SteadyState_DoesNotAllocate(FeatureKinds kinds)
     {
         // Estimated tuning (the default) so the per-clip tuning estimation is inside the measured call too.

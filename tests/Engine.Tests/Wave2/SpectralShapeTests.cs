@@ -100,6 +100,89 @@ public sealed class SpectralShapeTests
     }
 
     [Theory]
+    [InlineData(2048, 512, 66_150)] // the librosa plan: the fused panel loop (16 frames wide with AVX-512)
+    [InlineData(2048, 512, 5_000)] // fewer frames than one 16-frame pass
+    [InlineData(400, 100, 9_000)] // non-power-of-two n_fft: the frame-major fallback
+    public void ContrastAndFlatness_Together_EqualEachAloneBitForBit(int nFft, int hop, int length)
+    {
+        // Together the SIMD back end transforms once: spectral_contrast's kernel also emits spectral_flatness.
+        var plan = new FeaturePlan(ExtractionOptions.LibrosaDefaults with { FftSize = nFft, HopLength = hop });
+        float[] y = Noise(length, 13);
+        using var backend = new SimdBackend(plan);
+        var both = new ClipFeatures(plan, FeatureKinds.SpectralContrast | FeatureKinds.SpectralFlatness);
+        var contrast = new ClipFeatures(plan, FeatureKinds.SpectralContrast);
+        var flatness = new ClipFeatures(plan, FeatureKinds.SpectralFlatness);
+        both.Get(FeatureKinds.SpectralFlatness).Data.Fill(float.NaN);
+        backend.Compute(y, both);
+        backend.Compute(y, contrast);
+        backend.Compute(y, flatness);
+        Assert.Equal(contrast.Get(FeatureKinds.SpectralContrast).Data.ToArray(), both.Get(FeatureKinds.SpectralContrast).Data.ToArray());
+        Assert.Equal(flatness.Get(FeatureKinds.SpectralFlatness).Data.ToArray(), both.Get(FeatureKinds.SpectralFlatness).Data.ToArray());
+        Assert.DoesNotContain(float.NaN, both.Get(FeatureKinds.SpectralFlatness).Data.ToArray());
+    }
+
+    [Theory]
+    [InlineData(4)] // values from {1, 2, 3, 4}: ties everywhere, across the groups of four the selection sorts
+    [InlineData(1000)]
+    public void SpectralContrast_KernelOnMagnitude_MatchesReferenceWithTies(int levels)
+    {
+        // The 8-frame chains (the 16-frame path runs only from the signal) select exactly what the Reference kernel
+        // sorts for, ties included: the bands' extremes are the same values whichever equal element is taken.
+        var plan = new FeaturePlan(ExtractionOptions.LibrosaDefaults);
+        var tables = new SpectralContrastTables(plan, SpectralContrastOptions.LibrosaDefaults);
+        int frames = 37;
+        var rng = new Random(levels);
+        float[] magnitude = [.. Enumerable.Range(0, frames * plan.FrequencyBins).Select(_ => (float)(1 + rng.Next(levels)))];
+        var expected = new float[frames * tables.Rows];
+        var actual = new float[frames * tables.Rows];
+        ReferenceKernels.SpectralContrast(magnitude, frames, tables, expected);
+        SimdKernels.SpectralContrast(magnitude, frames, new SpectralShapeWorkspace(plan, tables), actual);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i], 1e-4f);
+        }
+    }
+
+    [Fact]
+    public void FlatnessLanes_MatchesFlatnessOfEachFrameInDouble()
+    {
+        // Powers spanning the float range librosa sees (amin up to 1e6), a frame of amin-floored zeros, a flat frame.
+        int bins = 1025;
+        int width = System.Numerics.Vector<float>.Count;
+        var rng = new Random(17);
+        var lanes = new float[bins * width];
+        for (int k = 0; k < bins; k++)
+        {
+            for (int l = 0; l < width; l++)
+            {
+                lanes[(k * width) + l] = l switch
+                {
+                    0 => 0f,
+                    1 => 0.25f,
+                    _ => (float)Math.Pow(10, (rng.NextDouble() * 16) - 10),
+                };
+            }
+        }
+
+        var actual = new float[width];
+        SimdKernels.FlatnessLanes(lanes, bins, width, actual);
+        for (int l = 0; l < width; l++)
+        {
+            double logSum = 0;
+            double sum = 0;
+            for (int k = 0; k < bins; k++)
+            {
+                double s = Math.Max(lanes[(k * width) + l], (float)1e-10);
+                logSum += Math.Log(s);
+                sum += s;
+            }
+
+            double expected = Math.Exp(logSum / bins) / (sum / bins);
+            Assert.Equal(expected, actual[l], expected * 1e-6);
+        }
+    }
+
+    [Theory]
     [InlineData(100.0, 5, 0.02, false)]
     [InlineData(200.0, 6, 0.3, false)] // takes above the chain limit: the sorting fallback
     [InlineData(200.0, 6, 0.02, true)]

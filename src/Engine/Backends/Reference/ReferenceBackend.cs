@@ -61,7 +61,7 @@ public sealed class ReferenceBackend : IFeatureBackend
             throw new ArgumentException("The destination was created for a plan with different options.", nameof(destination));
         }
 
-        destination.Prepare(samples.Length);
+        destination.Prepare(samples.Length, KernelFlavor.Reference);
         // What to compute, and from which intermediates, comes from the features' descriptors.
         FeatureKinds want = destination.Computed;
         FeatureInputs needs = destination.Inputs;

@@ -14,6 +14,9 @@ namespace Cepstra.Backends.Simd;
 /// </summary>
 internal sealed class SpectralShapeWorkspace
 {
+    // Candidates of one band's selection: take + take/2 + take/3 + take/4 + 3 for takes up to the chains' limit of 16.
+    private const int ChainCandidates = 48;
+
     private float[] _peak = [];
     private float[] _valley = [];
     private float[] _padded = [];
@@ -22,6 +25,21 @@ internal sealed class SpectralShapeWorkspace
     private readonly int _doubleScratchOffset;
 
     private readonly SpectralContrastTables? _tables;
+
+    // The vector buffers, regions of one pinned, 64-byte aligned block (see the constructor).
+    private readonly float[] _block;
+    private readonly int _blockOffset;
+    private readonly int _panelLength;
+    private readonly (int Offset, int Length) _lanes;
+    private readonly (int Offset, int Length) _joined;
+    private readonly (int Offset, int Length) _lowStream;
+    private readonly (int Offset, int Length) _highStream;
+    private readonly (int Offset, int Length) _ranks;
+    private readonly (int Offset, int Length) _lowCandidates;
+    private readonly (int Offset, int Length) _highCandidates;
+    private readonly (int Offset, int Length) _lowBest;
+    private readonly (int Offset, int Length) _highBest;
+    private readonly (int Offset, int Length) _panel;
 
     /// <summary>
     /// Allocates the plan-sized scratch for <paramref name="tables"/> (built from <paramref name="plan"/>); null for a
@@ -45,7 +63,7 @@ internal sealed class SpectralShapeWorkspace
             int hop = plan.HopLength;
             PanelWidth = Vector<float>.Count + ((n + hop - 1) / hop);
             PanelWidth += (8 - (PanelWidth % 8)) % 8;
-            Panel = new float[hop * PanelWidth];
+            _panelLength = hop * PanelWidth;
             Edge = new float[hop * PanelWidth];
             SampleOffsets = new int[n];
             for (int j = 0; j < n; j++)
@@ -61,14 +79,27 @@ internal sealed class SpectralShapeWorkspace
 
         BinRe = new double[plan.FrequencyBins];
         BinIm = new double[plan.FrequencyBins];
-        Lanes = new float[plan.FrequencyBins * Vector<float>.Count];
-        Stream = new Vector<float>[plan.FrequencyBins];
-        if (Vector512.IsHardwareAccelerated && Vector<float>.Count == 8)
-        {
-            LanesHigh = new float[plan.FrequencyBins * 8];
-            Joined = new Vector512<float>[plan.FrequencyBins];
-            Stream16 = new Vector512<float>[plan.FrequencyBins];
-        }
+        // The lanes and streams are read and written as 32- and 64-byte vectors on every pass of the contrast chains
+        // and the flatness sums; an array's own alignment is 8 bytes, and a vector straddling two cache lines costs
+        // two accesses, so they live in one pinned block at 64-byte boundaries.
+        int bins = plan.FrequencyBins;
+        int lanes = bins * Vector<float>.Count;
+        int wide = Vector512.IsHardwareAccelerated && Vector<float>.Count == 8 ? bins * 16 : 0;
+        // The chains' buffers serve either register width: sized for the wider.
+        int chainLanes = Math.Max(Vector<float>.Count, wide == 0 ? 0 : 16);
+        var layout = new AlignedLayout();
+        _lanes = layout.Add(lanes);
+        _joined = layout.Add(wide);
+        _lowStream = layout.Add(bins * chainLanes);
+        _highStream = layout.Add(bins * chainLanes);
+        _ranks = layout.Add(bins * chainLanes);
+        _lowCandidates = layout.Add(ChainCandidates * chainLanes);
+        _highCandidates = layout.Add(ChainCandidates * chainLanes);
+        _lowBest = layout.Add(ChainCandidates * chainLanes);
+        _highBest = layout.Add(ChainCandidates * chainLanes);
+        _panel = layout.Add(_panelLength);
+        _block = GC.AllocateArray<float>(layout.Length + 16, pinned: true);
+        _blockOffset = AlignmentOffset(_block);
         Band = new float[plan.FrequencyBins];
     }
 
@@ -84,7 +115,7 @@ internal sealed class SpectralShapeWorkspace
     internal int PanelWidth { get; }
 
     /// <summary>One batch's frames as hop × <see cref="PanelWidth"/>: offset r of hop u at r·PanelWidth + u.</summary>
-    internal float[] Panel { get; } = [];
+    internal Span<float> Panel => Region(_panel);
 
     /// <summary>A batch's span of the centred clip where it runs into the padding (the first and last batches).</summary>
     internal float[] Edge { get; } = [];
@@ -108,19 +139,24 @@ internal sealed class SpectralShapeWorkspace
     /// <summary>The band table this workspace was sized for.</summary>
     public SpectralContrastTables Tables => _tables ?? throw new InvalidOperationException("This workspace was made without spectral_contrast bands (for the double-precision STFT alone).");
 
-    internal float[] Lanes { get; }
+    /// <summary>One batch's |X|² (or |X|) in lane layout: bin k of frame l at k·Vector&lt;float&gt;.Count + l.</summary>
+    internal Span<float> Lanes => Region(_lanes);
 
-    /// <summary>The values one pass of the contrast kernel's chains passes on to the next (a band's worth).</summary>
-    internal Vector<float>[] Stream { get; }
+    /// <summary>Two batches' |X|² per bin, 16 frames wide (AVX-512 only): the FFT writes them interleaved.</summary>
+    internal Span<Vector512<float>> Joined => MemoryMarshal.Cast<float, Vector512<float>>(Region(_joined));
 
-    /// <summary>The second batch's |X|² lanes when the chains run 16 frames wide (AVX-512 only, else empty).</summary>
-    internal float[] LanesHigh { get; } = [];
-
-    /// <summary>Both batches' lanes joined per bin, 16 frames wide (AVX-512 only).</summary>
-    internal Vector512<float>[] Joined { get; } = [];
-
-    /// <summary><see cref="Stream"/> at 16 lanes (AVX-512 only).</summary>
-    internal Vector512<float>[] Stream16 { get; } = [];
+    /// <summary>The contrast chains' scratch as vectors of <typeparamref name="TVector"/> (Vector&lt;float&gt;, or Vector512 on the 16-frame path).</summary>
+    internal ChainBuffers<TVector> Chains<TVector>()
+        where TVector : unmanaged => new()
+        {
+            LowStream = MemoryMarshal.Cast<float, TVector>(Region(_lowStream)),
+            HighStream = MemoryMarshal.Cast<float, TVector>(Region(_highStream)),
+            Ranks = MemoryMarshal.Cast<float, TVector>(Region(_ranks)),
+            LowCandidates = MemoryMarshal.Cast<float, TVector>(Region(_lowCandidates)),
+            HighCandidates = MemoryMarshal.Cast<float, TVector>(Region(_highCandidates)),
+            LowBest = MemoryMarshal.Cast<float, TVector>(Region(_lowBest)),
+            HighBest = MemoryMarshal.Cast<float, TVector>(Region(_highBest)),
+        };
 
     internal float[] Band { get; }
 
@@ -130,6 +166,24 @@ internal sealed class SpectralShapeWorkspace
 
     private static unsafe int AlignmentOffset(double[] pinned)
         => (int)((64 - ((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned)) & 63)) & 63) / sizeof(double);
+
+    private static unsafe int AlignmentOffset(float[] pinned)
+        => (int)((64 - ((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned)) & 63)) & 63) / sizeof(float);
+
+    private Span<float> Region((int Offset, int Length) region) => _block.AsSpan(_blockOffset + region.Offset, region.Length);
+
+    /// <summary>Consecutive regions of one block, each starting on a 64-byte (16-float) boundary.</summary>
+    private struct AlignedLayout
+    {
+        public int Length { get; private set; }
+
+        public (int Offset, int Length) Add(int length)
+        {
+            (int Offset, int Length) region = (Length, length);
+            Length += (length + 15) / 16 * 16;
+            return region;
+        }
+    }
 
     private static Span<float> Grow(ref float[] buffer, int length)
     {

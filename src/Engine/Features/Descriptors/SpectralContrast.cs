@@ -19,7 +19,9 @@ internal static class SpectralContrastFeature
         Name = "spectral_contrast",
         Aliases = ["contrast"],
         LibrosaCall = "librosa.feature.spectral_contrast(y=y, sr=sr)",
+        // The Reference kernel reads the shared |STFT|; the SIMD kernel transforms the signal itself in double precision.
         Inputs = FeatureInputs.StftMagnitude | FeatureInputs.Signal | FeatureInputs.WholeClip,
+        SimdInputs = FeatureInputs.Signal | FeatureInputs.WholeClip,
         Rows = static _ => SpectralContrastOptions.LibrosaDefaults.Bands + 1,
         Summary = [new SummaryGroup("spectral_contrast", SummaryLayout.PerRow, 2400)],
         ReferenceKernel = Reference,
@@ -43,6 +45,8 @@ internal static class SpectralContrastFeature
             scratch = workspace = new SpectralShapeWorkspace(inputs.Plan, new SpectralContrastTables(inputs.Plan, SpectralContrastOptions.LibrosaDefaults));
         }
 
-        SimdKernels.SpectralContrast(inputs.Signal, workspace, destination.Get(FeatureKinds.SpectralContrast).Data);
+        // One double-precision transform for both when spectral_flatness is also computed here (its kernel then skips).
+        Span<float> flatness = (inputs.Kernels & FeatureKinds.SpectralFlatness) != 0 ? destination.Get(FeatureKinds.SpectralFlatness).Data : default;
+        SimdKernels.SpectralContrast(inputs.Signal, workspace, destination.Get(FeatureKinds.SpectralContrast).Data, flatness);
     }
 }

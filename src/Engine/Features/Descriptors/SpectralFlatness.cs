@@ -20,7 +20,10 @@ internal static class SpectralFlatnessFeature
         Name = "spectral_flatness",
         Aliases = ["flatness"],
         LibrosaCall = "librosa.feature.spectral_flatness(y=y)",
+        // The Reference kernel and the GPU's device kernel read the shared |STFT|²; the SIMD kernel transforms the
+        // signal itself in double precision (see Simd), so a SIMD back end computes no float STFT for it.
         Inputs = FeatureInputs.StftPower | FeatureInputs.Signal,
+        SimdInputs = FeatureInputs.Signal,
         Locality = FrameLocality.Frame,
         Summary = [new SummaryGroup("spectral_flatness", SummaryLayout.Whole, 2100)],
         ReferenceKernel = ReferenceKernels.SpectralFlatness,
@@ -31,6 +34,12 @@ internal static class SpectralFlatnessFeature
     // float power the other features share. The GPU back end computes flatness on the device from its float |X|².
     private static void Simd(in ClipInputs inputs, ClipFeatures destination, ref object? scratch)
     {
+        if ((inputs.Kernels & FeatureKinds.SpectralContrast) != 0)
+        {
+            // spectral_contrast's kernel runs the same double-precision transform and emits flatness from it.
+            return;
+        }
+
         if (scratch is not SpectralShapeWorkspace workspace || !ReferenceEquals(workspace.Plan, inputs.Plan))
         {
             scratch = workspace = new SpectralShapeWorkspace(inputs.Plan, tables: null);

@@ -8,6 +8,9 @@ namespace Cepstra.Backends.Simd;
 
 internal static partial class SimdKernels
 {
+    // Bins whose mantissas (each in [1, 2)) FlatnessLanes multiplies before renormalising: the product stays below 2^65.
+    private const int MantissaRun = 64;
+
     /// <summary>
     /// librosa <c>feature.spectral_flatness(y=y)</c> from the signal, over the double-precision |STFT|² of
     /// <see cref="StftMagnitudeDouble"/> (rounded to float, as librosa's complex64 spectrum is). The float STFT the
@@ -26,37 +29,89 @@ internal static partial class SimdKernels
             throw new ArgumentException($"The destination must hold {frames} frames.", nameof(destination));
         }
 
-        float amin = (float)SpectralFlatnessFeature.Amin;
         if (workspace.DoubleFft is null)
         {
             Span<float> magnitude = workspace.MagnitudeBuffer(frames * bins);
             StftMagnitudeDouble(samples, workspace, magnitude);
-            Span<float> s = workspace.Band.AsSpan(0, bins);
-            for (int t = 0; t < frames; t++)
-            {
-                TensorPrimitives.Multiply(magnitude.Slice(t * bins, bins), magnitude.Slice(t * bins, bins), s);
-                destination[t] = FlatnessOfFloored(s, amin);
-            }
-
+            FlatnessOfMagnitude(magnitude, frames, bins, workspace.Band, destination);
             return;
         }
 
         int width = Vector<float>.Count;
-        Span<float> lanes = workspace.Lanes.AsSpan(0, bins * width);
-        Span<float> frame = workspace.Band.AsSpan(0, bins);
         for (int first = 0; first < frames; first += width)
         {
             DoublePowerLanes(samples, first, workspace, workspace.Lanes);
-            int count = Math.Min(width, frames - first);
-            for (int l = 0; l < count; l++)
-            {
-                for (int k = 0; k < bins; k++)
-                {
-                    frame[k] = lanes[(k * width) + l];
-                }
+            FlatnessLanes(workspace.Lanes, bins, Math.Min(width, frames - first), destination[first..]);
+        }
+    }
 
-                destination[first + l] = FlatnessOfFloored(frame, amin);
+    /// <summary>
+    /// Flatness of the <paramref name="count"/> frames whose |X|² are in lane layout in <paramref name="lanes"/> (bin k
+    /// of frame l at k·Vector&lt;float&gt;.Count + l) into <paramref name="destination"/>[0 … count − 1], every frame
+    /// at once, one per lane. Amin = 1e-10 floors the power, so every value is a normal float.
+    /// </summary>
+    /// <remarks>
+    /// The geometric mean takes no logarithm per bin: a float is 2^e · m with m in [1, 2), so Σ ln s = ln 2 · Σ e + ln Π m.
+    /// Exponents are summed as integers and mantissas multiplied in float, the product renormalised (its exponent moved
+    /// to the sum, exactly) before it can overflow; one double logarithm per frame remains. Each product rounds by half
+    /// an ulp, so ln Π m is off by ~√bins · 6e-8 and the mean logarithm by that over bins: more exact than a float
+    /// logarithm per bin, and a few integer operations instead of one. The arithmetic mean is summed in double, as before.
+    /// </remarks>
+    internal static void FlatnessLanes(ReadOnlySpan<float> lanes, int bins, int count, Span<float> destination)
+        => FlatnessLanes(MemoryMarshal.Cast<float, Vector<float>>(lanes), 1, bins, count, destination);
+
+    /// <summary>As above, bin k at <paramref name="power"/>[k · <paramref name="stride"/>] (two batches interleaved).</summary>
+    private static void FlatnessLanes(ReadOnlySpan<Vector<float>> power, int stride, int bins, int count, Span<float> destination)
+    {
+        power = power[..(((bins - 1) * stride) + 1)];
+        var amin = new Vector<float>((float)SpectralFlatnessFeature.Amin);
+        var mantissaBits = new Vector<int>(0x007F_FFFF);
+        var oneBits = new Vector<int>(0x3F80_0000);
+        Vector<int> exponents = Vector<int>.Zero;
+        Vector<float> mantissas = Vector<float>.One;
+        Vector<double> sumLow = Vector<double>.Zero;
+        Vector<double> sumHigh = Vector<double>.Zero;
+        for (int start = 0; start < bins; start += MantissaRun)
+        {
+            int end = Math.Min(bins, start + MantissaRun);
+            for (int k = start; k < end; k++)
+            {
+                // Vector.Max, not MaxNative: a NaN power stays NaN (as numpy's maximum keeps it) and reaches the sum.
+                Vector<float> s = Vector.Max(power[k * stride], amin);
+                Vector<int> bits = s.As<float, int>();
+                exponents += Vector.ShiftRightLogical(bits, 23);
+                mantissas *= ((bits & mantissaBits) | oneBits).As<int, float>();
+                Vector.Widen(s, out Vector<double> low, out Vector<double> high);
+                sumLow += low;
+                sumHigh += high;
             }
+
+            // At most 2^MantissaRun: move the product's exponent to the sum before the next run can overflow it.
+            Vector<int> productBits = mantissas.As<float, int>();
+            exponents += Vector.ShiftRightLogical(productBits, 23) - new Vector<int>(127);
+            mantissas = ((productBits & mantissaBits) | oneBits).As<int, float>();
+        }
+
+        int half = Vector<double>.Count;
+        for (int l = 0; l < count; l++)
+        {
+            double sum = l < half ? sumLow[l] : sumHigh[l - half];
+            double meanLog = ((((long)exponents[l] - (127L * bins)) * Math.Log(2.0)) + Math.Log(mantissas[l])) / bins;
+            double mean = sum / bins;
+            // An infinite power makes librosa's geometric and arithmetic means both infinite: inf / inf = NaN.
+            destination[l] = double.IsInfinity(mean) ? float.NaN : (float)(Math.Exp(meanLog) / mean);
+        }
+    }
+
+    // Non-power-of-two n_fft: frame by frame from the frame-major double-computed |STFT| (squared, as librosa's S**2).
+    private static void FlatnessOfMagnitude(ReadOnlySpan<float> magnitude, int frames, int bins, Span<float> scratch, Span<float> destination)
+    {
+        float amin = (float)SpectralFlatnessFeature.Amin;
+        Span<float> s = scratch[..bins];
+        for (int t = 0; t < frames; t++)
+        {
+            TensorPrimitives.Multiply(magnitude.Slice(t * bins, bins), magnitude.Slice(t * bins, bins), s);
+            destination[t] = FlatnessOfFloored(s, amin);
         }
     }
 

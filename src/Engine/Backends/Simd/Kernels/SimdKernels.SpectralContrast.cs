@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
@@ -14,8 +13,9 @@ internal static partial class SimdKernels
 
     /// <summary>
     /// librosa <c>feature.spectral_contrast(S=|STFT|)</c> in float. Frames are taken Vector&lt;float&gt;.Count at a time
-    /// into lane layout; each band streams its bins through two sorted chains per lane that keep the Take smallest
-    /// and Take largest values (see <see cref="ExtremeSum"/>), so no band is sorted.
+    /// into lane layout; each band streams its bins through sorted min/max chains per lane that keep the Take smallest
+    /// and Take largest values (long bands after sorting groups of four; see <see cref="ExtremeSums"/>), so no band is
+    /// sorted whole.
     /// The clip's peaks and valleys then go through power_to_db (each array with its own top_db floor) and are
     /// subtracted. <paramref name="magnitude"/> is frame-major (frames × bins), <paramref name="destination"/>
     /// frame-major (frames × rows).
@@ -52,7 +52,7 @@ internal static partial class SimdKernels
     {
         SpectralContrastTables tables = workspace.Tables;
         int rows = tables.Rows;
-        Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes.AsSpan());
+        Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes);
         for (int k = 0; k < rows; k++)
         {
             int take = tables.Take[k];
@@ -65,8 +65,7 @@ internal static partial class SimdKernels
             }
             else
             {
-                lowSum = ExtremeSum<Smallest, VectorLanes, Vector<float>>(band, take, squared, workspace.Stream);
-                highSum = ExtremeSum<Largest, VectorLanes, Vector<float>>(band, take, squared, workspace.Stream);
+                ExtremeSums<VectorLanes, Vector<float>>(band, take, squared, workspace.Chains<Vector<float>>(), out lowSum, out highSum);
             }
 
             float inverse = 1f / take;
@@ -80,135 +79,19 @@ internal static partial class SimdKernels
         }
     }
 
-    /// <summary>
-    /// Per lane, the sum of the <paramref name="take"/> most extreme values of <paramref name="band"/> (smallest or
-    /// largest by <typeparamref name="TOrder"/>; of their roots when <paramref name="squared"/>).
-    /// </summary>
-    /// <remarks>
-    /// A sorted chain of take slots per lane, kept without branches: each slot keeps the better of (slot, incoming
-    /// value) and passes the other on. Run slot by slot as passes over the band rather than value by value, up to 4
-    /// slots per pass live in registers and the values passed on go to <paramref name="stream"/> once per pass, where
-    /// a chain in memory costs a load and a store per slot and value. The min/max count, 2·take per value, is the
-    /// same either way and is what bounds the kernel (~1 ms a clip at 8 lanes).
-    /// </remarks>
-    private static TVector ExtremeSum<TOrder, TLanes, TVector>(ReadOnlySpan<TVector> band, int take, bool squared, Span<TVector> stream)
-        where TOrder : struct, IExtremeOrder
-        where TLanes : struct, IFloatLanes<TVector>
-        where TVector : struct
-    {
-        TVector worst = TLanes.Broadcast(TOrder.KeepsSmallest ? float.PositiveInfinity : float.NegativeInfinity);
-        TVector sum = TLanes.Broadcast(0f);
-        ReadOnlySpan<TVector> input = band;
-        Span<TVector> output = stream[..band.Length];
-        for (int done = 0; done < take;)
-        {
-            int remaining = take - done;
-            int slots = remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1;
-            TVector s0 = worst;
-            TVector s1 = worst;
-            TVector s2 = worst;
-            TVector s3 = worst;
-            if (slots == 4)
-            {
-                for (int e = 0; e < input.Length; e++)
-                {
-                    TVector v = input[e];
-                    TVector t = Better<TOrder, TLanes, TVector>(s0, v);
-                    v = Worse<TOrder, TLanes, TVector>(s0, v);
-                    s0 = t;
-                    t = Better<TOrder, TLanes, TVector>(s1, v);
-                    v = Worse<TOrder, TLanes, TVector>(s1, v);
-                    s1 = t;
-                    t = Better<TOrder, TLanes, TVector>(s2, v);
-                    v = Worse<TOrder, TLanes, TVector>(s2, v);
-                    s2 = t;
-                    t = Better<TOrder, TLanes, TVector>(s3, v);
-                    v = Worse<TOrder, TLanes, TVector>(s3, v);
-                    s3 = t;
-                    output[e] = v;
-                }
-            }
-            else if (slots == 2)
-            {
-                for (int e = 0; e < input.Length; e++)
-                {
-                    TVector v = input[e];
-                    TVector t = Better<TOrder, TLanes, TVector>(s0, v);
-                    v = Worse<TOrder, TLanes, TVector>(s0, v);
-                    s0 = t;
-                    t = Better<TOrder, TLanes, TVector>(s1, v);
-                    v = Worse<TOrder, TLanes, TVector>(s1, v);
-                    s1 = t;
-                    output[e] = v;
-                }
-            }
-            else
-            {
-                foreach (TVector v in input)
-                {
-                    s0 = Better<TOrder, TLanes, TVector>(s0, v);
-                }
-            }
-
-            sum = TLanes.Add(sum, Root<TLanes, TVector>(s0, squared));
-            if (slots > 1)
-            {
-                sum = TLanes.Add(sum, Root<TLanes, TVector>(s1, squared));
-            }
-
-            if (slots == 4)
-            {
-                sum = TLanes.Add(sum, TLanes.Add(Root<TLanes, TVector>(s2, squared), Root<TLanes, TVector>(s3, squared)));
-            }
-
-            done += slots;
-            input = output;
-        }
-
-        return sum;
-    }
-
-    // The value a slot keeps and the one it passes on (min/max chosen at JIT time per order).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Better<TOrder, TLanes, TVector>(TVector slot, TVector value)
-        where TOrder : struct, IExtremeOrder
-        where TLanes : struct, IFloatLanes<TVector>
-        where TVector : struct
-        => TOrder.KeepsSmallest ? TLanes.Min(slot, value) : TLanes.Max(slot, value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Worse<TOrder, TLanes, TVector>(TVector slot, TVector value)
-        where TOrder : struct, IExtremeOrder
-        where TLanes : struct, IFloatLanes<TVector>
-        where TVector : struct
-        => TOrder.KeepsSmallest ? TLanes.Max(slot, value) : TLanes.Min(slot, value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Root<TLanes, TVector>(TVector value, bool squared)
-        where TLanes : struct, IFloatLanes<TVector>
-        where TVector : struct
-        => squared ? TLanes.Sqrt(value) : value;
-
     /// <summary>True when the signal path runs its chains 16 frames wide (AVX-512, 8-lane Vector&lt;float&gt;).</summary>
     private static bool WideContrast => Vector512.IsHardwareAccelerated && Vector<float>.Count == 8;
 
     /// <summary>
-    /// <see cref="ContrastBlock"/> for 16 frames from the signal path: |X|² of frames first … first + 7 in
-    /// <see cref="SpectralShapeWorkspace.Lanes"/> and of the next 8 in <see cref="SpectralShapeWorkspace.LanesHigh"/>,
-    /// joined per bin into one Vector512 so each min/max serves 16 frames.
+    /// <see cref="ContrastBlock"/> for 16 frames from the signal path: |X|² of frames first … first + 15 in
+    /// <see cref="SpectralShapeWorkspace.Joined"/>, bin k of all 16 in one Vector512 (the FFT writes the two batches
+    /// interleaved), so each min/max serves 16 frames.
     /// </summary>
     private static void ContrastBlock16(SpectralShapeWorkspace workspace, int first, int count, Span<float> peak, Span<float> valley)
     {
         SpectralContrastTables tables = workspace.Tables;
         int rows = tables.Rows;
-        ReadOnlySpan<Vector256<float>> low8 = MemoryMarshal.Cast<float, Vector256<float>>(workspace.Lanes.AsSpan());
-        ReadOnlySpan<Vector256<float>> high8 = MemoryMarshal.Cast<float, Vector256<float>>(workspace.LanesHigh.AsSpan());
         Span<Vector512<float>> joined = workspace.Joined;
-        for (int b = 0; b < joined.Length; b++)
-        {
-            joined[b] = Vector512.Create(low8[b], high8[b]);
-        }
-
         Span<float> lowSums = stackalloc float[16];
         Span<float> highSums = stackalloc float[16];
         for (int k = 0; k < rows; k++)
@@ -217,11 +100,21 @@ internal static partial class SimdKernels
             ReadOnlySpan<Vector512<float>> band = joined.Slice(tables.First[k], tables.Count[k]);
             if (take > MaxChainTake)
             {
-                // The sorting fallback works on 8 lanes: each half on its own.
+                // The sorting fallback works on 8 lanes: each half on its own, moved to the 8-frame lanes.
+                Span<Vector256<float>> lanes = MemoryMarshal.Cast<float, Vector256<float>>(workspace.Lanes);
+                for (int b = 0; b < joined.Length; b++)
+                {
+                    lanes[b] = joined[b].GetLower();
+                }
+
                 ContrastBlock(workspace, first, Math.Min(8, count), true, peak, valley);
                 if (count > 8)
                 {
-                    workspace.LanesHigh.AsSpan().CopyTo(workspace.Lanes);
+                    for (int b = 0; b < joined.Length; b++)
+                    {
+                        lanes[b] = joined[b].GetUpper();
+                    }
+
                     ContrastBlock(workspace, first + 8, count - 8, true, peak, valley);
                 }
 
@@ -229,74 +122,15 @@ internal static partial class SimdKernels
             }
 
             float inverse = 1f / take;
-            (ExtremeSum<Smallest, Vector512Lanes, Vector512<float>>(band, take, squared: true, workspace.Stream16) * inverse).CopyTo(lowSums);
-            (ExtremeSum<Largest, Vector512Lanes, Vector512<float>>(band, take, squared: true, workspace.Stream16) * inverse).CopyTo(highSums);
+            ExtremeSums<Vector512Lanes, Vector512<float>>(band, take, squared: true, workspace.Chains<Vector512<float>>(), out Vector512<float> lowSum, out Vector512<float> highSum);
+            (lowSum * inverse).CopyTo(lowSums);
+            (highSum * inverse).CopyTo(highSums);
             for (int l = 0; l < count; l++)
             {
                 valley[((first + l) * rows) + k] = lowSums[l];
                 peak[((first + l) * rows) + k] = highSums[l];
             }
         }
-    }
-
-    /// <summary>Which end of a band <see cref="ExtremeSum"/> keeps.</summary>
-    private interface IExtremeOrder
-    {
-        /// <summary>True: the smallest values (valleys); false: the largest (peaks).</summary>
-        static abstract bool KeepsSmallest { get; }
-    }
-
-    private readonly struct Smallest : IExtremeOrder
-    {
-        public static bool KeepsSmallest => true;
-    }
-
-    private readonly struct Largest : IExtremeOrder
-    {
-        public static bool KeepsSmallest => false;
-    }
-
-    /// <summary>The lane operations <see cref="ExtremeSum"/> needs, for each register width it runs at.</summary>
-    private interface IFloatLanes<TVector>
-        where TVector : struct
-    {
-        static abstract TVector Broadcast(float value);
-
-        static abstract TVector Min(TVector a, TVector b);
-
-        static abstract TVector Max(TVector a, TVector b);
-
-        static abstract TVector Sqrt(TVector value);
-
-        static abstract TVector Add(TVector a, TVector b);
-    }
-
-    /// <summary>Vector&lt;float&gt;: one batch of frames.</summary>
-    private readonly struct VectorLanes : IFloatLanes<Vector<float>>
-    {
-        public static Vector<float> Broadcast(float value) => new(value);
-
-        public static Vector<float> Min(Vector<float> a, Vector<float> b) => Vector.MinNative(a, b);
-
-        public static Vector<float> Max(Vector<float> a, Vector<float> b) => Vector.MaxNative(a, b);
-
-        public static Vector<float> Sqrt(Vector<float> value) => Vector.SquareRoot(value);
-
-        public static Vector<float> Add(Vector<float> a, Vector<float> b) => a + b;
-    }
-
-    /// <summary>Vector512&lt;float&gt;: two 8-frame batches joined (<see cref="ContrastBlock16"/>).</summary>
-    private readonly struct Vector512Lanes : IFloatLanes<Vector512<float>>
-    {
-        public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
-
-        public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.MinNative(a, b);
-
-        public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
-
-        public static Vector512<float> Sqrt(Vector512<float> value) => Vector512.Sqrt(value);
-
-        public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
 
 namespace Cepstra.Backends.Simd;
@@ -33,7 +34,7 @@ internal static partial class SimdKernels
         for (int first = 0; first < frames; first += Vector<float>.Count)
         {
             DoublePowerLanes(samples, first, workspace, workspace.Lanes);
-            Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes.AsSpan());
+            Span<Vector<float>> lanes = MemoryMarshal.Cast<float, Vector<float>>(workspace.Lanes);
             for (int k = 0; k < lanes.Length; k++)
             {
                 lanes[k] = Vector.SquareRoot(lanes[k]);
@@ -48,23 +49,37 @@ internal static partial class SimdKernels
     /// <see cref="StftMagnitudeDouble"/> (valleys sit below a float FFT's noise floor), fused with the contrast kernel:
     /// each batch of frames goes from the FFT to the band statistics in lane layout, never frame-major, and as power:
     /// the root is monotonic, so the bands' extremes are chosen on |X|² and only those few are square-rooted.
-    /// <paramref name="destination"/> is frame-major (frames × rows).
+    /// <paramref name="destination"/> is frame-major (frames × rows). When <paramref name="flatness"/> is not empty,
+    /// the same pass also writes librosa's <c>spectral_flatness</c> of every frame there (as
+    /// <see cref="SpectralFlatness"/> does from the same |X|²), so a clip that wants both transforms once.
     /// </summary>
-    public static void SpectralContrast(ReadOnlySpan<float> samples, SpectralShapeWorkspace workspace, Span<float> destination)
+    public static void SpectralContrast(ReadOnlySpan<float> samples, SpectralShapeWorkspace workspace, Span<float> destination, Span<float> flatness = default)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         int frames = workspace.Plan.FrameCount(samples.Length);
         int rows = workspace.Tables.Rows;
+        int bins = workspace.Plan.FrequencyBins;
         if (destination.Length < frames * rows)
         {
             throw new ArgumentException($"The destination must hold {frames} frames of {rows} rows.", nameof(destination));
         }
 
+        bool withFlatness = !flatness.IsEmpty;
+        if (withFlatness && flatness.Length < frames)
+        {
+            throw new ArgumentException($"The flatness destination must hold {frames} frames.", nameof(flatness));
+        }
+
         if (workspace.DoubleFft is null)
         {
-            Span<float> magnitude = workspace.MagnitudeBuffer(frames * workspace.Plan.FrequencyBins);
+            Span<float> magnitude = workspace.MagnitudeBuffer(frames * bins);
             StftMagnitudeDouble(samples, workspace, magnitude);
             SpectralContrast(magnitude, frames, workspace, destination);
+            if (withFlatness)
+            {
+                FlatnessOfMagnitude(magnitude, frames, bins, workspace.Band, flatness);
+            }
+
             return;
         }
 
@@ -73,12 +88,23 @@ internal static partial class SimdKernels
         if (WideContrast)
         {
             // Two batches per pass of the chains, 16 frames in an AVX-512 register (the chains' min/max bound the kernel).
+            // Both batches' |X|² interleaved per bin: vector 2k holds bin k of the first 8 frames, 2k + 1 of the next 8.
+            Span<Vector<float>> joined = MemoryMarshal.Cast<Vector512<float>, Vector<float>>(workspace.Joined);
             for (int first = 0; first < frames; first += 16)
             {
-                DoublePowerLanes(samples, first, workspace, workspace.Lanes);
+                DoublePowerLanes(samples, first, workspace, joined, 2);
                 if (first + 8 < frames)
                 {
-                    DoublePowerLanes(samples, first + 8, workspace, workspace.LanesHigh);
+                    DoublePowerLanes(samples, first + 8, workspace, joined[1..], 2);
+                }
+
+                if (withFlatness)
+                {
+                    FlatnessLanes(joined, 2, bins, Math.Min(8, frames - first), flatness[first..]);
+                    if (first + 8 < frames)
+                    {
+                        FlatnessLanes(joined[1..], 2, bins, Math.Min(8, frames - first - 8), flatness[(first + 8)..]);
+                    }
                 }
 
                 ContrastBlock16(workspace, first, Math.Min(16, frames - first), peak, valley);
@@ -89,6 +115,11 @@ internal static partial class SimdKernels
             for (int first = 0; first < frames; first += Vector<float>.Count)
             {
                 DoublePowerLanes(samples, first, workspace, workspace.Lanes);
+                if (withFlatness)
+                {
+                    FlatnessLanes(workspace.Lanes, bins, Math.Min(Vector<float>.Count, frames - first), flatness[first..]);
+                }
+
                 ContrastBlock(workspace, first, Math.Min(Vector<float>.Count, frames - first), true, peak, valley);
             }
         }
@@ -144,7 +175,11 @@ internal static partial class SimdKernels
     /// of a hop × W panel. Sample j of frame first + l is then panel[(j mod hop)·W + j div hop + l], so sample j of
     /// every frame of the batch is one contiguous vector at <see cref="SpectralShapeWorkspace.SampleOffsets"/>[j].
     /// </remarks>
-    private static void DoublePowerLanes(ReadOnlySpan<float> samples, int first, SpectralShapeWorkspace workspace, float[] target)
+    private static void DoublePowerLanes(ReadOnlySpan<float> samples, int first, SpectralShapeWorkspace workspace, Span<float> target)
+        => DoublePowerLanes(samples, first, workspace, MemoryMarshal.Cast<float, Vector<float>>(target), 1);
+
+    /// <summary>As above, bin k at <paramref name="target"/>[k · <paramref name="stride"/>] (see <see cref="DoubleLaneFft.Power"/>).</summary>
+    private static void DoublePowerLanes(ReadOnlySpan<float> samples, int first, SpectralShapeWorkspace workspace, Span<Vector<float>> target, int stride)
     {
         FeaturePlan plan = workspace.Plan;
         int hop = plan.HopLength;
@@ -176,7 +211,7 @@ internal static partial class SimdKernels
 
         workspace.DoubleFft!.Power(
             panel, workspace.SampleOffsets, plan.WindowDouble,
-            workspace.DoubleScratch, MemoryMarshal.Cast<float, Vector<float>>(target.AsSpan()));
+            workspace.DoubleScratch, target, stride);
     }
 
     /// <summary>Non-power-of-two n_fft: frame by frame through the Reference back end's double DFT.</summary>
