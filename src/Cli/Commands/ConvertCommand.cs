@@ -70,6 +70,7 @@ internal static class ConvertCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            ConversionTimeline.Mark("convert: arguments parsed");
             TextWriter stdout = parse.InvocationConfiguration.Output;
             TextWriter stderr = parse.InvocationConfiguration.Error;
             bool isQuiet = parse.GetValue(quiet);
@@ -198,6 +199,7 @@ internal static class ConvertCommand
                 return 2;
             }
 
+            ConversionTimeline.Mark("convert: options bound");
             DatasetScan discovered;
             try
             {
@@ -209,6 +211,7 @@ internal static class ConvertCommand
                 return 2;
             }
 
+            ConversionTimeline.Mark("convert: inputs discovered");
             if (!isQuiet)
             {
                 await stderr.WriteLineAsync($"{discovered.Inputs.Count} inputs ({ConvertDiscovery.Name(discovered.Layout)} layout, {discovered.IgnoredFiles.Count} non-audio {(discovered.IgnoredFiles.Count == 1 ? "file" : "files")} ignored) in {TerminalText.Escape(discovered.Root)}; shard {shardSpec}; writing {TerminalText.Escape(parse.GetValue(output))}");
@@ -236,6 +239,7 @@ internal static class ConvertCommand
                 return 1;
             }
 
+            ConversionTimeline.Mark("convert: pipeline returned");
             if (!isQuiet)
             {
                 ConvertSummaryFormatter.WriteText(stderr, summary);
@@ -246,6 +250,7 @@ internal static class ConvertCommand
                 await stdout.WriteLineAsync(JsonSerializer.Serialize(ConvertSummaryFormatter.ToJson(summary, discovered.Warnings), CliJson.Options));
             }
 
+            ConversionTimeline.Mark("convert: summary written");
             return summary.ExitCode;
         });
         return command;
