@@ -4,4 +4,11 @@ using Cepstra.Cli;
 // (0 success, 1 runtime failure or some files failed, 2 invalid options or usage); CliApp keeps stack traces
 // away from users.
 Cepstra.Conversion.ConversionTimeline.Mark("main");
+if (args is ["convert", ..])
+{
+    // The serializers a conversion needs for its settings fingerprint depend on no option: compile them on the
+    // idle core while the command line is parsed (see ConversionWarmup.StartSerializers).
+    _ = Cepstra.Conversion.ConversionWarmup.StartSerializers();
+}
+
 return await CliApp.RunAsync(args);

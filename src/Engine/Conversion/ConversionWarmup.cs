@@ -1,3 +1,4 @@
+using Cepstra.Audio;
 using Cepstra.Backends;
 using Cepstra.Dataset;
 using Cepstra.Dsp;
@@ -22,9 +23,10 @@ public static class ConversionWarmup
     internal const double ClipSeconds = 8;
 
     private static int _started;
+    private static int _serializersStarted;
 
     /// <summary>
-    /// Starts warming up for a run with <paramref name="options"/> on background threads and returns at once.
+    /// Starts warming up for a run with <paramref name="options"/> on a background thread and returns at once.
     /// The returned task completes when the warm-up has finished; it never faults (a failing warm-up only means
     /// the run compiles that code itself). A GPU back end (<see cref="BackendKind.Gpu"/>) is not warmed: it
     /// compiles its kernels for its device when created.
@@ -39,21 +41,51 @@ public static class ConversionWarmup
         }
 
         ConversionTimeline.Mark("warm-up: start");
-        FeaturePlan plan;
-        try
-        {
-            plan = new FeaturePlan(options.Extraction);
-        }
-        catch (EngineException)
+        Task serializers = StartSerializers();
+        // One thread, so that on two cores it never takes time from the run's own start-up thread: the kernels
+        // first (the first clip needs them), then the decoders (usually needed sooner, but a first decode costs
+        // far less to compile), then the writers (needed at the first commit).
+        bool kernels = options.Extraction.Backend != BackendKind.Gpu;
+        Task compiled = Background(
+            () =>
+            {
+                var plan = new FeaturePlan(options.Extraction);
+                if (kernels)
+                {
+                    WarmKernels(plan, options);
+                    ConversionTimeline.Mark("warm-up: kernels compiled");
+                }
+
+                WarmDecoders(plan, options);
+                ConversionTimeline.Mark("warm-up: decoders compiled");
+                WarmOutput(plan, options);
+            },
+            "warm-up: Parquet writers compiled");
+        return Task.WhenAll(serializers, compiled);
+    }
+
+    /// <summary>
+    /// Starts compiling the serializers of the settings fingerprint, the options metadata and the manifests on a
+    /// background thread. They depend on no option value, so a command line can start this before it is parsed;
+    /// the run's own thread needs them about 150 ms later, when it plans the shard (≈ 70 ms of reflection-based
+    /// serializer set-up on the 2-core CI machine, otherwise on that thread). Only the first call does anything.
+    /// </summary>
+    public static Task StartSerializers()
+    {
+        if (Interlocked.Exchange(ref _serializersStarted, 1) != 0)
         {
             return Task.CompletedTask;
         }
 
-        // Two threads: the kernels take longest and are needed first (when the first clip is decoded); the
-        // serializers and the Parquet writer are needed by the shard plan and at the first commit.
-        Task kernels = options.Extraction.Backend == BackendKind.Gpu ? Task.CompletedTask : Background(() => WarmKernels(plan, options), "warm-up: kernels compiled");
-        Task output = Background(() => WarmOutput(plan, options), "warm-up: serializers and Parquet writer compiled");
-        return Task.WhenAll(kernels, output);
+        return Background(
+            () =>
+            {
+                var options = new ConversionOptions();
+                _ = ConversionPipeline.SettingsFingerprint(options);
+                ExtractionOptionsMetadata.AddTo(new Dictionary<string, string>(StringComparer.Ordinal), options.Extraction);
+                DatasetManifests.WarmUp();
+            },
+            "warm-up: serializers compiled");
     }
 
     private static Task Background(Action work, string done) =>
@@ -92,11 +124,40 @@ public static class ConversionWarmup
         }
     }
 
+    /// <summary>
+    /// Decodes a short synthetic WAV through the in-process paths a run takes for most archives: the WAV reader at
+    /// the run's rate (GTZAN), soxr resampling from 44.1 kHz, and libsndfile + soxr (MP3, FLAC, Ogg). Loading the two
+    /// native libraries and compiling their marshalling and the readers otherwise delays the first clip. Nothing
+    /// runs when the run decodes with ffmpeg or the native libraries are missing (a WAV at another rate would then
+    /// start ffmpeg). The file lives for the milliseconds the decodes take.
+    /// </summary>
+    internal static void WarmDecoders(FeaturePlan plan, ConversionOptions options)
+    {
+        if (options.Decoder is not null || options.AudioDecoder == AudioDecoder.Ffmpeg || !SndfileDecoder.IsAvailable || !SoxrResampler.IsAvailable)
+        {
+            return;
+        }
+
+        string path = Path.Combine(Path.GetTempPath(), $"cepstra-warm-up-{Environment.ProcessId}-{Guid.NewGuid():N}.wav");
+        try
+        {
+            var load = new AudioLoadOptions { SampleRate = plan.SampleRate, Decoder = options.AudioDecoder };
+            WavWriter.WritePcm16(path, SyntheticClip(plan.SampleRate, 0.5), plan.SampleRate);
+            _ = AudioLoader.Load(path, load);
+            const int OtherRate = 44_100;
+            WavWriter.WritePcm16(path, SyntheticClip(OtherRate, 0.5), OtherRate);
+            _ = AudioLoader.Load(path, load);
+            _ = AudioLoader.Load(path, load with { Decoder = AudioDecoder.Sndfile });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     internal static void WarmOutput(FeaturePlan plan, ConversionOptions options)
     {
-        // The settings fingerprint and the options metadata are serialized by reflection on the run's main thread.
-        _ = ConversionPipeline.SettingsFingerprint(options);
-        ExtractionOptionsMetadata.AddTo(new Dictionary<string, string>(StringComparer.Ordinal), options.Extraction);
+        // Not the settings fingerprint or the options metadata: see StartSerializers.
         var frameRows = DatasetTables.FrameKinds.Where(k => (options.FrameTables & k) != 0).ToDictionary(k => k, plan.RowCount);
         FeatureDatasetWriter.WarmUpAsync(
                 FeatureSummary.ColumnNames(plan, options.Features),
