@@ -6,9 +6,9 @@ using Cepstra.Cli;
 Cepstra.Conversion.ConversionTimeline.Mark("main");
 if (args is ["convert", ..])
 {
-    // The serializers a conversion needs for its settings fingerprint depend on no option: compile them on the
-    // idle core while the command line is parsed (see ConversionWarmup.StartSerializers).
-    _ = Cepstra.Conversion.ConversionWarmup.StartSerializers();
+    // What a conversion compiles and loads regardless of its options (serializers, native decoders) is done on
+    // the idle core while the command line is parsed (see ConversionWarmup.StartEarly).
+    _ = Cepstra.Conversion.ConversionWarmup.StartEarly();
 }
 
 return await CliApp.RunAsync(args);

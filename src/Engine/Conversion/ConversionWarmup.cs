@@ -8,22 +8,23 @@ using Cepstra.Output;
 namespace Cepstra.Conversion;
 
 /// <summary>
-/// Compiles what a conversion will run before it runs it, on the cores that its single-threaded start-up
-/// (argument parsing, discovery, settings fingerprint, manifests) leaves idle. Without it the feature
-/// kernels are compiled when the first decoded clip reaches a feature worker, and Parquet.NET, the column
-/// writers and the compressor when the writer commits at the end of the run; both sit on the critical path
-/// (measured on the 2-core CI machine: ≈ 150 ms for the genre kernels, ≈ 100 ms for the first commit of
-/// gtzan-mini, out of a 1.5 s run). The warm-up computes the run's features on a synthetic clip with a back end
-/// of its own and writes one synthetic row of each of the run's tables to memory; nothing it makes is kept, and
-/// no file is touched. Only the first warm-up of a process does anything: after it the code is compiled.
+/// Compiles what a conversion will run before it runs it, on the core that its single-threaded start-up
+/// (argument parsing, discovery, settings fingerprint, manifests) leaves idle. Without it the settings
+/// serializers are set up on the start-up thread itself, the feature kernels are compiled when the first decoded
+/// clip reaches a feature worker, and Parquet.NET, the column writers and the compressor when the writer commits
+/// at the end of the run: all on the critical path (2-core CI machine, gtzan-mini: ≈ 70, ≈ 150 and ≈ 120 ms of a
+/// 1.5 s run). <see cref="StartEarly"/> does the option-independent part; <see cref="Start"/> computes the run's
+/// features on a synthetic clip with a back end of its own and writes one synthetic row of each of the run's
+/// tables to memory. Nothing it makes is kept and no file is touched. Only the first warm-up of a process does
+/// anything: after it the code is compiled.
 /// </summary>
 public static class ConversionWarmup
 {
     /// <summary>Length of the synthetic clip: long enough for every whole-clip feature path, short enough to cost a few ms once compiled.</summary>
-    internal const double ClipSeconds = 8;
+    internal const double ClipSeconds = 4;
 
     private static int _started;
-    private static int _serializersStarted;
+    private static int _earlyStarted;
 
     /// <summary>
     /// Starts warming up for a run with <paramref name="options"/> on a background thread and returns at once.
@@ -41,10 +42,10 @@ public static class ConversionWarmup
         }
 
         ConversionTimeline.Mark("warm-up: start");
-        Task serializers = StartSerializers();
+        Task serializers = StartEarly();
         // One thread, so that on two cores it never takes time from the run's own start-up thread: the kernels
-        // first (the first clip needs them), then the decoders (usually needed sooner, but a first decode costs
-        // far less to compile), then the writers (needed at the first commit).
+        // first (the first clip needs them), then the writers (needed at the first commit). Not the decoders: the
+        // first decode compiles them on its own thread while this one compiles the kernels.
         bool kernels = options.Extraction.Backend != BackendKind.Gpu;
         Task compiled = Background(
             () =>
@@ -56,8 +57,6 @@ public static class ConversionWarmup
                     ConversionTimeline.Mark("warm-up: kernels compiled");
                 }
 
-                WarmDecoders(plan, options);
-                ConversionTimeline.Mark("warm-up: decoders compiled");
                 WarmOutput(plan, options);
             },
             "warm-up: Parquet writers compiled");
@@ -65,14 +64,15 @@ public static class ConversionWarmup
     }
 
     /// <summary>
-    /// Starts compiling the serializers of the settings fingerprint, the options metadata and the manifests on a
-    /// background thread. They depend on no option value, so a command line can start this before it is parsed;
-    /// the run's own thread needs them about 150 ms later, when it plans the shard (≈ 70 ms of reflection-based
-    /// serializer set-up on the 2-core CI machine, otherwise on that thread). Only the first call does anything.
+    /// Starts, on a background thread, the part of the warm-up that depends on no option value, so a command line
+    /// can start it before it is parsed: compiling the serializers of the settings fingerprint, the options
+    /// metadata and the manifests (≈ 70 ms of reflection-based set-up on the 2-core CI machine, which the run's own
+    /// thread needs when it plans the shard, about 150 ms after start), and loading libsndfile and libsoxr with
+    /// their codec libraries (which every run with more than one file probes). Only the first call does anything.
     /// </summary>
-    public static Task StartSerializers()
+    public static Task StartEarly()
     {
-        if (Interlocked.Exchange(ref _serializersStarted, 1) != 0)
+        if (Interlocked.Exchange(ref _earlyStarted, 1) != 0)
         {
             return Task.CompletedTask;
         }
@@ -84,8 +84,9 @@ public static class ConversionWarmup
                 _ = ConversionPipeline.SettingsFingerprint(options);
                 ExtractionOptionsMetadata.AddTo(new Dictionary<string, string>(StringComparer.Ordinal), options.Extraction);
                 DatasetManifests.WarmUp();
+                _ = SndfileDecoder.IsAvailable && SoxrResampler.IsAvailable;
             },
-            "warm-up: serializers compiled");
+            "warm-up: serializers compiled, native decoders loaded");
     }
 
     private static Task Background(Action work, string done) =>
@@ -124,40 +125,9 @@ public static class ConversionWarmup
         }
     }
 
-    /// <summary>
-    /// Decodes a short synthetic WAV through the in-process paths a run takes for most archives: the WAV reader at
-    /// the run's rate (GTZAN), soxr resampling from 44.1 kHz, and libsndfile + soxr (MP3, FLAC, Ogg). Loading the two
-    /// native libraries and compiling their marshalling and the readers otherwise delays the first clip. Nothing
-    /// runs when the run decodes with ffmpeg or the native libraries are missing (a WAV at another rate would then
-    /// start ffmpeg). The file lives for the milliseconds the decodes take.
-    /// </summary>
-    internal static void WarmDecoders(FeaturePlan plan, ConversionOptions options)
-    {
-        if (options.Decoder is not null || options.AudioDecoder == AudioDecoder.Ffmpeg || !SndfileDecoder.IsAvailable || !SoxrResampler.IsAvailable)
-        {
-            return;
-        }
-
-        string path = Path.Combine(Path.GetTempPath(), $"cepstra-warm-up-{Environment.ProcessId}-{Guid.NewGuid():N}.wav");
-        try
-        {
-            var load = new AudioLoadOptions { SampleRate = plan.SampleRate, Decoder = options.AudioDecoder };
-            WavWriter.WritePcm16(path, SyntheticClip(plan.SampleRate, 0.5), plan.SampleRate);
-            _ = AudioLoader.Load(path, load);
-            const int OtherRate = 44_100;
-            WavWriter.WritePcm16(path, SyntheticClip(OtherRate, 0.5), OtherRate);
-            _ = AudioLoader.Load(path, load);
-            _ = AudioLoader.Load(path, load with { Decoder = AudioDecoder.Sndfile });
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
     internal static void WarmOutput(FeaturePlan plan, ConversionOptions options)
     {
-        // Not the settings fingerprint or the options metadata: see StartSerializers.
+        // Not the settings fingerprint or the options metadata: see StartEarly.
         var frameRows = DatasetTables.FrameKinds.Where(k => (options.FrameTables & k) != 0).ToDictionary(k => k, plan.RowCount);
         FeatureDatasetWriter.WarmUpAsync(
                 FeatureSummary.ColumnNames(plan, options.Features),

@@ -1,4 +1,3 @@
-using Cepstra.Audio;
 using Cepstra.Backends;
 using Cepstra.Conversion;
 using Cepstra.Dataset;
@@ -47,19 +46,6 @@ public sealed class ConversionWarmupTests
         ConversionWarmup.WarmKernels(new FeaturePlan(other.Extraction), other);
 
         Assert.Equal(before, Summary(plan, clip));
-    }
-
-    [Theory]
-    [InlineData(AudioDecoder.Auto)]
-    [InlineData(AudioDecoder.Ffmpeg)]
-    public void WarmDecoders_LeavesNoFileBehind(AudioDecoder decoder)
-    {
-        var options = new ConversionOptions { AudioDecoder = decoder };
-        string pattern = $"cepstra-warm-up-{Environment.ProcessId}-*";
-
-        ConversionWarmup.WarmDecoders(new FeaturePlan(options.Extraction), options);
-
-        Assert.Empty(Directory.EnumerateFiles(Path.GetTempPath(), pattern));
     }
 
     [Fact]
