@@ -23,6 +23,9 @@ public static class ConversionWarmup
     /// <summary>Length of the synthetic clip: long enough for every whole-clip feature path, short enough to cost a few ms once compiled.</summary>
     internal const double ClipSeconds = 4;
 
+    /// <summary>False when <c>CEPSTRA_WARMUP=0</c>: then <see cref="Start"/> and <see cref="StartEarly"/> do nothing (for A/B timing).</summary>
+    public static bool Enabled { get; } = Environment.GetEnvironmentVariable("CEPSTRA_WARMUP") is not ("0" or "false");
+
     private static int _started;
     private static int _earlyStarted;
 
@@ -36,7 +39,7 @@ public static class ConversionWarmup
     public static Task Start(ConversionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (Interlocked.Exchange(ref _started, 1) != 0)
+        if (!Enabled || Interlocked.Exchange(ref _started, 1) != 0)
         {
             return Task.CompletedTask;
         }
@@ -51,6 +54,7 @@ public static class ConversionWarmup
             () =>
             {
                 var plan = new FeaturePlan(options.Extraction);
+                ConversionTimeline.Mark("warm-up: feature plan built");
                 if (kernels)
                 {
                     WarmKernels(plan, options);
@@ -72,7 +76,7 @@ public static class ConversionWarmup
     /// </summary>
     public static Task StartEarly()
     {
-        if (Interlocked.Exchange(ref _earlyStarted, 1) != 0)
+        if (!Enabled || Interlocked.Exchange(ref _earlyStarted, 1) != 0)
         {
             return Task.CompletedTask;
         }
@@ -84,9 +88,10 @@ public static class ConversionWarmup
                 _ = ConversionPipeline.SettingsFingerprint(options);
                 ExtractionOptionsMetadata.AddTo(new Dictionary<string, string>(StringComparer.Ordinal), options.Extraction);
                 DatasetManifests.WarmUp();
+                ConversionTimeline.Mark("warm-up: serializers compiled");
                 _ = SndfileDecoder.IsAvailable && SoxrResampler.IsAvailable;
             },
-            "warm-up: serializers compiled, native decoders loaded");
+            "warm-up: native decoders loaded");
     }
 
     private static Task Background(Action work, string done) =>

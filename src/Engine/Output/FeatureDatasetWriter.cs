@@ -177,9 +177,10 @@ public sealed class FeatureDatasetWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes one synthetic row of every table this writer's arguments configure, and a commit manifest, to memory
-    /// and throws them away: the first real commit then finds Parquet.NET, the column writers, the compressor and the
-    /// manifest serializer compiled instead of compiling them at the end of the run, on its critical path. Touches no file.
+    /// Writes one synthetic row of every table this writer's arguments configure to memory and throws them away: the
+    /// first real commit then finds Parquet.NET, the column writers and the compressor compiled instead of compiling
+    /// them at the end of the run, on its critical path (the manifest serializer: <see cref="DatasetManifests.WarmUp"/>).
+    /// Touches no file.
     /// </summary>
     /// <param name="featureNames">Summary feature column names of the tracks table.</param>
     /// <param name="frameTables">Frame tables: feature → values per frame.</param>
@@ -219,8 +220,6 @@ public sealed class FeatureDatasetWriter : IAsyncDisposable
             sink.SetLength(0);
             await sequenceTable.Part.WriteBufferedToAsync(sink, metadata, cancellationToken);
         }
-
-        DatasetManifests.WarmUp();
     }
 
     /// <summary>Discards anything not committed (temporary files are deleted).</summary>
