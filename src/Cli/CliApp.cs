@@ -14,7 +14,8 @@ internal static class CliApp
     public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var root = new RootCommand("Cepstra: librosa-exact music features, whole datasets to Parquet, genre classification.");
-        CommandRegistry.AddAll(root);
+        CommandRegistry.AddFor(root, args);
+        Conversion.ConversionTimeline.Mark("cli: commands built");
         return RunAsync(root, args, output, error);
     }
 
@@ -24,6 +25,7 @@ internal static class CliApp
         ArgumentNullException.ThrowIfNull(root);
         TextWriter stderr = error ?? Console.Error;
         ParseResult parsed = root.Parse(args);
+        Conversion.ConversionTimeline.Mark("cli: parsed");
         var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         if (output is not null)
         {

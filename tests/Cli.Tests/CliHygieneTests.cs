@@ -99,4 +99,32 @@ public sealed class CliHygieneTests
         string filtered = HelpWithExamplesAction.WithoutAdditionalArguments(help);
         Assert.Equal($"Usage:{nl}  cepstra x [options]{nl}{nl}Options:{nl}  --a  A{nl}{nl}Tail{nl}", filtered);
     }
+
+    [Fact]
+    public void Registry_NamesEveryCommandAsTheCommandNamesItself_InHelpOrder()
+    {
+        Assert.Equal(["extract", "convert", "verify", "merge", "devices", "demo", "train", "evaluate", "predict", "serve", "plot"], CommandRegistry.All.Select(c => c.Name));
+        Assert.All(CommandRegistry.All, c => Assert.Equal(c.Name, c.Create().Name));
+    }
+
+    [Theory]
+    [InlineData("convert")]
+    [InlineData("plot")]
+    public void AddFor_ALineStartingWithACommand_BuildsThatCommandOnly(string command)
+    {
+        var root = new System.CommandLine.RootCommand();
+        CommandRegistry.AddFor(root, [command, "--help"]);
+        Assert.Equal([command], root.Subcommands.Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("--help")]
+    [InlineData("convertt", "x")]
+    public void AddFor_ALineWithoutACommandFirst_BuildsEveryCommand(params string[] args)
+    {
+        var root = new System.CommandLine.RootCommand();
+        CommandRegistry.AddFor(root, args);
+        Assert.Equal(CommandRegistry.All.Count, root.Subcommands.Count);
+    }
 }

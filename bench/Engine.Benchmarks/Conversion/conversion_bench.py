@@ -12,11 +12,13 @@ them alike), wall time and CPU time (user + sys of the process and its children,
       - "ffmpeg batched": the exact decode `cepstra convert` runs (8 files per ffmpeg process, the same
         filter chain), without the features, Parquet or .NET;
   * the same for fma-mini ×10 (400 files as hard links), where start-up is amortised as in a real archive;
-  * gtzan-mini, 100 WAV -> Parquet (summary features; and with the mfcc + log_mel frame tables);
+  * gtzan-mini, 100 WAV -> Parquet (summary features; and with the mfcc + log_mel frame tables), and one of its
+    WAVs alone (the start-up: host, assembly loading, option binding, planning, compiling, the one commit);
   * peak RSS on 20 / 100 / 300 / 900 files (hard links to gtzan-mini clips) to show it does not grow.
 
 Usage (from the repository root): python3 bench/Engine.Benchmarks/Conversion/conversion_bench.py [--rounds 5] [--workers 2]
     [--no-publish] [--no-rss]   (skip the ReadyToRun rows / the RSS-versus-file-count table, for a shorter run)
+    [--phases]   (then also one gtzan-mini run with CEPSTRA_TIMING=1: where its wall time goes, phase by phase)
 Needs: the .NET SDK, ffmpeg, libsndfile1 + libsoxr0, ../shared/datasets (or CEPSTRA_SHARED). Prints a Markdown report on stdout.
 """
 import argparse
@@ -80,6 +82,7 @@ def main():
     ap.add_argument("--backend", default="simd")
     ap.add_argument("--no-publish", action="store_true")
     ap.add_argument("--no-rss", action="store_true")
+    ap.add_argument("--phases", action="store_true")
     args = ap.parse_args()
     fma = SHARED / "datasets" / "fma-mini"
     gtzan = SHARED / "datasets" / "gtzan-mini"
@@ -98,11 +101,14 @@ def main():
         else:
             published = built
 
-        def convert(cli, name, source, *extra):
+        def convert(cli, name, source, *extra, env=None):
             out = scratch / f"out-{name}"
             shutil.rmtree(out, ignore_errors=True)
             wall, cpu, p = timed(["dotnet", str(cli / "cepstra.dll"), "convert", str(source), "--out", str(out),
-                                  "--workers", str(args.workers), "--backend", args.backend, "--quiet", "--json", *extra])
+                                  "--workers", str(args.workers), "--backend", args.backend, "--quiet", "--json", *extra],
+                                 env=env)
+            if env is not None:
+                sys.stderr.write(p.stderr.decode())
             if p.returncode not in (0, 1):
                 sys.exit(f"convert {name} failed: {p.stderr.decode()}")
             s = json.loads(p.stdout)
@@ -115,6 +121,9 @@ def main():
             for f in mp3s:
                 link_or_copy(f, many / f"r{r}-{f.name}")
         many_mp3s = sorted(many.iterdir())
+        one = scratch / "one-wav"
+        one.mkdir()
+        link_or_copy(sorted(gtzan.glob("genres/*/*.wav"))[0], one / "one.wav")
 
         def decode(files, batched):
             cmd, listing = decode_script(files, args.workers, batched)
@@ -133,6 +142,7 @@ def main():
             "fma-mini ×10: ffmpeg batched, 8 files per process (decode only)": lambda: decode(many_mp3s, True),
             "fma-mini ×10 → Parquet, `cepstra convert` (dotnet build)": lambda: convert(built, "fma10-b", many, "--layout", "plain"),
             "fma-mini ×10 → Parquet, `cepstra convert --decoder ffmpeg` (dotnet build)": lambda: convert(built, "fma10-bf", many, "--layout", "plain", "--decoder", "ffmpeg"),
+            "one gtzan-mini WAV → Parquet, start-up (dotnet build)": lambda: convert(built, "one-b", one, "--layout", "plain"),
             "gtzan-mini → Parquet (dotnet build)": lambda: convert(built, "gtzan-b", gtzan),
             "gtzan-mini → Parquet (published ReadyToRun)": lambda: convert(published, "gtzan-p", gtzan),
             "gtzan-mini → Parquet + mfcc, log_mel frame tables (published ReadyToRun)": lambda: convert(published, "gtzan-f", gtzan, "--frames", "mfcc,log_mel"),
@@ -175,6 +185,11 @@ def main():
                     print(f"- {data} end to end, `convert{decoder}` ({variant}) / ffmpeg per file: **{e2e / per_file:.2f}×**; "
                           f"/ the batched ffmpeg decode alone: **{e2e / batched:.2f}×**; CPU per file {1000 * cpu_med[key] / files:.0f} ms")
         print()
+        if args.phases:
+            # The phase lines go to stderr (ConversionTimeline): wall since process start, process CPU, thread, phase.
+            print("Phases of one gtzan-mini run (`CEPSTRA_TIMING=1`, dotnet build) are on stderr.")
+            print()
+            convert(built, "gtzan-phases", gtzan, env={**os.environ, "CEPSTRA_TIMING": "1"})
         if args.no_rss:
             return
 

@@ -47,7 +47,9 @@ public static class ConversionPipeline
         }
 
         var clock = Stopwatch.StartNew();
+        ConversionTimeline.Mark("pipeline: start");
         var plan = new FeaturePlan(options.Extraction);
+        ConversionTimeline.Mark("pipeline: feature plan built");
         if (!Directory.Exists(outputDirectory))
         {
             Directory.CreateDirectory(outputDirectory);
@@ -93,6 +95,7 @@ public static class ConversionPipeline
         List<AudioInput> todo = [.. assigned.Where(a => !state.CompletedInputs.Contains(a.RelativePath)
             || (state.FailedInputs.TryGetValue(a.RelativePath, out ManifestInput? failed) && (options.RetryFailed || failed.ChangedSince(a.FullPath))))];
         int retried = todo.Count(a => state.CompletedInputs.Contains(a.RelativePath));
+        ConversionTimeline.Mark("pipeline: shard planned (manifests read and written)");
 
         Func<FeaturePlan, IFeatureBackend> backendFactory = options.BackendFactory ?? (p => CpuBackends.Create(p, options.Extraction.Backend));
         IReadOnlyList<string> featureNames = FeatureSummary.ColumnNames(plan, options.Features);
@@ -115,6 +118,8 @@ public static class ConversionPipeline
         {
             backendName = probe.Name;
         }
+
+        ConversionTimeline.Mark("pipeline: back end probed");
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -169,6 +174,7 @@ public static class ConversionPipeline
                 var lastReport = TimeSpan.Zero;
                 await foreach (FileResult result in results.Reader.ReadAllAsync(token))
                 {
+                    ConversionTimeline.MarkOnce(ref _firstWritten, "pipeline: first result at the writer");
                     await WriteResultAsync(writer, result, token);
                     if (result.Reserved >= RecreateAfterBytes)
                     {
@@ -193,7 +199,9 @@ public static class ConversionPipeline
 
                 // Surface worker faults (a bug, not a bad file: those become errors/ rows).
                 await Task.WhenAll(decodeStage, computeStage);
+                ConversionTimeline.Mark("pipeline: last result written");
                 commits += await writer.CommitAsync(token) is null ? 0 : 1;
+                ConversionTimeline.Mark("pipeline: final commit done");
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -216,9 +224,15 @@ public static class ConversionPipeline
         }
 
         RemoveScratch(scratch);
+        ConversionTimeline.Mark("pipeline: writer closed, scratch removed");
         progress?.Report(stats.Snapshot(clock.Elapsed));
         return stats.ToSummary(outputDirectory, shard, backendName, inputs.Count, assigned.Count, assigned.Count(a => state.CompletedInputs.Contains(a.RelativePath)) - retried, commits, cancelled, clock.Elapsed) with { Retried = retried, MemoryBudgetBytes = budget, PeakAdmittedBytes = gate.PeakInUse };
     }
+
+    // ConversionTimeline's once-per-process marks (CEPSTRA_TIMING=1).
+    private static int _firstDecoded;
+    private static int _firstComputed;
+    private static int _firstWritten;
 
     /// <summary>A file that reserved at least this much leaves its feature worker with a fresh back end (see ComputeWorkerAsync).</summary>
     private const long RecreateAfterBytes = 256L << 20;
@@ -361,6 +375,7 @@ public static class ConversionPipeline
     private static async Task SendAsync(RunContext run, AudioInput input, DecodedAudio? batched, long reserved, AudioLoadOptions loadOptions, ChannelWriter<WorkItem> output, CancellationToken token)
     {
         WorkItem item = batched is not null ? Decoded(run, input, batched) : await DecodeOneAsync(run, input, loadOptions, token);
+        ConversionTimeline.MarkOnce(ref _firstDecoded, "pipeline: first file decoded");
         await output.WriteAsync(item with { Reserved = Reconcile(run, reserved, item.Audio) }, token);
     }
 
@@ -523,6 +538,7 @@ public static class ConversionPipeline
             TakeReady(run, inputs, batch);
 
             List<FileResult> results = ComputeBatch(run, extractor, summary, batch);
+            ConversionTimeline.MarkOnce(ref _firstComputed, "pipeline: first features computed");
             bool large = batch.Any(b => b.Reserved >= RecreateAfterBytes);
             // Drop the decoded audio now, not when the next file arrives: the writer's collection must find it dead.
             batch.Clear();

@@ -151,6 +151,19 @@ public static class DatasetManifests
     public static void WriteCommit(string datasetDirectory, ShardSpec shard, CommitManifest manifest) =>
         WriteAtomically(Path.Combine(datasetDirectory, DatasetTables.Manifests, DatasetTables.ManifestFileName(shard, manifest.Sequence)), JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
 
+    /// <summary>
+    /// Serializes a shard plan and a commit manifest in memory, so the first real ones do not pay for building the
+    /// serializer. Not parsing: a run reads manifests only when it resumes a folder.
+    /// </summary>
+    internal static void WarmUp()
+    {
+        _ = JsonSerializer.SerializeToUtf8Bytes(new ShardPlan(DatasetTables.FormatVersion, "0/1", 1, "0", "warm-up", ["a.wav"]), Json);
+        var commit = new CommitManifest(DatasetTables.FormatVersion, "0/1", 0, DateTimeOffset.UnixEpoch,
+            new Dictionary<string, string> { ["tracks"] = "tracks/part" }, new Dictionary<string, long> { ["tracks"] = 1 },
+            [new ManifestInput("a.wav", InputStatus.Converted), new ManifestInput("b.wav", InputStatus.Failed) { Size = 1, ModifiedUtc = DateTimeOffset.UnixEpoch }]);
+        _ = JsonSerializer.SerializeToUtf8Bytes(commit, Json);
+    }
+
     /// <summary>Writes <paramref name="bytes"/> to a temporary file, flushes it to disk and renames it over <paramref name="path"/>.</summary>
     internal static void WriteAtomically(string path, byte[] bytes)
     {

@@ -176,6 +176,52 @@ public sealed class FeatureDatasetWriter : IAsyncDisposable
         return manifest;
     }
 
+    /// <summary>
+    /// Writes one synthetic row of every table this writer's arguments configure to memory and throws them away: the
+    /// first real commit then finds Parquet.NET, the column writers and the compressor compiled instead of compiling
+    /// them at the end of the run, on its critical path (the manifest serializer: <see cref="DatasetManifests.WarmUp"/>).
+    /// Touches no file.
+    /// </summary>
+    /// <param name="featureNames">Summary feature column names of the tracks table.</param>
+    /// <param name="frameTables">Frame tables: feature → values per frame.</param>
+    /// <param name="sequences">Columns of the <c>sequences/</c> table, or empty.</param>
+    /// <param name="compression">Column compression.</param>
+    /// <param name="cancellationToken">Stops the warm-up.</param>
+    internal static async Task WarmUpAsync(
+        IReadOnlyList<string> featureNames,
+        IReadOnlyDictionary<FeatureKinds, int> frameTables,
+        IReadOnlyList<(string Name, int Rows)> sequences,
+        CompressionMethod compression,
+        CancellationToken cancellationToken)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [MetadataKeys.Table] = "warm-up" };
+        using var sink = new MemoryStream();
+        var tracks = new TracksTableWriter(string.Empty, featureNames, int.MaxValue, compression);
+        await tracks.AddAsync(new TrackRecord("t", "t.wav", "l", null, 0, 0, 1, 22050, 44100, false, "wav", new float[featureNames.Count]), cancellationToken);
+        await tracks.Part.WriteBufferedToAsync(sink, metadata, cancellationToken);
+
+        var errors = new ErrorsTableWriter(string.Empty, int.MaxValue, compression);
+        await errors.AddAsync(new ConversionIssue("t.wav", "t", ConversionStage.Decode, IssueSeverity.Warning, "warm-up"), cancellationToken);
+        sink.SetLength(0);
+        await errors.Part.WriteBufferedToAsync(sink, metadata, cancellationToken);
+
+        foreach ((FeatureKinds kind, int rows) in frameTables)
+        {
+            var frames = new FramesTableWriter(string.Empty, kind, rows, int.MaxValue, compression);
+            await frames.AddAsync(new FrameBlock("t", 0, 0, 0.02, 2, rows, new float[2 * rows]), cancellationToken);
+            sink.SetLength(0);
+            await frames.Part.WriteBufferedToAsync(sink, metadata, cancellationToken);
+        }
+
+        if (sequences.Count > 0)
+        {
+            var sequenceTable = new SequencesTableWriter(string.Empty, sequences, int.MaxValue, compression);
+            await sequenceTable.AddAsync(new SequenceRecord("t", 0, "l", null, 0, 2, [.. sequences.Select(c => new float[2 * c.Rows])]), cancellationToken);
+            sink.SetLength(0);
+            await sequenceTable.Part.WriteBufferedToAsync(sink, metadata, cancellationToken);
+        }
+    }
+
     /// <summary>Discards anything not committed (temporary files are deleted).</summary>
     public async ValueTask DisposeAsync()
     {

@@ -132,7 +132,28 @@ internal sealed class ParquetPartWriter : IAsyncDisposable
         }
 
         await EnsureOpenAsync(cancellationToken);
-        using (ParquetRowGroupWriter rowGroup = _writer!.CreateRowGroup())
+        await WriteRowGroupAsync(_writer!, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the buffered rows as one whole Parquet file (a row group and the footer with <paramref name="metadata"/>)
+    /// to <paramref name="stream"/> instead of the part: the same schema, options and column writers as a commit, so a
+    /// run can compile that code ahead of its first commit (<see cref="FeatureDatasetWriter.WarmUpAsync"/>).
+    /// </summary>
+    internal async Task WriteBufferedToAsync(Stream stream, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        await using (ParquetWriter writer = await ParquetWriter.CreateAsync(_schema, stream, _options, append: false, cancellationToken))
+        {
+            await WriteRowGroupAsync(writer, cancellationToken);
+            writer.CustomMetadata = new Dictionary<string, string>(metadata);
+        }
+
+        PartRows = 0;
+    }
+
+    private async Task WriteRowGroupAsync(ParquetWriter writer, CancellationToken cancellationToken)
+    {
+        using (ParquetRowGroupWriter rowGroup = writer.CreateRowGroup())
         {
             foreach (ColumnBuffer column in _columns)
             {
