@@ -6,6 +6,7 @@
 #   bench/stress/stress_convert.sh                      # quick: 6 x 20-minute WAVs, 200 fuzzed files
 #   LONG_SECONDS=9000 BUDGET=6GiB bench/stress/stress_convert.sh   # the issue's 6 x 2.5-hour recipe
 #   LONG_SECONDS=9000 BUDGET=default STEPS="1 2" bench/stress/stress_convert.sh   # the memory figures only, default budget
+#   LONG_SECONDS=9000 BUDGET=default STEPS=7 bench/stress/stress_convert.sh   # the ffmpeg decode paths on one long file
 #
 # Parameters (environment): CEPSTRA (command; default: the Release build of src/Cli), LONG_COUNT (6),
 # LONG_SECONDS (1200), BUDGET (--memory-budget for the long-file run; default 2GiB), FUZZ_COUNT (200),
@@ -19,7 +20,7 @@ LONG_SECONDS=${LONG_SECONDS:-1200}
 BUDGET=${BUDGET:-2GiB}
 FUZZ_COUNT=${FUZZ_COUNT:-200}
 STEP_TIMEOUT=${STEP_TIMEOUT:-900}
-STEPS=${STEPS:-1 2 3 4 5 6}
+STEPS=${STEPS:-1 2 3 4 5 6 7}
 WORK=${WORK:-$(mktemp -d /tmp/cepstra-stress.XXXXXX)}
 BUDGET_ARG=(--memory-budget "$BUDGET")
 [ "$BUDGET" = default ] && BUDGET_ARG=()
@@ -37,7 +38,7 @@ peak() { # label, command... : runs it under /usr/bin/time and prints exit code 
 }
 
 wav() { # path, seconds, rate
-  ffmpeg -v error -y -f lavfi -i "anoisesrc=r=$3:d=$2:a=0.3" -ac 1 -c:a pcm_s16le "$1"
+  ffmpeg -v error -y -f lavfi -i "anoisesrc=r=$3:d=$2:a=0.3:seed=$((${#1} + $2))" -ac 1 -c:a pcm_s16le "$1"
 }
 
 if step 1; then
@@ -110,6 +111,24 @@ inside=$(find ds5/_scratch -maxdepth 2 -name 'cepstra-decode-*' 2>/dev/null | wc
 echo "  after 5 kills: $((after - before)) new scratch folders in the temp folder, $inside under ds5/_scratch"
 timeout "$STEP_TIMEOUT" $CEPSTRA convert mp3 --out ds5 -q; echo "  rerun exit $?; scratch left under ds5: $(find ds5 -name 'cepstra-decode-*' | wc -l)"
 
+}
+step 7 && {
+echo "== 7. The ffmpeg paths on $LONG_SECONDS s: resampling through ffmpeg, two-step decode (3 channels, a window)"
+mkdir -p ff/wav ff/mka
+wav ff/wav/w.wav "$LONG_SECONDS" 8000
+# Three channels in Matroska: libsndfile does not open it, and ffmpeg's one-pass rematrix is no plain mean there.
+ffmpeg -v error -y -f lavfi -i "anoisesrc=r=8000:d=$LONG_SECONDS:a=0.3:seed=7" -f lavfi -i "sine=f=440:r=8000:d=$LONG_SECONDS" \
+  -f lavfi -i "anoisesrc=r=8000:d=$LONG_SECONDS:a=0.2:c=pink:seed=8" -filter_complex amerge=inputs=3 -c:a flac ff/mka/t.mka
+peak "convert 8 kHz WAV, --decoder ffmpeg" $CEPSTRA convert ff/wav --out ds7a --decoder ffmpeg -q --json "${BUDGET_ARG[@]}"
+summary
+peak "convert 3-channel .mka (two-step, soxr)" $CEPSTRA convert ff/mka --out ds7b -q --json "${BUDGET_ARG[@]}"
+summary
+peak "convert 3-channel .mka, --decoder ffmpeg" $CEPSTRA convert ff/mka --out ds7c --decoder ffmpeg -q --json "${BUDGET_ARG[@]}"
+summary
+peak "extract .mka --offset 10 --duration $((LONG_SECONDS - 1000)) ffmpeg" $CEPSTRA extract ff/mka/t.mka --out ex7 --features genre --format npy \
+  --offset 10 --duration $((LONG_SECONDS - 1000)) --decoder ffmpeg "${BUDGET_ARG[@]}"
+grep -h "error:" err.txt | head -1
+echo "  npy digest (compare across builds): $(find ex7 -name "*.npy" | sort | xargs cat | md5sum | cut -c1-12)"
 }
 step 6 && {
 echo "== 6. Fuzz batch: $FUZZ_COUNT mutated files"

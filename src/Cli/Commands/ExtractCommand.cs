@@ -277,8 +277,8 @@ internal sealed class ExtractCommand : Command, IHelpExamples
                 OffsetSeconds = request.OffsetSeconds,
                 DurationSeconds = request.DurationSeconds,
                 Decoder = request.Decoder,
-                // A long clip computed block by block is decoded to a scratch file and read a block at a time (--save-signal needs it whole).
-                SpillAboveSamples = request.SaveSignal ? null : extractor.SpillThresholdSamples,
+                // A long clip computed block by block is decoded to a scratch file and read a block at a time (y.npy too).
+                SpillAboveSamples = extractor.SpillThresholdSamples,
                 MaxDurationSeconds = Math.Min(6 * 3600, (memory.MaxSeconds(budget, request.Options.SampleRate) * 1.01) + 1),
                 SizeLimit = size => memory.Estimate(size) <= budget ? null : string.Create(CultureInfo.InvariantCulture,
                     $"too long for the memory budget: {size.FileSeconds ?? (size.SourceFrames / (double)Math.Max(1, size.SourceSampleRate)):0.#} s of audio needs about {MemoryBudget.Format(memory.Estimate(size))} for these features, more than the {MemoryBudget.Format(budget)} allowed ({memory.HowToFit}, or extract a window with --offset/--duration)."),
@@ -321,7 +321,7 @@ internal sealed class ExtractCommand : Command, IHelpExamples
 
             if (request.SaveSignal)
             {
-                written.Add(WriteNpy(item.OutputDirectory, "y", audio.Samples, audio.Samples.Length));
+                written.Add(spilled is null ? WriteNpy(item.OutputDirectory, "y", audio.Samples, audio.Samples.Length) : WriteSpilledNpy(item.OutputDirectory, "y", spilled));
             }
 
             written.Add(WriteSummary(request, item, audio, clip, outputs, backendName, decodeMs, computeMs));
@@ -347,6 +347,14 @@ internal sealed class ExtractCommand : Command, IHelpExamples
     {
         string path = Path.Combine(dir, name + ".npy");
         Npy.Write(path, values, shape);
+        return path;
+    }
+
+    /// <summary>Writes a signal kept in a scratch file as a 1-D <c>.npy</c>, a block at a time.</summary>
+    private static string WriteSpilledNpy(string dir, string name, SpilledSignal signal)
+    {
+        string path = Path.Combine(dir, name + ".npy");
+        Npy.WriteVector(path, signal.Length, signal.Read);
         return path;
     }
 

@@ -76,7 +76,7 @@ public static class AudioLoader
                     try
                     {
                         HeaderCheck check = HeaderChecks.For(path, options);
-                        SinkFactory? sinkFor = spill is null ? null : (rate, frames) => sink = SpillingSink(options, spill, window, rate, frames);
+                        SinkFactory? sinkFor = spill is null ? null : (rate, frames) => sink = SpillingSink(path, options, spill, window, rate, frames, cancellationToken);
                         pcm = container == AudioContainer.Wav ? WavReader.Read(source, path, window, onHeader: check, sinkFor: sinkFor) : AuReader.Read(source, path, window, check, sinkFor);
                         if (sink is not null)
                         {
@@ -94,7 +94,7 @@ public static class AudioLoader
                     {
                         // ... or ffmpeg.
                         _ = e;
-                        pcm = DecodeWithFfmpeg(path, options, window, timeout, cancellationToken);
+                        pcm = DecodeWithFfmpeg(path, options, window, timeout, spill, s => sink = s, cancellationToken);
                         decoder = "ffmpeg";
                     }
 
@@ -146,7 +146,7 @@ public static class AudioLoader
                         }
                     }
 
-                    pcm = DecodeWithFfmpeg(path, options, window, timeout, cancellationToken);
+                    pcm = DecodeWithFfmpeg(path, options, window, timeout, spill, s => sink = s, cancellationToken);
                     decoder = "ffmpeg";
                     break;
             }
@@ -154,7 +154,15 @@ public static class AudioLoader
 
         if (decoder == "ffmpeg")
         {
-            HeaderChecks.Check(path, options, new AudioSize(pcm.SampleRate, pcm.Channels, pcm.Samples.LongLength, options.SampleRate ?? pcm.SampleRate));
+            // Checked before the sink hands over its scratch file, so a refused file leaves nothing behind.
+            HeaderChecks.Check(path, options, new AudioSize(pcm.SampleRate, pcm.Channels, sink?.InputFrames ?? pcm.Samples.LongLength, options.SampleRate ?? pcm.SampleRate));
+            if (sink is not null)
+            {
+                // ffmpeg's two-step decode (a window, or more than two channels) streamed into the sink like a WAV.
+                (float[] streamed, SpilledSignal? spilled) = sink.Finish();
+                int streamedRate = options.SampleRate ?? pcm.SampleRate;
+                return new DecodedAudio(streamed, streamedRate, pcm.SampleRate, pcm.Channels, pcm.Truncated, pcm.Warning, streamedRate == pcm.SampleRate ? decoder : decoder + "+soxr") { Spilled = spilled };
+            }
         }
 
         float[] samples = pcm.Samples;
@@ -238,7 +246,9 @@ public static class AudioLoader
         (PcmFileResult Audio, int SourceRate)?[] decoded;
         try
         {
-            decoded = Ffmpeg.DecodeResampledBatch(exe, [.. eligible.Select(i => paths[i])], target, options.MaxDurationSeconds, timeout, cancellationToken, options.ScratchDirectory);
+            // A file decoded longer than the spill threshold (a low-rate file: the size limit does not bound its duration)
+            // is left to Load, which streams it into a scratch file as priced; the batch holds only shorter ones.
+            decoded = Ffmpeg.DecodeResampledBatch(exe, [.. eligible.Select(i => paths[i])], target, options.MaxDurationSeconds, timeout, cancellationToken, options.ScratchDirectory, options.SpillAboveSamples ?? long.MaxValue);
         }
         catch (Exception e) when (e is AudioDecodeException or IOException or UnauthorizedAccessException)
         {
@@ -258,29 +268,43 @@ public static class AudioLoader
     }
 
     /// <summary>
-    /// The sink a built-in reader streams a long file into (decode, downmix, resample, spill, block by block), or null to
-    /// read it into an array as before: short files, and files whose resampling cannot run in process (then the
-    /// in-memory path reports why or resamples with ffmpeg).
+    /// The sink a built-in reader (or ffmpeg's two-step decode) streams a long file into (decode, downmix, resample,
+    /// spill, block by block), or null to read it into an array as before: short files, and files whose resampling
+    /// cannot run at all (then the in-memory path reports why). Resampling runs in process with libsoxr, or through
+    /// an ffmpeg process fed block by block where the in-memory path would resample with ffmpeg (<c>--decoder
+    /// ffmpeg</c>, or libsoxr missing), so that choice of resampler never decides whether a long file fits in memory.
     /// </summary>
-    private static MonoSink? SpillingSink(AudioLoadOptions options, SpillPolicy spill, FrameWindow window, int rate, long frames)
+    private static MonoSink? SpillingSink(string path, AudioLoadOptions options, SpillPolicy spill, FrameWindow window, int rate, long frames, CancellationToken cancellationToken)
     {
         int target = options.SampleRate ?? rate;
         bool resample = target != rate;
-        if (resample && (options.Decoder == AudioDecoder.Ffmpeg || !SoxrResampler.IsAvailable || rate < SndfileDecoder.MinSampleRate))
+        long cap = window.MaxFrames(rate);
+        FfmpegResampling? ffmpeg = null;
+        if (resample && (options.Decoder == AudioDecoder.Ffmpeg || !SoxrResampler.IsAvailable))
+        {
+            string? exe = options.Decoder == AudioDecoder.Sndfile ? null : Ffmpeg.Locate(options.FfmpegPath);
+            if (exe is null)
+            {
+                return null;
+            }
+
+            // As the in-memory path's Ffmpeg.Resample: its limit is sized from the samples it resamples.
+            ffmpeg = new FfmpegResampling(exe, path, options.Timeout ?? Ffmpeg.DefaultTimeout(Math.Min(Math.Min(frames, cap), long.MaxValue / 8) * 4), cancellationToken);
+        }
+        else if (resample && rate < SndfileDecoder.MinSampleRate)
         {
             return null;
         }
 
-        long cap = window.MaxFrames(rate);
         if (frames == long.MaxValue)
         {
-            // No size in the header (a streamed WAV): start in memory and move to the file if it grows long.
-            return new MonoSink(rate, target, Math.Min(cap, (long)rate * 60), (long)rate * 60, spill);
+            // No size in the header (a streamed WAV, ffmpeg's output): start in memory and move to the file if it grows long.
+            return new MonoSink(rate, target, Math.Min(cap, (long)rate * 60), (long)rate * 60, spill, ffmpeg);
         }
 
         long read = Math.Min(frames, cap);
         long samples = resample ? SoxrResampler.OutputLength(read, rate, target) : read;
-        return samples > spill.AboveSamples ? new MonoSink(rate, target, read, read, spill) : null;
+        return samples > spill.AboveSamples ? new MonoSink(rate, target, read, read, spill, ffmpeg) : null;
     }
 
     /// <summary>Disposes the sink a load created (the resampler, and a spill file the load did not hand over).</summary>
@@ -329,10 +353,17 @@ public static class AudioLoader
         }
     }
 
-    private static PcmFileResult DecodeWithFfmpeg(string path, AudioLoadOptions options, FrameWindow window, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>ffmpeg's two-step decode; under a spill policy a long output streams into a sink, which <paramref name="sinkCreated"/> receives.</summary>
+    private static PcmFileResult DecodeWithFfmpeg(string path, AudioLoadOptions options, FrameWindow window, TimeSpan timeout, SpillPolicy? spill, Action<MonoSink?> sinkCreated, CancellationToken cancellationToken)
     {
         string exe = Ffmpeg.Locate(options.FfmpegPath) ?? throw MissingFfmpeg(path);
-        return Ffmpeg.Decode(exe, path, window, timeout, cancellationToken);
+        SinkFactory? sinkFor = spill is null ? null : (rate, frames) =>
+        {
+            MonoSink? sink = SpillingSink(path, options, spill, window, rate, frames, cancellationToken);
+            sinkCreated(sink);
+            return sink;
+        };
+        return Ffmpeg.Decode(exe, path, window, timeout, cancellationToken, sinkFor);
     }
 
     /// <summary>Whether the in-process decoder (libsndfile, plus libsoxr when <paramref name="forResampling"/>) is chosen and installed.</summary>

@@ -16,10 +16,11 @@ internal static partial class Ffmpeg
     /// (decode that file alone, which reports its problem precisely) whenever anything in the batch is
     /// doubtful — ffmpeg failed, timed out or logged an error (errors cannot be attributed to one input),
     /// the log cannot be read, the file has more than two channels, hit the length cap, or decoded
-    /// shorter than its header declares.
+    /// shorter than its header declares, or decoded to more than <paramref name="maxSamples"/> samples (read before
+    /// the file is: the one-file path then streams such a file into a scratch file instead of this array).
     /// </summary>
     public static (PcmFileResult Audio, int SourceRate)?[] DecodeResampledBatch(
-        string executable, IReadOnlyList<string> paths, int targetRate, double maxDurationSeconds, TimeSpan timeout, CancellationToken cancellationToken, string? scratchParent = null)
+        string executable, IReadOnlyList<string> paths, int targetRate, double maxDurationSeconds, TimeSpan timeout, CancellationToken cancellationToken, string? scratchParent = null, long maxSamples = long.MaxValue)
     {
         var results = new (PcmFileResult Audio, int SourceRate)?[paths.Count];
         if (paths.Count == 0)
@@ -93,7 +94,7 @@ internal static partial class Ffmpeg
                 }
 
                 (int channels, int sourceRate) = format;
-                float[] samples = ReadFloats(Path.Combine(scratch.FullName, i.ToString(CultureInfo.InvariantCulture) + ".f32"));
+                float[] samples = ReadFloats(Path.Combine(scratch.FullName, i.ToString(CultureInfo.InvariantCulture) + ".f32"), Math.Min(cap, maxSamples));
                 if (channels is < 1 or > 2 || sourceRate <= 0 || nativeCount <= 0 || samples.Length == 0 || samples.Length >= cap)
                 {
                     continue;
@@ -148,7 +149,8 @@ internal static partial class Ffmpeg
         return positions;
     }
 
-    private static float[] ReadFloats(string path)
+    /// <summary>The floats of <paramref name="path"/>; empty when it is missing or holds more than <paramref name="maxSamples"/> (not read then).</summary>
+    private static float[] ReadFloats(string path, long maxSamples)
     {
         if (!File.Exists(path))
         {
@@ -157,7 +159,7 @@ internal static partial class Ffmpeg
 
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
         long bytes = file.Length;
-        if (bytes / 4 > int.MaxValue / 2)
+        if (bytes / 4 > int.MaxValue / 2 || bytes / 4 > maxSamples)
         {
             return [];
         }

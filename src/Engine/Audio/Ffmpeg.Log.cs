@@ -44,7 +44,7 @@ internal static partial class Ffmpeg
         return result;
     }
 
-    private static string Summarize(IReadOnlyList<string> errors, string path)
+    internal static string Summarize(IReadOnlyList<string> errors, string path)
     {
         string full = "file:" + Path.GetFullPath(path);
         var distinct = errors.Select(e => e.Replace(full + ": ", string.Empty, StringComparison.Ordinal).Replace(full, "input", StringComparison.Ordinal))

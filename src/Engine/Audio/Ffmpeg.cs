@@ -46,8 +46,11 @@ internal static partial class Ffmpeg
     /// <summary>The default wall-clock limit for a file of <paramref name="bytes"/> bytes: 30 s + 5 s per MiB.</summary>
     public static TimeSpan DefaultTimeout(long bytes) => TimeSpan.FromSeconds(30 + (5.0 * bytes / (1 << 20)));
 
-    /// <summary>Decodes <paramref name="path"/> with ffmpeg to mono float at the file's own rate, honouring the window.</summary>
-    public static PcmFileResult Decode(string executable, string path, FrameWindow window, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decodes <paramref name="path"/> with ffmpeg to mono float at the file's own rate, honouring the window; a sink
+    /// <paramref name="sinkFor"/> returns receives the samples as they arrive from the pipe (the result's are then empty).
+    /// </summary>
+    public static PcmFileResult Decode(string executable, string path, FrameWindow window, TimeSpan timeout, CancellationToken cancellationToken, SinkFactory? sinkFor = null)
     {
         // The output-side -t bounds the work (window end, or the hard cap) so an endless or lying stream stops.
         double limitSeconds = window.DurationSeconds is double d ? Math.Min(window.MaxDurationSeconds, window.OffsetSeconds + d + 1) : window.MaxDurationSeconds + 1;
@@ -62,9 +65,10 @@ internal static partial class Ffmpeg
         using FfmpegProcess process = FfmpegProcess.Start(executable, path, args, withInput: false, timeout, cancellationToken);
         PcmFileResult? pcm = null;
         AudioDecodeException? readError = null;
+        MonoSink? sink = null;
         try
         {
-            pcm = WavReader.Read(new ByteSource(process.Output), path, window, streamed: true);
+            pcm = WavReader.Read(new ByteSource(process.Output), path, window, streamed: true, sinkFor: sinkFor is null ? null : (rate, frames) => sink = sinkFor(rate, frames));
         }
         catch (AudioDecodeException e)
         {
@@ -96,13 +100,14 @@ internal static partial class Ffmpeg
         }
 
         IReadOnlyList<string> errors = Lines(stderr, "error", "fatal", "panic");
-        if (pcm is null || pcm.Samples.Length == 0)
+        long frames = sink?.InputFrames ?? pcm?.Samples.Length ?? 0;
+        if (pcm is null || frames == 0)
         {
             string reason = errors.Count > 0 ? Summarize(errors, path)
                 : readError is not null && exitCode == 0 ? readError.Reason
                 : exitCode != 0 ? $"ffmpeg exited with code {exitCode}"
                 : "no audio samples were decoded";
-            if (pcm is not null && pcm.Samples.Length == 0 && window.StartFrame(pcm.SampleRate) > 0)
+            if (pcm is not null && window.StartFrame(pcm.SampleRate) > 0)
             {
                 return pcm;
             }
@@ -112,7 +117,7 @@ internal static partial class Ffmpeg
 
         var warnings = new List<string>();
         bool truncated = false;
-        double decodedSeconds = pcm.Samples.Length / (double)pcm.SampleRate + (window.StartFrame(pcm.SampleRate) / (double)pcm.SampleRate);
+        double decodedSeconds = frames / (double)pcm.SampleRate + (window.StartFrame(pcm.SampleRate) / (double)pcm.SampleRate);
         bool readToEnd = decodedSeconds < limitSeconds - 1 && window.DurationSeconds is null;
         double? declared = DeclaredDuration(stderr);
         if (readToEnd && declared is double total && IsShortOf(total, decodedSeconds))

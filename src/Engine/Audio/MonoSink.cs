@@ -17,13 +17,17 @@ internal sealed record SpillPolicy(long AboveSamples, string? ScratchDirectory)
 /// means a single allocation of exactly the output) or, under a <see cref="SpillPolicy"/>, a scratch file once it is
 /// (or is expected to be) longer than the policy's threshold: then only one block is ever in memory. libsoxr's output
 /// does not depend on how its input is chunked, so both are the samples of the one-shot
-/// <see cref="SoxrResampler.Resample(ReadOnlySpan{float}, double, double)"/>.
+/// <see cref="SoxrResampler.Resample(ReadOnlySpan{float}, double, double)"/>. Given an <see cref="FfmpegResampling"/>, the
+/// resampling runs in an ffmpeg process instead (<c>--decoder ffmpeg</c>, or libsoxr missing): the blocks stream
+/// through its pipes (<see cref="FfmpegResampleStream"/>) and the output ends with the length
+/// <see cref="Ffmpeg.Resample"/> fixes, so it equals that call's.
 /// </summary>
 internal sealed class MonoSink : IDisposable
 {
     private readonly int sourceRate;
     private readonly int? targetRate;
     private readonly SoxrStream? resampler;
+    private readonly FfmpegResampleStream? external;
     private readonly float[]? scratch;
     private readonly SpillPolicy? spill;
     private float[] output;
@@ -31,15 +35,18 @@ internal sealed class MonoSink : IDisposable
     private long written;
     private long inputFrames;
 
-    /// <summary>Creates the sink; <paramref name="expectedFrames"/> (source frames) sizes the first allocation, never above <paramref name="maxInitialSamples"/>.</summary>
-    public MonoSink(int sourceRate, int? targetRate, long expectedFrames, long maxInitialSamples, SpillPolicy? spill = null)
+    /// <summary>
+    /// Creates the sink; <paramref name="expectedFrames"/> (source frames) sizes the first allocation, never above
+    /// <paramref name="maxInitialSamples"/>; <paramref name="ffmpeg"/> resamples through ffmpeg instead of libsoxr in process.
+    /// </summary>
+    public MonoSink(int sourceRate, int? targetRate, long expectedFrames, long maxInitialSamples, SpillPolicy? spill = null, FfmpegResampling? ffmpeg = null)
     {
         this.sourceRate = sourceRate;
         this.targetRate = targetRate;
         this.spill = spill;
         bool resample = targetRate is int t && t != sourceRate;
         long capacity = resample ? SoxrResampler.OutputLength(Math.Max(0, expectedFrames), sourceRate, targetRate!.Value) : Math.Max(0, expectedFrames);
-        if (resample)
+        if (resample && ffmpeg is null)
         {
             resampler = new SoxrStream(sourceRate, targetRate!.Value);
             scratch = new float[(int)SoxrResampler.OutputLength(SndfileDecoder.BlockFrames, sourceRate, targetRate.Value) + 4096];
@@ -55,6 +62,13 @@ internal sealed class MonoSink : IDisposable
         {
             output = new float[Math.Min(Math.Min(capacity, maxInitialSamples), Array.MaxLength)];
         }
+
+        if (resample && ffmpeg is not null)
+        {
+            // Last, once the output exists: Put runs on the stream's reader thread from here on, and Finish reads
+            // what it wrote only after Complete has joined that thread.
+            external = new FfmpegResampleStream(ffmpeg, sourceRate, targetRate!.Value, Put);
+        }
     }
 
     /// <summary>Source frames appended so far.</summary>
@@ -64,6 +78,12 @@ internal sealed class MonoSink : IDisposable
     public void Append(ReadOnlySpan<float> frames)
     {
         inputFrames += frames.Length;
+        if (external is not null)
+        {
+            external.Write(frames);
+            return;
+        }
+
         if (resampler is null)
         {
             Put(frames);
@@ -85,6 +105,13 @@ internal sealed class MonoSink : IDisposable
     public (float[] Samples, SpilledSignal? Spilled) Finish(long? exactLength = null)
     {
         long length = inputFrames;
+        if (external is not null)
+        {
+            // Every resampled sample is in once ffmpeg has ended; Ffmpeg.Resample's length, ceil(n · target / source).
+            external.Complete();
+            exactLength = (long)Math.Ceiling(inputFrames * ((double)targetRate!.Value / sourceRate));
+        }
+
         if (resampler is null && exactLength is long fixedLength)
         {
             // librosa's fix_length on samples resampled elsewhere (ffmpeg's soxr).
@@ -146,6 +173,8 @@ internal sealed class MonoSink : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        // ffmpeg first: its reader thread may still be writing to the spill file.
+        external?.Dispose();
         resampler?.Dispose();
         spilled?.Dispose();
     }

@@ -45,6 +45,30 @@ public static partial class Npy
             throw new ArgumentException($"Shape ({string.Join(", ", shape)}) holds {count} values but {values.Length} were given.", nameof(shape));
         }
 
+        WriteFloat32Header(stream, shape);
+        WriteLittleEndian(stream, values);
+    }
+
+    /// <summary>
+    /// Writes a 1-D float32 <c>.npy</c> of <paramref name="length"/> values that <paramref name="read"/> (start, destination)
+    /// supplies a block at a time, so a signal kept in a scratch file is written without being whole in memory.
+    /// </summary>
+    public static void WriteVector(string path, int length, Action<long, Span<float>> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        using FileStream fs = File.Create(path);
+        WriteFloat32Header(fs, [length]);
+        float[] block = new float[Math.Min(length, 1 << 16)];
+        for (long at = 0; at < length; at += block.Length)
+        {
+            Span<float> part = block.AsSpan(0, (int)Math.Min(block.Length, length - at));
+            read(at, part);
+            WriteLittleEndian(fs, part);
+        }
+    }
+
+    private static void WriteFloat32Header(Stream stream, int[] shape)
+    {
         string shapeText = shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape) + ")";
         string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shapeText + ", }";
         // Header is padded with spaces so the data starts on a 64-byte boundary, newline-terminated.
@@ -58,6 +82,10 @@ public static partial class Npy
         BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
         stream.Write(len);
         stream.Write(Encoding.ASCII.GetBytes(header));
+    }
+
+    private static void WriteLittleEndian(Stream stream, ReadOnlySpan<float> values)
+    {
         if (BitConverter.IsLittleEndian)
         {
             stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));

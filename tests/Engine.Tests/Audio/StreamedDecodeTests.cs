@@ -164,7 +164,27 @@ public sealed class StreamedDecodeTests
         Assert.Equal([-1f, -2f, 0f, 0f, 0f], all[70_000..]);
     }
 
-    private static DecodedAudio AssertSpilledEqualsWhole(string path, AudioLoadOptions options)
+    [Fact]
+    public void SpilledSignal_WrittenAsNpyBlockByBlock_IsByteIdenticalToTheArrayWrite()
+    {
+        // extract --save-signal writes y.npy from the scratch file: several 65 536-float blocks and a partial last one.
+        string dir = TestAudioFiles.TempDir();
+        var rng = new Random(3);
+        float[] signal = [.. Enumerable.Range(0, 150_001).Select(_ => (float)(rng.NextDouble() - 0.5))];
+        using var writer = new SpillWriter(dir);
+        writer.Append(signal);
+        using SpilledSignal spilled = writer.Finish();
+
+        string fromArray = Path.Combine(dir, "array.npy");
+        string fromBlocks = Path.Combine(dir, "blocks.npy");
+        Cepstra.Output.Npy.Write(fromArray, signal, signal.Length);
+        Cepstra.Output.Npy.WriteVector(fromBlocks, spilled.Length, spilled.Read);
+
+        Assert.Equal(File.ReadAllBytes(fromArray), File.ReadAllBytes(fromBlocks));
+        Assert.Equal(signal, Cepstra.Output.Npy.Read(fromBlocks).Values);
+    }
+
+    internal static DecodedAudio AssertSpilledEqualsWhole(string path, AudioLoadOptions options)
     {
         DecodedAudio whole = AudioLoader.Load(path, options);
         DecodedAudio spilled = AudioLoader.Load(path, options with { SpillAboveSamples = 0, ScratchDirectory = TestAudioFiles.TempDir() });
@@ -175,7 +195,7 @@ public sealed class StreamedDecodeTests
         return whole;
     }
 
-    private static void AssertBits(float[] expected, float[] actual, string what)
+    internal static void AssertBits(float[] expected, float[] actual, string what)
     {
         Assert.True(expected.Length == actual.Length, $"{what}: {actual.Length} samples, expected {expected.Length}");
         for (int i = 0; i < expected.Length; i++)
