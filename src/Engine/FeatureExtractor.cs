@@ -217,16 +217,20 @@ public sealed class FeatureExtractor : IDisposable
     /// <summary>Writes the summary of <paramref name="clip"/> (<see cref="SummaryColumns"/> values) into <paramref name="destination"/>.</summary>
     public void Summarize(ClipFeatures clip, Span<float> destination) => FeatureSummary.Compute(clip, SummaryFeatures, destination);
 
-    /// <summary>Computes and summarises every segment of <paramref name="samples"/>: one row of <see cref="SummaryColumns"/> per segment.</summary>
-    public float[][] SummarizeSegments(float[] samples, IReadOnlyList<Segment> segments, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Computes and summarises every segment of <paramref name="audio"/>, in memory or spilled (a spilled segment
+    /// computed in blocks is read a block at a time): one row of <see cref="SummaryColumns"/> per segment.
+    /// </summary>
+    public float[][] SummarizeSegments(DecodedAudio audio, IReadOnlyList<Segment> segments, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(audio);
         ArgumentNullException.ThrowIfNull(segments);
         var rows = new float[segments.Count][];
+        ClipFeatures clip = Holders(1)[0];
         for (int i = 0; i < segments.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ClipFeatures clip = Compute(samples.AsSpan(segments[i].StartSample, segments[i].SampleCount));
+            Compute(audio, segments[i].StartSample, segments[i].SampleCount, clip);
             rows[i] = new float[SummaryColumns.Count];
             Summarize(clip, rows[i]);
         }

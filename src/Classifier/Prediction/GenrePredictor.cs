@@ -75,6 +75,7 @@ public sealed class GenrePredictor : IDisposable
     private readonly FeaturePlan _plan;
     private readonly SegmentationSpec _segmentation;
     private readonly FeatureKinds _summary;
+    private readonly long? _spillThresholdSamples;
     private bool _disposed;
 
     /// <summary>Prepares prediction with <paramref name="model"/>.</summary>
@@ -90,6 +91,9 @@ public sealed class GenrePredictor : IDisposable
         // convert --features selection).
         _summary = FeatureExtractor.SummarySelectionFor(_plan, model.Info.FeatureNames)
             ?? throw new InvalidDataException("The model's feature columns differ from the summary its extraction parameters produce: it was trained on another feature set.");
+        var first = new Worker(_plan, _summary, _segmentation, Model);
+        _spillThresholdSamples = first.Extractor.SpillThresholdSamples;
+        _workers.Add(first);
     }
 
     /// <summary>The model.</summary>
@@ -105,11 +109,20 @@ public sealed class GenrePredictor : IDisposable
     public GenrePrediction PredictFile(string path, AudioLoadOptions? loadOptions = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var clock = Stopwatch.StartNew();
         AudioLoadOptions load = loadOptions ?? LoadOptions();
+        if (load.SpillAboveSamples is null)
+        {
+            // As in extract and convert: a long file whose features are computed block by block is decoded to a
+            // scratch file and read a block at a time, so a multi-hour file is never whole in memory.
+            load = load with { SpillAboveSamples = _spillThresholdSamples };
+        }
+
         DecodedAudio audio = AudioLoader.Load(path, load, cancellationToken);
+        using SpilledSignal? spilled = audio.Spilled;
         double decodeMs = clock.Elapsed.TotalMilliseconds;
-        GenrePrediction p = Predict(path, audio.Samples, cancellationToken);
+        GenrePrediction p = Predict(path, audio, cancellationToken);
         var warnings = new List<string>();
         if (audio.Warning is not null)
         {
@@ -144,14 +157,21 @@ public sealed class GenrePredictor : IDisposable
     public GenrePrediction Predict(string source, float[] samples, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(samples);
+        int sr = _plan.Options.SampleRate;
+        return Predict(source, new DecodedAudio(samples, sr, sr, 1, Truncated: false, Warning: null, Decoder: "memory"), cancellationToken);
+    }
+
+    private GenrePrediction Predict(string source, DecodedAudio audio, CancellationToken cancellationToken)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int sr = _plan.Options.SampleRate;
-        IReadOnlyList<Segment> segments = Segmentation.Split(samples.Length, sr, _segmentation);
+        int sampleCount = audio.SampleCount;
+        IReadOnlyList<Segment> segments = Segmentation.Split(sampleCount, sr, _segmentation);
         var warnings = new List<string>();
         if (segments.Count == 0)
         {
-            segments = [new Segment(0, 0, samples.Length)];
-            warnings.Add($"the clip ({samples.Length / (double)sr:0.###} s) is shorter than one training segment ({_segmentation}); classified as a whole.");
+            segments = [new Segment(0, 0, sampleCount)];
+            warnings.Add($"the clip ({sampleCount / (double)sr:0.###} s) is shorter than one training segment ({_segmentation}); classified as a whole.");
         }
 
         if (!_workers.TryTake(out Worker? worker))
@@ -162,7 +182,7 @@ public sealed class GenrePredictor : IDisposable
         try
         {
             var clock = Stopwatch.StartNew();
-            float[][] features = worker.Extractor.SummarizeSegments(samples, segments, cancellationToken);
+            float[][] features = worker.Extractor.SummarizeSegments(audio, segments, cancellationToken);
 
             double featuresMs = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
@@ -188,7 +208,7 @@ public sealed class GenrePredictor : IDisposable
                 Genre = ranked[0].Genre,
                 Probabilities = ranked,
                 Segments = votes,
-                DurationSeconds = samples.Length / (double)sr,
+                DurationSeconds = sampleCount / (double)sr,
                 FeaturesMs = featuresMs,
                 InferenceMs = clock.Elapsed.TotalMilliseconds,
                 Warnings = warnings,

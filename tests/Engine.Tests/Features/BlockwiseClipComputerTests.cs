@@ -187,6 +187,36 @@ public sealed class BlockwiseClipComputerTests
         Assert.Null(wholeClip.SpillThresholdSamples);
     }
 
+    [Fact]
+    public void SummarizeSegments_OfASpilledSignal_GivesTheInMemoryRows()
+    {
+        // What predict does with a long file: the rows of a spilled signal (a whole clip read block by block, and
+        // segments read one at a time) equal those of the same signal in memory, bit for bit.
+        string dir = TestDirectories.Create(nameof(SummarizeSegments_OfASpilledSignal_GivesTheInMemoryRows));
+        string path = Path.Combine(dir, "clip.wav");
+        WavWriter.WritePcm16(path, Clip, Rate);
+        var plan = new FeaturePlan(ExtractionOptions.LibrosaDefaults);
+        foreach (SegmentationSpec segmentation in new[] { SegmentationSpec.Whole, SegmentationSpec.Segments(2) })
+        {
+            using var extractor = new FeatureExtractor(new SimdBackend(plan), FeatureKinds.None, FeatureKinds.Genre, segmentation)
+            {
+                BlockwiseMinimumSamples = 20 * Rate,
+                BlockSamples = 6 * Rate,
+            };
+            DecodedAudio memory = extractor.Load(path);
+            DecodedAudio spilled = extractor.Load(path, new AudioLoadOptions { SpillAboveSamples = extractor.SpillThresholdSamples, ScratchDirectory = dir });
+            using SpilledSignal signal = spilled.Spilled ?? throw new Xunit.Sdk.XunitException("not spilled");
+            IReadOnlyList<Segment> segments = extractor.Segments(memory.SampleCount);
+            float[][] expected = extractor.SummarizeSegments(memory, segments);
+            float[][] actual = extractor.SummarizeSegments(spilled, segments);
+            Assert.Equal(segments.Count, actual.Length);
+            for (int i = 0; i < segments.Count; i++)
+            {
+                Assert.True(expected[i].SequenceEqual(actual[i]), $"{segmentation} segment {i}");
+            }
+        }
+    }
+
     [Theory]
     [InlineData(FeatureKinds.YHarmonic)]
     [InlineData(FeatureKinds.OnsetStrength)]

@@ -1,3 +1,4 @@
+using Cepstra.Audio;
 using Cepstra.Backends;
 using Cepstra.Dataset;
 using Cepstra.Dsp;
@@ -27,7 +28,7 @@ public sealed class FeatureExtractorTests
 
         float[] y = TestSignals.NoiseAndTones(20_000, seed: 9);
         IReadOnlyList<Segment> segments = extractor.Segments(y.Length);
-        float[][] rows = extractor.SummarizeSegments(y, segments);
+        float[][] rows = extractor.SummarizeSegments(new DecodedAudio(y, Plan.SampleRate, Plan.SampleRate, 1, Truncated: false, Warning: null, Decoder: "memory"), segments);
         Assert.Equal(2, rows.Length);
 
         // Each row equals the facade-free path: compute the segment, take the default summary, then flatness mean/var.
