@@ -22,13 +22,16 @@ public sealed class SimdStftLaneWidthTests
     [Theory]
     // 2 frames: one partial batch; 130 frames: an odd number of 8-frame batches, the last partial; 22 050·2 + 17:
     // a whole number of 16-frame runs plus a partial one. Two workers split the batches into chunks of odd length.
-    [InlineData(1_000, 1)]
-    [InlineData(3 * 22_050, 1)]
-    [InlineData(3 * 22_050, 2)]
-    [InlineData((2 * 22_050) + 17, 2)]
-    public void FirstWaveFeatures_WideLanes_EqualNarrowLanesBitForBit(int length, int workers)
+    // Power 1 feeds the mel sums |X|, power 1.5 takes |X|^p per 8-lane batch after the 16-lane FFT.
+    [InlineData(1_000, 1, 2.0)]
+    [InlineData(3 * 22_050, 1, 2.0)]
+    [InlineData(3 * 22_050, 2, 2.0)]
+    [InlineData((2 * 22_050) + 17, 2, 2.0)]
+    [InlineData((2 * 22_050) + 17, 1, 1.0)]
+    [InlineData((2 * 22_050) + 17, 1, 1.5)]
+    public void FirstWaveFeatures_WideLanes_EqualNarrowLanesBitForBit(int length, int workers, double power)
     {
-        var plan = new FeaturePlan(ExtractionOptions.LibrosaDefaults);
+        var plan = new FeaturePlan(ExtractionOptions.LibrosaDefaults with { Power = power });
         var fft = new RealFft(plan.FftSize);
         using var wide = new SimdClipWorker(plan, fft, wideLanes: true);
         using var narrow = new SimdClipWorker(plan, fft, wideLanes: false);

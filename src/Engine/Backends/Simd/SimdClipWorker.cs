@@ -249,9 +249,9 @@ internal sealed class SimdClipWorker : IDisposable
             return;
         }
 
-        // 16 frames per lane FFT: the gather, transform, power and magnitude of WideLanes.Width / width batches at
-        // once, each frame through the same operations as on the 8-lane path; the later stages then read one
-        // Vector<float> batch at a time, as before.
+        // 16 frames per lane FFT: the gather, transform, power, magnitude, copies out, mel sums and spectral
+        // statistics of WideLanes.Width / width batches at once, each frame through the same operations as on the
+        // 8-lane path; the mel energies land in the 8-lane batches' layout, which the clip-wide stages read.
         int perWide = WideLanes.Width / width;
         int hop = _plan.HopLength;
         int half = _plan.FftSize / 2 * WideLanes.Width;
@@ -266,6 +266,13 @@ internal sealed class SimdClipWorker : IDisposable
             _fft.ForwardLanesPacked(w.Re, w.Im, w.Scratch);
             SimdKernels.PowerAndMagnitude(
                 MemoryMarshal.Cast<Vector512<float>, float>(w.Re), MemoryMarshal.Cast<Vector512<float>, float>(w.Im), w.Power, magnitudeNeeded ? w.Magnitude : []);
+            if (_plan.Options.Power is 1.0 or 2.0)
+            {
+                ProcessSpectrumWide(batch, batches, count, w);
+                continue;
+            }
+
+            // Other exponents take |X|^p per 8-lane batch (SimdFrameScratch.PowMagnitude).
             for (int b = 0; b < batches; b++)
             {
                 s.TakeWideBatch(b, magnitudeNeeded, _complex);
@@ -348,6 +355,70 @@ internal sealed class SimdClipWorker : IDisposable
             SimdKernels.SpectralLanes(
                 s.MagnitudeVectors, _plan.FftFrequencies, (float)o.RolloffPercent,
                 out Vector<float> centroid, out Vector<float> bandwidth, out Vector<float> rolloff);
+            for (int l = 0; l < count; l++)
+            {
+                int t = first + l;
+                if ((want & FeatureKinds.SpectralCentroid) != 0)
+                {
+                    destination.SpectralCentroid[0, t] = centroid[l];
+                }
+
+                if ((want & FeatureKinds.SpectralBandwidth) != 0)
+                {
+                    destination.SpectralBandwidth[0, t] = bandwidth[l];
+                }
+
+                if ((want & FeatureKinds.SpectralRolloff) != 0)
+                {
+                    destination.SpectralRolloff[0, t] = rolloff[l];
+                }
+            }
+        }
+    }
+
+    // ProcessSpectrum for the 16-lane batch in w (count frames from batch·Count on, `batches` 8-lane batches): the
+    // same copies, mel sums and statistics lane by lane, read from the wide layout without splitting it first.
+    private void ProcessSpectrumWide(int batch, int batches, int count, WideLanes w)
+    {
+        ClipFeatures destination = _destination!;
+        FeatureKinds want = _want;
+        ExtractionOptions o = _plan.Options;
+        int width = Vector<float>.Count;
+        int bins = _plan.FrequencyBins;
+        int bands = _plan.MelBands;
+        int first = batch * width;
+        if ((want & FeatureKinds.StftPower) != 0)
+        {
+            SimdKernels.ScatterLanesWide(w.Power, bins, count, destination.StftPower.Data[(first * bins)..]);
+        }
+
+        if ((want & FeatureKinds.StftMagnitude) != 0)
+        {
+            SimdKernels.ScatterLanesWide(w.Magnitude, bins, count, destination.StftMagnitude.Data[(first * bins)..]);
+        }
+
+        if ((want & FeatureKinds.Chroma) != 0)
+        {
+            SimdKernels.ScatterLanesWide(w.Power, bins, count, _clipPower.Data[(first * bins)..]);
+        }
+
+        if (_complex)
+        {
+            SimdKernels.ScatterLanesWide(MemoryMarshal.Cast<Vector512<float>, float>(w.Re), bins, count, _clipReal.Data[(first * bins)..]);
+            SimdKernels.ScatterLanesWide(MemoryMarshal.Cast<Vector512<float>, float>(w.Im), bins, count, _clipImag.Data[(first * bins)..]);
+        }
+
+        if ((_needs & FeatureInputs.MelPower) != 0)
+        {
+            Span<float> melInput = o.Power == 2.0 ? w.Power : w.Magnitude;
+            SimdKernels.MelLanesWide(_plan, MemoryMarshal.Cast<float, Vector512<float>>(melInput), _melLanes.AsSpan(batch * bands * width, batches * bands * width), batches);
+        }
+
+        if ((want & SpectralStatistics) != 0)
+        {
+            SimdKernels.SpectralLanesWide(
+                MemoryMarshal.Cast<float, Vector512<float>>(w.Magnitude), _plan.FftFrequencies, (float)o.RolloffPercent,
+                out Vector512<float> centroid, out Vector512<float> bandwidth, out Vector512<float> rolloff);
             for (int l = 0; l < count; l++)
             {
                 int t = first + l;
