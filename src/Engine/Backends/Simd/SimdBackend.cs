@@ -8,8 +8,9 @@ namespace Cepstra.Backends;
 /// <summary>
 /// The vectorised CPU back end: float arithmetic on Vector&lt;float&gt; (AVX-512, AVX2, SSE or NEON, whichever the
 /// runtime enables) and <c>System.Numerics.Tensors.TensorPrimitives</c>. The STFT runs Vector&lt;float&gt;.Count
-/// frames at once, one frame per SIMD lane, through <see cref="RealFft"/>; power, the sparse mel projection, the
-/// DCT and the spectral statistics stay in that layout, so no stage needs horizontal shuffles. All features of a
+/// frames at once (16 in 512-bit vectors where AVX-512 runs them, bit for bit the same), one frame per SIMD lane,
+/// through <see cref="RealFft"/>; power, the sparse mel projection, the DCT and the spectral statistics stay in
+/// that layout, so no stage needs horizontal shuffles. All features of a
 /// clip share one STFT pass. With <see cref="ExtractionOptions.MaxDegreeOfParallelism"/> above 1, frames of a clip
 /// are split into chunks over that many threads, and <see cref="ComputeBatch"/> spreads clips over them instead.
 /// </summary>

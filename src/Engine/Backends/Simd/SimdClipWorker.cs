@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
 using Cepstra.Features;
 
@@ -31,6 +32,7 @@ internal sealed class SimdClipWorker : IDisposable
     private readonly FeatureMatrix _clipReal = new(0, 0);
     private readonly FeatureMatrix _clipImag = new(0, 0);
     private readonly FeatureKernelRunner _kernels;
+    private readonly bool _wideLanes;
     private float[] _padded = [];
     private float[] _melLanes = [];
     private int[] _zcrPrefix = [];
@@ -44,12 +46,26 @@ internal sealed class SimdClipWorker : IDisposable
     private Action<int, ParallelLoopState>? _chunkBody;
     private int _chunkBatches;
 
+    /// <summary>A worker whose STFT runs 16-frame lane FFTs where AVX-512 runs them (<see cref="ConstantQWorkspace.WideLanesAccelerated"/>).</summary>
     public SimdClipWorker(FeaturePlan plan, RealFft fft)
+        : this(plan, fft, ConstantQWorkspace.WideLanesAccelerated)
+    {
+    }
+
+    /// <summary>
+    /// A worker with the given STFT lane width: tests force both on any machine to compare them. Wide lanes apply to
+    /// power-of-two FFTs when 16 frames are a whole number of Vector&lt;float&gt; batches; otherwise the 8-lane path runs.
+    /// </summary>
+    internal SimdClipWorker(FeaturePlan plan, RealFft fft, bool wideLanes)
     {
         _plan = plan;
         _fft = fft;
         _kernels = new FeatureKernelRunner(plan, KernelFlavor.Simd);
+        _wideLanes = wideLanes && fft.IsPowerOfTwo && Vector<float>.Count < WideLanes.Width && WideLanes.Width % Vector<float>.Count == 0;
     }
+
+    /// <summary>Whether this worker's STFT transforms 16 frames per lane FFT (two 8-frame batches at once).</summary>
+    internal bool UsesWideLanes => _wideLanes;
 
     public void Compute(ReadOnlySpan<float> samples, ClipFeatures destination, int maxDegreeOfParallelism)
     {
@@ -170,7 +186,7 @@ internal sealed class SimdClipWorker : IDisposable
         int workers = Math.Min(maxDegreeOfParallelism, batches);
         while (_frameScratch.Count < Math.Max(1, workers))
         {
-            _frameScratch.Add(new SimdFrameScratch(_plan, _fft));
+            _frameScratch.Add(new SimdFrameScratch(_plan, _fft, _wideLanes));
         }
 
         if (workers <= 1)
@@ -220,90 +236,205 @@ internal sealed class SimdClipWorker : IDisposable
 
     private void ProcessBatches(int firstBatch, int endBatch, SimdFrameScratch s)
     {
+        int width = Vector<float>.Count;
+        bool magnitudeNeeded = (_needs & FeatureInputs.StftMagnitude) != 0;
+        if (!_wideLanes)
+        {
+            for (int batch = firstBatch; batch < endBatch; batch++)
+            {
+                TransformBatch(batch, s, magnitudeNeeded);
+                ProcessSpectrum(batch, s);
+            }
+
+            return;
+        }
+
+        // 16 frames per lane FFT: the gather, transform, power, magnitude, copies out, mel sums and spectral
+        // statistics of WideLanes.Width / width batches at once, each frame through the same operations as on the
+        // 8-lane path; the mel energies land in the 8-lane batches' layout, which the clip-wide stages read.
+        int perWide = WideLanes.Width / width;
+        int hop = _plan.HopLength;
+        int half = _plan.FftSize / 2 * WideLanes.Width;
+        WideLanes w = s.Wide;
+        for (int batch = firstBatch; batch < endBatch; batch += perWide)
+        {
+            int batches = Math.Min(perWide, endBatch - batch);
+            int first = batch * width;
+            int count = Math.Min(batches * width, _frames - first);
+            Span<float> packed = w.ScratchFloats;
+            SimdKernels.GatherWindowedFramesPackedWide(_padded, first, count, hop, _plan.Window, packed[..half], packed.Slice(half, half));
+            _fft.ForwardLanesPacked(w.Re, w.Im, w.Scratch);
+            SimdKernels.PowerAndMagnitude(
+                MemoryMarshal.Cast<Vector512<float>, float>(w.Re), MemoryMarshal.Cast<Vector512<float>, float>(w.Im), w.Power, magnitudeNeeded ? w.Magnitude : []);
+            if (_plan.Options.Power is 1.0 or 2.0)
+            {
+                ProcessSpectrumWide(batch, batches, count, w);
+                continue;
+            }
+
+            // Other exponents take |X|^p per 8-lane batch (SimdFrameScratch.PowMagnitude).
+            for (int b = 0; b < batches; b++)
+            {
+                s.TakeWideBatch(b, magnitudeNeeded, _complex);
+                ProcessSpectrum(batch + b, s);
+            }
+        }
+    }
+
+    // Gather, lane FFT, power and magnitude of one Vector<float>.Count-frame batch into s.
+    private void TransformBatch(int batch, SimdFrameScratch s, bool magnitudeNeeded)
+    {
+        int width = Vector<float>.Count;
+        int hop = _plan.HopLength;
+        int first = batch * width;
+        int count = Math.Min(width, _frames - first);
+        if (_fft.IsPowerOfTwo)
+        {
+            // Gather straight into the FFT's packed input (even samples, then odd samples): no packing pass.
+            int half = _plan.FftSize / 2 * width;
+            SimdKernels.GatherWindowedFramesPacked(_padded, first, count, hop, _plan.Window, s.FftScratch[..half], s.FftScratch.Slice(half, half));
+            _fft.ForwardLanesPacked(s.ReVectors, s.ImVectors, s.FftScratchVectors);
+        }
+        else
+        {
+            SimdKernels.GatherWindowedFrames(_padded, first, count, hop, _plan.Window, s.Windowed, s.LaneInput);
+            _fft.ForwardLanes(s.LaneInputVectors, s.ReVectors, s.ImVectors, s.FftScratchVectors);
+        }
+
+        SimdKernels.PowerAndMagnitude(s.Re, s.Im, s.Power, magnitudeNeeded ? s.Magnitude : []);
+    }
+
+    // Everything after the power spectrum for one batch: copies out, mel energies and spectral statistics.
+    private void ProcessSpectrum(int batch, SimdFrameScratch s)
+    {
         ClipFeatures destination = _destination!;
         FeatureKinds want = _want;
         ExtractionOptions o = _plan.Options;
         int width = Vector<float>.Count;
         int bins = _plan.FrequencyBins;
         int bands = _plan.MelBands;
-        int hop = _plan.HopLength;
         bool mel = (_needs & FeatureInputs.MelPower) != 0;
         bool spectral = (want & SpectralStatistics) != 0;
-        bool magnitudeNeeded = (_needs & FeatureInputs.StftMagnitude) != 0;
-
-        for (int batch = firstBatch; batch < endBatch; batch++)
+        int first = batch * width;
+        int count = Math.Min(width, _frames - first);
+        if ((want & FeatureKinds.StftPower) != 0)
         {
-            int first = batch * width;
-            int count = Math.Min(width, _frames - first);
-            if (_fft.IsPowerOfTwo)
-            {
-                // Gather straight into the FFT's packed input (even samples, then odd samples): no packing pass.
-                int half = _plan.FftSize / 2 * width;
-                SimdKernels.GatherWindowedFramesPacked(_padded, first, count, hop, _plan.Window, s.FftScratch[..half], s.FftScratch.Slice(half, half));
-                _fft.ForwardLanesPacked(s.ReVectors, s.ImVectors, s.FftScratchVectors);
-            }
-            else
-            {
-                SimdKernels.GatherWindowedFrames(_padded, first, count, hop, _plan.Window, s.Windowed, s.LaneInput);
-                _fft.ForwardLanes(s.LaneInputVectors, s.ReVectors, s.ImVectors, s.FftScratchVectors);
-            }
-            SimdKernels.PowerAndMagnitude(s.Re, s.Im, s.Power, magnitudeNeeded ? s.Magnitude : []);
+            SimdKernels.ScatterLanes(s.Power, bins, count, destination.StftPower.Data[(first * bins)..]);
+        }
 
-            if ((want & FeatureKinds.StftPower) != 0)
-            {
-                SimdKernels.ScatterLanes(s.Power, bins, count, destination.StftPower.Data[(first * bins)..]);
-            }
+        if ((want & FeatureKinds.StftMagnitude) != 0)
+        {
+            SimdKernels.ScatterLanes(s.Magnitude, bins, count, destination.StftMagnitude.Data[(first * bins)..]);
+        }
 
-            if ((want & FeatureKinds.StftMagnitude) != 0)
-            {
-                SimdKernels.ScatterLanes(s.Magnitude, bins, count, destination.StftMagnitude.Data[(first * bins)..]);
-            }
+        if ((want & FeatureKinds.Chroma) != 0)
+        {
+            SimdKernels.ScatterLanes(s.Power, bins, count, _clipPower.Data[(first * bins)..]);
+        }
 
-            if ((want & FeatureKinds.Chroma) != 0)
-            {
-                SimdKernels.ScatterLanes(s.Power, bins, count, _clipPower.Data[(first * bins)..]);
-            }
+        if (_complex)
+        {
+            SimdKernels.ScatterLanes(s.Re, bins, count, _clipReal.Data[(first * bins)..]);
+            SimdKernels.ScatterLanes(s.Im, bins, count, _clipImag.Data[(first * bins)..]);
+        }
 
-            if (_complex)
+        if (mel)
+        {
+            ReadOnlySpan<float> melInput = o.Power switch
             {
-                SimdKernels.ScatterLanes(s.Re, bins, count, _clipReal.Data[(first * bins)..]);
-                SimdKernels.ScatterLanes(s.Im, bins, count, _clipImag.Data[(first * bins)..]);
-            }
+                2.0 => s.Power,
+                1.0 => s.Magnitude,
+                _ => s.PowMagnitude(o.Power),
+            };
+            Span<Vector<float>> melOut = MemoryMarshal.Cast<float, Vector<float>>(_melLanes.AsSpan(batch * bands * width, bands * width));
+            SimdKernels.MelLanes(_plan, MemoryMarshal.Cast<float, Vector<float>>(melInput), melOut);
+        }
 
-            if (mel)
+        if (spectral)
+        {
+            SimdKernels.SpectralLanes(
+                s.MagnitudeVectors, _plan.FftFrequencies, (float)o.RolloffPercent,
+                out Vector<float> centroid, out Vector<float> bandwidth, out Vector<float> rolloff);
+            for (int l = 0; l < count; l++)
             {
-                ReadOnlySpan<float> melInput = o.Power switch
+                int t = first + l;
+                if ((want & FeatureKinds.SpectralCentroid) != 0)
                 {
-                    2.0 => s.Power,
-                    1.0 => s.Magnitude,
-                    _ => s.PowMagnitude(o.Power),
-                };
-                Span<Vector<float>> melOut = MemoryMarshal.Cast<float, Vector<float>>(_melLanes.AsSpan(batch * bands * width, bands * width));
-                SimdKernels.MelLanes(_plan, MemoryMarshal.Cast<float, Vector<float>>(melInput), melOut);
-            }
+                    destination.SpectralCentroid[0, t] = centroid[l];
+                }
 
-            if (spectral)
-            {
-                SimdKernels.SpectralLanes(
-                    s.MagnitudeVectors, _plan.FftFrequencies, (float)o.RolloffPercent,
-                    out Vector<float> centroid, out Vector<float> bandwidth, out Vector<float> rolloff);
-                for (int l = 0; l < count; l++)
+                if ((want & FeatureKinds.SpectralBandwidth) != 0)
                 {
-                    int t = first + l;
-                    if ((want & FeatureKinds.SpectralCentroid) != 0)
-                    {
-                        destination.SpectralCentroid[0, t] = centroid[l];
-                    }
+                    destination.SpectralBandwidth[0, t] = bandwidth[l];
+                }
 
-                    if ((want & FeatureKinds.SpectralBandwidth) != 0)
-                    {
-                        destination.SpectralBandwidth[0, t] = bandwidth[l];
-                    }
+                if ((want & FeatureKinds.SpectralRolloff) != 0)
+                {
+                    destination.SpectralRolloff[0, t] = rolloff[l];
+                }
+            }
+        }
+    }
 
-                    if ((want & FeatureKinds.SpectralRolloff) != 0)
-                    {
-                        destination.SpectralRolloff[0, t] = rolloff[l];
-                    }
+    // ProcessSpectrum for the 16-lane batch in w (count frames from batch·Count on, `batches` 8-lane batches): the
+    // same copies, mel sums and statistics lane by lane, read from the wide layout without splitting it first.
+    private void ProcessSpectrumWide(int batch, int batches, int count, WideLanes w)
+    {
+        ClipFeatures destination = _destination!;
+        FeatureKinds want = _want;
+        ExtractionOptions o = _plan.Options;
+        int width = Vector<float>.Count;
+        int bins = _plan.FrequencyBins;
+        int bands = _plan.MelBands;
+        int first = batch * width;
+        if ((want & FeatureKinds.StftPower) != 0)
+        {
+            SimdKernels.ScatterLanesWide(w.Power, bins, count, destination.StftPower.Data[(first * bins)..]);
+        }
+
+        if ((want & FeatureKinds.StftMagnitude) != 0)
+        {
+            SimdKernels.ScatterLanesWide(w.Magnitude, bins, count, destination.StftMagnitude.Data[(first * bins)..]);
+        }
+
+        if ((want & FeatureKinds.Chroma) != 0)
+        {
+            SimdKernels.ScatterLanesWide(w.Power, bins, count, _clipPower.Data[(first * bins)..]);
+        }
+
+        if (_complex)
+        {
+            SimdKernels.ScatterLanesWide(MemoryMarshal.Cast<Vector512<float>, float>(w.Re), bins, count, _clipReal.Data[(first * bins)..]);
+            SimdKernels.ScatterLanesWide(MemoryMarshal.Cast<Vector512<float>, float>(w.Im), bins, count, _clipImag.Data[(first * bins)..]);
+        }
+
+        if ((_needs & FeatureInputs.MelPower) != 0)
+        {
+            Span<float> melInput = o.Power == 2.0 ? w.Power : w.Magnitude;
+            SimdKernels.MelLanesWide(_plan, MemoryMarshal.Cast<float, Vector512<float>>(melInput), _melLanes.AsSpan(batch * bands * width, batches * bands * width), batches);
+        }
+
+        if ((want & SpectralStatistics) != 0)
+        {
+            SimdKernels.SpectralLanesWide(
+                MemoryMarshal.Cast<float, Vector512<float>>(w.Magnitude), _plan.FftFrequencies, (float)o.RolloffPercent,
+                out Vector512<float> centroid, out Vector512<float> bandwidth, out Vector512<float> rolloff);
+            for (int l = 0; l < count; l++)
+            {
+                int t = first + l;
+                if ((want & FeatureKinds.SpectralCentroid) != 0)
+                {
+                    destination.SpectralCentroid[0, t] = centroid[l];
+                }
+
+                if ((want & FeatureKinds.SpectralBandwidth) != 0)
+                {
+                    destination.SpectralBandwidth[0, t] = bandwidth[l];
+                }
+
+                if ((want & FeatureKinds.SpectralRolloff) != 0)
+                {
+                    destination.SpectralRolloff[0, t] = rolloff[l];
                 }
             }
         }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Cepstra.Dsp;
 
 namespace Cepstra.Backends.Simd;
@@ -9,7 +10,8 @@ namespace Cepstra.Backends.Simd;
 /// <summary>
 /// STFT scratch for one frame worker, rented once from <see cref="ArrayPool{T}"/>: the windowed frame, the
 /// lane-layout FFT input, FFT ping-pong buffers, spectrum, power and magnitude of one batch of
-/// Vector&lt;float&gt;.Count frames, and the batch's MFCC lanes.
+/// Vector&lt;float&gt;.Count frames, and the batch's MFCC lanes; with 16-frame lanes
+/// (<see cref="SimdClipWorker"/>'s wide path) also the 16-lane FFT buffers, spectrum, power and magnitude.
 /// </summary>
 internal sealed class SimdFrameScratch : IDisposable
 {
@@ -27,11 +29,12 @@ internal sealed class SimdFrameScratch : IDisposable
     private float[] _magnitude;
     private float[] _pow;
     private float[] _mfccBuffer;
+    private readonly WideLanes? _wide;
 
     /// <summary>1 while a frame worker uses this set (see SimdClipWorker.TakeScratch).</summary>
     public int InUse;
 
-    public SimdFrameScratch(FeaturePlan plan, RealFft fft)
+    public SimdFrameScratch(FeaturePlan plan, RealFft fft, bool wideLanes)
     {
         _n = plan.FftSize;
         _bins = plan.FrequencyBins;
@@ -46,7 +49,11 @@ internal sealed class SimdFrameScratch : IDisposable
         _magnitude = ArrayPool<float>.Shared.Rent(_bins * _width);
         _pow = [];
         _mfccBuffer = ArrayPool<float>.Shared.Rent(_mfcc);
+        _wide = wideLanes ? new WideLanes(fft.LaneScratchLength, _bins) : null;
     }
+
+    /// <summary>The 16-lane buffers; only for a scratch set made with wide lanes.</summary>
+    public WideLanes Wide => _wide ?? throw new InvalidOperationException("This scratch set has no 16-lane buffers.");
 
     public Span<float> Windowed => _windowed.AsSpan(0, _n);
 
@@ -98,6 +105,36 @@ internal sealed class SimdFrameScratch : IDisposable
         Return(ref _magnitude);
         Return(ref _pow);
         Return(ref _mfccBuffer);
+    }
+
+    /// <summary>
+    /// Moves lanes <paramref name="half"/>·Count … of the 16-lane batch into this scratch's Vector&lt;float&gt;.Count-lane
+    /// power and, when asked, magnitude and spectrum, so the 8-lane stages after the FFT read one narrow batch.
+    /// </summary>
+    public void TakeWideBatch(int half, bool magnitude, bool spectrum)
+    {
+        WideLanes w = Wide;
+        CopyLanes(w.Power, half, Power);
+        if (magnitude)
+        {
+            CopyLanes(w.Magnitude, half, Magnitude);
+        }
+
+        if (spectrum)
+        {
+            CopyLanes(MemoryMarshal.Cast<Vector512<float>, float>(w.Re), half, Re);
+            CopyLanes(MemoryMarshal.Cast<Vector512<float>, float>(w.Im), half, Im);
+        }
+    }
+
+    private void CopyLanes(ReadOnlySpan<float> wide, int half, Span<float> narrow)
+    {
+        int width = _width;
+        int offset = half * width;
+        for (int k = 0; k < _bins; k++)
+        {
+            new Vector<float>(wide.Slice((k * WideLanes.Width) + offset, width)).CopyTo(narrow.Slice(k * width, width));
+        }
     }
 
     private static void Return(ref float[] buffer)
