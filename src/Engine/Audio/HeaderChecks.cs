@@ -34,7 +34,7 @@ internal static class HeaderChecks
         Check(path, options, Capped(rate, channels, frames, options));
 
     /// <summary>The size a read of <paramref name="frames"/> frames will have once the duration cap is applied.</summary>
-    private static AudioSize Capped(int rate, int channels, long frames, AudioLoadOptions options)
+    internal static AudioSize Capped(int rate, int channels, long frames, AudioLoadOptions options)
     {
         long cap = (long)Math.Min(long.MaxValue / 2, Math.Floor(options.MaxDurationSeconds * Math.Max(1, rate)));
         return new AudioSize(rate, channels, Math.Min(frames, cap), options.SampleRate ?? rate) { FileSeconds = frames / (double)Math.Max(1, rate) };

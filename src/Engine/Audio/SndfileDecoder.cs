@@ -66,6 +66,43 @@ internal static class SndfileDecoder
         }
     }
 
+    /// <summary>
+    /// The size libsndfile reads from <paramref name="path"/>'s headers (rate, channels, frames within the load's
+    /// offset/duration window, capped like <see cref="HeaderChecks.Probe"/>), without decoding: what admission by bytes
+    /// prices a compressed file by. Null when libsndfile is missing, cannot open the file, or reports no plausible length.
+    /// </summary>
+    internal static unsafe AudioSize? ProbeSize(string path, AudioLoadOptions options)
+    {
+        if (!SndfileNative.IsAvailable)
+        {
+            return null;
+        }
+
+        SndfileNative.Info info = default;
+        nint file = SndfileNative.Open(Path.GetFullPath(path), SndfileNative.ModeRead, &info);
+        if (file == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            int rate = info.SampleRate;
+            if (info.Channels < 1 || info.Channels > MaxChannels || rate < MinSampleRate || rate > MaxSampleRate || info.Frames is <= 0 or >= long.MaxValue / 2)
+            {
+                return null;
+            }
+
+            var window = new FrameWindow(options.OffsetSeconds, options.DurationSeconds, options.MaxDurationSeconds);
+            long frames = Math.Min(window.MaxFrames(rate), Math.Max(0, info.Frames - window.StartFrame(rate)));
+            return HeaderChecks.Capped(rate, info.Channels, frames, options);
+        }
+        finally
+        {
+            _ = SndfileNative.Close(file);
+        }
+    }
+
     private static unsafe DecodedAudio Read(string path, nint file, SndfileNative.Info info, long fileBytes, FrameWindow window, int? targetRate, HeaderCheck? onHeader, SpillPolicy? spill, CancellationToken cancellationToken)
     {
         // Validate what a corrupt header could inflate before anything is allocated from it.
