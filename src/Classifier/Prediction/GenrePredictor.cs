@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Cepstra.Audio;
 using Cepstra.Backends;
 using Cepstra.Classifier.Evaluation;
 using Cepstra.Classifier.Training;
+using Cepstra.Conversion;
 using Cepstra.Dataset;
 using Cepstra.Dsp;
 using Cepstra.Features;
@@ -76,11 +78,18 @@ public sealed class GenrePredictor : IDisposable
     private readonly SegmentationSpec _segmentation;
     private readonly FeatureKinds _summary;
     private readonly long? _spillThresholdSamples;
+    private readonly ClipMemoryModel _memory;
+    private readonly long _budgetBytes;
     private bool _disposed;
 
     /// <summary>Prepares prediction with <paramref name="model"/>.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="memoryBudgetBytes">
+    /// The memory budget a prediction stays within (default <see cref="MemoryBudget.DefaultBytes"/>, half this machine's
+    /// memory): a file whose header says its features would need more fails from its header, as in extract and convert.
+    /// </param>
     /// <exception cref="InvalidDataException">The model's feature names do not match what its extraction parameters produce.</exception>
-    public GenrePredictor(GenreModel model)
+    public GenrePredictor(GenreModel model, long? memoryBudgetBytes = null)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         ExtractionOptions options = model.Info.GetExtraction();
@@ -91,6 +100,8 @@ public sealed class GenrePredictor : IDisposable
         // convert --features selection).
         _summary = FeatureExtractor.SummarySelectionFor(_plan, model.Info.FeatureNames)
             ?? throw new InvalidDataException("The model's feature columns differ from the summary its extraction parameters produce: it was trained on another feature set.");
+        _memory = new ClipMemoryModel(_plan, _summary, FeatureKinds.None);
+        _budgetBytes = MemoryBudget.ForFiles(memoryBudgetBytes ?? MemoryBudget.DefaultBytes);
         var first = new Worker(_plan, _summary, _segmentation, Model);
         _spillThresholdSamples = first.Extractor.SpillThresholdSamples;
         _workers.Add(first);
@@ -117,6 +128,13 @@ public sealed class GenrePredictor : IDisposable
             // As in extract and convert: a long file whose features are computed block by block is decoded to a
             // scratch file and read a block at a time, so a multi-hour file is never whole in memory.
             load = load with { SpillAboveSamples = _spillThresholdSamples };
+        }
+
+        if (load.SizeLimit is null)
+        {
+            // A model with a whole-clip feature (HPSS, rhythm, CQT …) holds the clip's matrices in memory: a file whose
+            // header prices it past the budget fails from its header, as in extract, instead of exhausting memory.
+            load = load with { SizeLimit = TooLongForMemory };
         }
 
         DecodedAudio audio = AudioLoader.Load(path, load, cancellationToken);
@@ -218,6 +236,20 @@ public sealed class GenrePredictor : IDisposable
         {
             _workers.Add(worker);
         }
+    }
+
+    private string? TooLongForMemory(AudioSize size)
+    {
+        long need = _memory.Estimate(size);
+        if (need <= _budgetBytes)
+        {
+            return null;
+        }
+
+        double seconds = size.FileSeconds ?? (size.SourceFrames / (double)Math.Max(1, size.SourceSampleRate));
+        string whole = _memory.WholeClipFeatures.Count == 0 ? string.Empty : $" ({string.Join(", ", _memory.WholeClipFeatures)} need the whole clip in memory)";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"too long for the memory budget: {seconds:0.#} s of audio needs about {MemoryBudget.Format(need)} for this model's features{whole}, more than the {MemoryBudget.Format(_budgetBytes)} a file may use; classify a shorter excerpt.");
     }
 
     /// <inheritdoc/>
