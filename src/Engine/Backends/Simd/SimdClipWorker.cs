@@ -355,23 +355,35 @@ internal sealed class SimdClipWorker : IDisposable
             SimdKernels.SpectralLanes(
                 s.MagnitudeVectors, _plan.FftFrequencies, (float)o.RolloffPercent,
                 out Vector<float> centroid, out Vector<float> bandwidth, out Vector<float> rolloff);
-            for (int l = 0; l < count; l++)
+            StoreStatistics(first, count, AsLanes(ref centroid), AsLanes(ref bandwidth), AsLanes(ref rolloff));
+        }
+    }
+
+    // The lanes of a statistics register as floats: one write-out for the 8- and 16-lane batches.
+    private static ReadOnlySpan<float> AsLanes<TVector>(ref TVector vector)
+        where TVector : struct => MemoryMarshal.Cast<TVector, float>(MemoryMarshal.CreateReadOnlySpan(ref vector, 1));
+
+    // Frames first … first + count − 1 of centroid, bandwidth and rolloff, those requested, from one batch's lanes.
+    private void StoreStatistics(int first, int count, ReadOnlySpan<float> centroid, ReadOnlySpan<float> bandwidth, ReadOnlySpan<float> rolloff)
+    {
+        ClipFeatures destination = _destination!;
+        FeatureKinds want = _want;
+        for (int l = 0; l < count; l++)
+        {
+            int t = first + l;
+            if ((want & FeatureKinds.SpectralCentroid) != 0)
             {
-                int t = first + l;
-                if ((want & FeatureKinds.SpectralCentroid) != 0)
-                {
-                    destination.SpectralCentroid[0, t] = centroid[l];
-                }
+                destination.SpectralCentroid[0, t] = centroid[l];
+            }
 
-                if ((want & FeatureKinds.SpectralBandwidth) != 0)
-                {
-                    destination.SpectralBandwidth[0, t] = bandwidth[l];
-                }
+            if ((want & FeatureKinds.SpectralBandwidth) != 0)
+            {
+                destination.SpectralBandwidth[0, t] = bandwidth[l];
+            }
 
-                if ((want & FeatureKinds.SpectralRolloff) != 0)
-                {
-                    destination.SpectralRolloff[0, t] = rolloff[l];
-                }
+            if ((want & FeatureKinds.SpectralRolloff) != 0)
+            {
+                destination.SpectralRolloff[0, t] = rolloff[l];
             }
         }
     }
@@ -419,24 +431,7 @@ internal sealed class SimdClipWorker : IDisposable
             SimdKernels.SpectralLanesWide(
                 MemoryMarshal.Cast<float, Vector512<float>>(w.Magnitude), _plan.FftFrequencies, (float)o.RolloffPercent,
                 out Vector512<float> centroid, out Vector512<float> bandwidth, out Vector512<float> rolloff);
-            for (int l = 0; l < count; l++)
-            {
-                int t = first + l;
-                if ((want & FeatureKinds.SpectralCentroid) != 0)
-                {
-                    destination.SpectralCentroid[0, t] = centroid[l];
-                }
-
-                if ((want & FeatureKinds.SpectralBandwidth) != 0)
-                {
-                    destination.SpectralBandwidth[0, t] = bandwidth[l];
-                }
-
-                if ((want & FeatureKinds.SpectralRolloff) != 0)
-                {
-                    destination.SpectralRolloff[0, t] = rolloff[l];
-                }
-            }
+            StoreStatistics(first, count, AsLanes(ref centroid), AsLanes(ref bandwidth), AsLanes(ref rolloff));
         }
     }
 
