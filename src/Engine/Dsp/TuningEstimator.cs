@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Cepstra.Features;
 
 namespace Cepstra.Dsp;
@@ -340,6 +341,9 @@ public static class TuningEstimator
 
     // piptrack at one bin: when it is a local maximum of S·(S > ref), record its interpolated pitch and magnitude.
     // `last` is the spectrum's last bin (stored frames may stop short of it, but never at a bin piptrack reports).
+    // Optimised from the first call, as ParabolicShift (the other helpers inline): called for every candidate bin of
+    // every frame from a loop that OSR optimises early, while a tier-0 AddIfPeak would wait for call counting.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddIfPeak(ReadOnlySpan<float> s, int k, int last, float reference, int sampleRate, int pitchFftSize, ref float[] pitches, ref float[] mags, ref int count)
     {
         if (!IsThresholdedLocalMax(s, k, last, reference))
@@ -382,6 +386,7 @@ public static class TuningEstimator
 
     // librosa _parabolic_interpolation: the vertex offset −b/a of the parabola through bins k−1, k, k+1,
     // or 0 when it would move by a bin or more (also at the edges).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float ParabolicShift(ReadOnlySpan<float> s, int k, int last)
     {
         if (k == 0 || k == last)
