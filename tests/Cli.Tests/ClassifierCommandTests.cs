@@ -136,6 +136,21 @@ public sealed class ClassifierCommandTests(TinyDemo demo) : IClassFixture<TinyDe
     }
 
     [Fact]
+    public async Task Predict_MemoryBudget_RefusesAFilePricedPastItAndRejectsAnUnreadableSize()
+    {
+        // An hour of silent 16-bit mono audio at 4 kHz (29 MB): resampled to the model's rate, its header prices it past 512 MiB (the smallest budget accepted).
+        string hour = Path.Combine(demo.Dir, "one-hour-4k.wav");
+        Cepstra.Audio.WavWriter.WritePcm16(hour, new float[3600 * 4000], 4000);
+        (int code, _, string err) = await RunAsync("predict", hour, "--model", demo.Result.ModelPath, "--memory-budget", "512MiB");
+        Assert.Equal(1, code);
+        Assert.Contains("too long for the memory budget", err, StringComparison.Ordinal);
+
+        (code, _, err) = await RunAsync("predict", hour, "--model", demo.Result.ModelPath, "--memory-budget", "lots");
+        Assert.Equal(2, code);
+        Assert.Contains("--memory-budget", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnyCommand_UnexpectedException_OneErrorLineNoStackTrace_Exit1()
     {
         var root = new RootCommand();

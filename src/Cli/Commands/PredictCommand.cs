@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Cepstra.Audio;
 using Cepstra.Classifier.Prediction;
+using Cepstra.Conversion;
 
 namespace Cepstra.Cli.Commands;
 
@@ -21,20 +22,34 @@ internal static class PredictCommand
         var segments = new Option<bool>("--segments") { Description = "Also show each segment's vote." };
         var json = new Option<bool>("--json") { Description = "Print JSON (all genres, timings, warnings; segment votes with --segments): the same names as the HTTP API." };
         var decoder = DecoderOption.Create();
-        var command = new Command("predict", "Predict the genre of audio files with a trained model.") { files, model, top, segments, json, decoder };
+        var memoryBudget = new Option<string?>("--memory-budget") { HelpName = "size", Description = "Memory a prediction may use, e.g. 4GiB or 25% (default: half the available memory); a file whose features would need more fails before it is decoded." };
+        var command = new Command("predict", "Predict the genre of audio files with a trained model.") { files, model, top, segments, json, decoder, memoryBudget };
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
             TextWriter stderr = parse.InvocationConfiguration.Error;
             var problems = new List<string>();
             AudioDecoder audioDecoder = DecoderOption.Bind(parse, decoder, problems);
+            long? budget = null;
+            if (parse.GetValue(memoryBudget) is string budgetText)
+            {
+                if (MemoryBudget.TryParse(budgetText, out long parsed, out string? budgetError))
+                {
+                    budget = parsed;
+                }
+                else
+                {
+                    problems.Add("--memory-budget: " + budgetError);
+                }
+            }
+
             if (problems.Count > 0)
             {
                 await stderr.WriteLineAsync("error: " + problems[0]);
                 return 2;
             }
 
-            if (await TrainCli.LoadPredictorAsync(parse.GetValue(model)!, stderr) is not GenrePredictor predictor)
+            if (await TrainCli.LoadPredictorAsync(parse.GetValue(model)!, stderr, budget) is not GenrePredictor predictor)
             {
                 return 2;
             }

@@ -27,7 +27,7 @@ internal static class TrainCli
     }
 
     /// <summary>As <see cref="LoadModelAsync"/>, wrapped in a predictor.</summary>
-    public static async Task<GenrePredictor?> LoadPredictorAsync(string modelPath, TextWriter stderr)
+    public static async Task<GenrePredictor?> LoadPredictorAsync(string modelPath, TextWriter stderr, long? memoryBudgetBytes = null)
     {
         if (await LoadModelAsync(modelPath, stderr) is not GenreModel model)
         {
@@ -36,7 +36,7 @@ internal static class TrainCli
 
         try
         {
-            return new GenrePredictor(model);
+            return new GenrePredictor(model, memoryBudgetBytes);
         }
         catch (InvalidDataException ex)
         {
