@@ -307,36 +307,15 @@ internal sealed class SimdClipWorker : IDisposable
     // Everything after the power spectrum for one batch: copies out, mel energies and spectral statistics.
     private void ProcessSpectrum(int batch, SimdFrameScratch s)
     {
-        ClipFeatures destination = _destination!;
         FeatureKinds want = _want;
         ExtractionOptions o = _plan.Options;
         int width = Vector<float>.Count;
-        int bins = _plan.FrequencyBins;
         int bands = _plan.MelBands;
         bool mel = (_needs & FeatureInputs.MelPower) != 0;
         bool spectral = (want & SpectralStatistics) != 0;
         int first = batch * width;
         int count = Math.Min(width, _frames - first);
-        if ((want & FeatureKinds.StftPower) != 0)
-        {
-            SimdKernels.ScatterLanes(s.Power, bins, count, destination.StftPower.Data[(first * bins)..]);
-        }
-
-        if ((want & FeatureKinds.StftMagnitude) != 0)
-        {
-            SimdKernels.ScatterLanes(s.Magnitude, bins, count, destination.StftMagnitude.Data[(first * bins)..]);
-        }
-
-        if ((want & FeatureKinds.Chroma) != 0)
-        {
-            SimdKernels.ScatterLanes(s.Power, bins, count, _clipPower.Data[(first * bins)..]);
-        }
-
-        if (_complex)
-        {
-            SimdKernels.ScatterLanes(s.Re, bins, count, _clipReal.Data[(first * bins)..]);
-            SimdKernels.ScatterLanes(s.Im, bins, count, _clipImag.Data[(first * bins)..]);
-        }
+        CopyOut(first, count, s.Power, s.Magnitude, s.Re, s.Im, wide: false);
 
         if (mel)
         {
@@ -356,6 +335,46 @@ internal sealed class SimdClipWorker : IDisposable
                 s.MagnitudeVectors, _plan.FftFrequencies, (float)o.RolloffPercent,
                 out Vector<float> centroid, out Vector<float> bandwidth, out Vector<float> rolloff);
             StoreStatistics(first, count, AsLanes(ref centroid), AsLanes(ref bandwidth), AsLanes(ref rolloff));
+        }
+    }
+
+    // Frames first … first + count − 1 of the spectra the clip keeps (requested |X|², |X|, chroma's power, the complex
+    // STFT), from one batch's lanes: 8-lane batches (ScatterLanes) or 16-lane ones (ScatterLanesWide).
+    private void CopyOut(int first, int count, ReadOnlySpan<float> power, ReadOnlySpan<float> magnitude, ReadOnlySpan<float> re, ReadOnlySpan<float> im, bool wide)
+    {
+        int bins = _plan.FrequencyBins;
+        int at = first * bins;
+        if ((_want & FeatureKinds.StftPower) != 0)
+        {
+            Scatter(power, _destination!.StftPower.Data[at..]);
+        }
+
+        if ((_want & FeatureKinds.StftMagnitude) != 0)
+        {
+            Scatter(magnitude, _destination!.StftMagnitude.Data[at..]);
+        }
+
+        if ((_want & FeatureKinds.Chroma) != 0)
+        {
+            Scatter(power, _clipPower.Data[at..]);
+        }
+
+        if (_complex)
+        {
+            Scatter(re, _clipReal.Data[at..]);
+            Scatter(im, _clipImag.Data[at..]);
+        }
+
+        void Scatter(ReadOnlySpan<float> lanes, Span<float> destination)
+        {
+            if (wide)
+            {
+                SimdKernels.ScatterLanesWide(lanes, bins, count, destination);
+            }
+            else
+            {
+                SimdKernels.ScatterLanes(lanes, bins, count, destination);
+            }
         }
     }
 
@@ -392,33 +411,12 @@ internal sealed class SimdClipWorker : IDisposable
     // same copies, mel sums and statistics lane by lane, read from the wide layout without splitting it first.
     private void ProcessSpectrumWide(int batch, int batches, int count, WideLanes w)
     {
-        ClipFeatures destination = _destination!;
         FeatureKinds want = _want;
         ExtractionOptions o = _plan.Options;
         int width = Vector<float>.Count;
-        int bins = _plan.FrequencyBins;
         int bands = _plan.MelBands;
         int first = batch * width;
-        if ((want & FeatureKinds.StftPower) != 0)
-        {
-            SimdKernels.ScatterLanesWide(w.Power, bins, count, destination.StftPower.Data[(first * bins)..]);
-        }
-
-        if ((want & FeatureKinds.StftMagnitude) != 0)
-        {
-            SimdKernels.ScatterLanesWide(w.Magnitude, bins, count, destination.StftMagnitude.Data[(first * bins)..]);
-        }
-
-        if ((want & FeatureKinds.Chroma) != 0)
-        {
-            SimdKernels.ScatterLanesWide(w.Power, bins, count, _clipPower.Data[(first * bins)..]);
-        }
-
-        if (_complex)
-        {
-            SimdKernels.ScatterLanesWide(MemoryMarshal.Cast<Vector512<float>, float>(w.Re), bins, count, _clipReal.Data[(first * bins)..]);
-            SimdKernels.ScatterLanesWide(MemoryMarshal.Cast<Vector512<float>, float>(w.Im), bins, count, _clipImag.Data[(first * bins)..]);
-        }
+        CopyOut(first, count, w.Power, w.Magnitude, MemoryMarshal.Cast<Vector512<float>, float>(w.Re), MemoryMarshal.Cast<Vector512<float>, float>(w.Im), wide: true);
 
         if ((_needs & FeatureInputs.MelPower) != 0)
         {
