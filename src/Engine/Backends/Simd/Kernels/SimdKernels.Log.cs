@@ -29,14 +29,7 @@ internal static partial class SimdKernels
             return;
         }
 
-        float referenceDb = (float)PowerToDb.ReferenceDb(options.DbReference, options.DbAmin);
-        TensorPrimitives.Max(values, (float)options.DbAmin, values);
-        TensorPrimitives.Log10(values, values);
-        TensorPrimitives.Multiply(values, 10f, values);
-        if (referenceDb != 0)
-        {
-            TensorPrimitives.Subtract(values, referenceDb, values);
-        }
+        FloatLog10.PowerToDecibelsInPlace(values, (float)options.DbAmin, (float)PowerToDb.ReferenceDb(options.DbReference, options.DbAmin));
     }
 
     /// <summary>Raises every value to <paramref name="clipMax"/> − top_db (nothing without top_db).</summary>

@@ -28,9 +28,8 @@ internal static partial class SimdKernels
         }
 
         Span<float> db = workspace.Db(bands * frames);
-        TensorPrimitives.Max(melPower.Data, 1e-10f, db);
-        TensorPrimitives.Log10(db, db);
-        TensorPrimitives.Multiply(db, 10f, db);
+        melPower.Data.CopyTo(db);
+        FloatLog10.PowerToDecibelsInPlace(db, 1e-10f, 0f);
 
         // The top_db floor is relative to the whole spectrogram's maximum (NaN propagates, as in NumPy).
         float floor = TensorPrimitives.Max(db) - 80f;

@@ -157,9 +157,7 @@ internal static partial class SimdKernels
             return;
         }
 
-        TensorPrimitives.Max(values, (float)amin, values);
-        TensorPrimitives.Log10(values, values);
-        TensorPrimitives.Multiply(values, 10f, values);
+        FloatLog10.PowerToDecibelsInPlace(values, (float)amin, 0f);
         if (topDb is double top)
         {
             TensorPrimitives.Max(values, TensorPrimitives.Max(values) - (float)top, values);
