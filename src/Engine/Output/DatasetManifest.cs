@@ -96,6 +96,7 @@ public static class DatasetManifests
 {
     private static readonly JsonSerializerOptions Json = new()
     {
+        TypeInfoResolver = EngineJsonContext.Default,
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },

@@ -37,6 +37,7 @@ public static class ExtractionOptionsMetadata
 
     private static readonly JsonSerializerOptions Json = new()
     {
+        TypeInfoResolver = EngineJsonContext.Default,
         PropertyNamingPolicy = new LibrosaNamingPolicy(),
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,

@@ -28,4 +28,18 @@ public sealed class ExtractionOptionsMetadataTests
         Assert.Equal(options, ExtractionOptionsMetadata.FromJson(legacy));
         Assert.Equal(options, ExtractionOptionsMetadata.FromJson(ExtractionOptionsMetadata.ToJson(options)));
     }
+
+    [Fact]
+    public void Json_IsByteForByteTheDocumentEarlierVersionsWrote()
+    {
+        // The settings fingerprint decides whether a folder resumes; the options JSON is read back by models.
+        // Both pinned as written before the serializer moved to compile-time metadata (EngineJsonContext).
+        ExtractionOptions options = ExtractionOptions.LibrosaDefaults with { PadMode = PadMode.Reflect, FMax = double.PositiveInfinity, Tuning = -0.25 };
+        Assert.Equal(
+            """{"sample_rate":22050,"fft_size":2048,"window_length":null,"hop_length":512,"center":true,"pad_mode":"reflect","mel_bands":128,"mel_scale":"slaney","mel_norm":"slaney","f_min":0,"f_max":"Infinity","power":2,"db_reference":1,"db_amin":1E-10,"top_db":80,"mfcc_count":20,"chroma_bins":12,"tuning":-0.25,"rolloff_percent":0.85,"delta_width":9,"backend":"auto","max_degree_of_parallelism":1,"effective_window_length":2048,"effective_f_max":"Infinity","frequency_bins":1025}""",
+            ExtractionOptionsMetadata.ToFingerprintJson(options));
+        Assert.Equal(
+            """{"sr":22050,"n_fft":2048,"win_length":null,"hop_length":512,"center":true,"pad_mode":"reflect","n_mels":128,"mel_scale":"slaney","mel_norm":"slaney","fmin":0,"fmax":"Infinity","power":2,"ref":1,"amin":1E-10,"top_db":80,"n_mfcc":20,"n_chroma":12,"tuning":-0.25,"roll_percent":0.85,"delta_width":9,"backend":"auto","max_degree_of_parallelism":1,"effective_window_length":2048,"effective_f_max":"Infinity","frequency_bins":1025}""",
+            ExtractionOptionsMetadata.ToJson(options));
+    }
 }
