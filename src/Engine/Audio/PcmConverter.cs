@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace Cepstra.Audio;
@@ -66,7 +67,8 @@ internal static class PcmConverter
             case (PcmEncoding.Int16, 1):
                 {
                     ReadOnlySpan<short> s = MemoryMarshal.Cast<byte, short>(source[..(frames * 2)]);
-                    for (int f = 0; f < frames; f++)
+                    int f = Int16MonoVectors(s, destination);
+                    for (; f < frames; f++)
                     {
                         destination[f] = s[f] * Scale16;
                     }
@@ -77,7 +79,8 @@ internal static class PcmConverter
             case (PcmEncoding.Int16, 2):
                 {
                     ReadOnlySpan<short> s = MemoryMarshal.Cast<byte, short>(source[..(frames * 4)]);
-                    for (int f = 0; f < frames; f++)
+                    int f = Int16StereoVectors(MemoryMarshal.Cast<byte, int>(source[..(frames * 4)]), destination);
+                    for (; f < frames; f++)
                     {
                         destination[f] = ((s[2 * f] * Scale16) + (s[(2 * f) + 1] * Scale16)) / 2f;
                     }
@@ -88,6 +91,44 @@ internal static class PcmConverter
             default:
                 return false;
         }
+    }
+
+    // The vector forms of the scalar loops above, element for element the same float operations (int16 → float is
+    // exact): converting a 30 s clip one sample at a time was ≈ 2 % of a gtzan-mini convert's CPU. They return how
+    // many frames they converted; the scalar loop finishes the rest.
+    private static int Int16MonoVectors(ReadOnlySpan<short> samples, Span<float> destination)
+    {
+        int width = Vector<short>.Count;
+        int half = Vector<int>.Count;
+        var scale = new Vector<float>(Scale16);
+        int f = 0;
+        for (; f + width <= samples.Length; f += width)
+        {
+            Vector.Widen(new Vector<short>(samples.Slice(f, width)), out Vector<int> low, out Vector<int> high);
+            (Vector.ConvertToSingle(low) * scale).CopyTo(destination.Slice(f, half));
+            (Vector.ConvertToSingle(high) * scale).CopyTo(destination.Slice(f + half, half));
+        }
+
+        return f;
+    }
+
+    // Each little-endian int32 of an interleaved 16-bit stereo stream is one frame: left in the low half, right in
+    // the high half; the shifts sign-extend each.
+    private static int Int16StereoVectors(ReadOnlySpan<int> frames, Span<float> destination)
+    {
+        int width = Vector<int>.Count;
+        var scale = new Vector<float>(Scale16);
+        var two = new Vector<float>(2f);
+        int f = 0;
+        for (; f + width <= frames.Length; f += width)
+        {
+            var pair = new Vector<int>(frames.Slice(f, width));
+            Vector<float> left = Vector.ConvertToSingle(Vector.ShiftRightArithmetic(Vector.ShiftLeft(pair, 16), 16)) * scale;
+            Vector<float> right = Vector.ConvertToSingle(Vector.ShiftRightArithmetic(pair, 16)) * scale;
+            ((left + right) / two).CopyTo(destination.Slice(f, width));
+        }
+
+        return f;
     }
 
     private static float Sample(ReadOnlySpan<byte> b, PcmFormat format)

@@ -35,7 +35,7 @@ internal sealed class SimdClipWorker : IDisposable
     private readonly bool _wideLanes;
     private float[] _padded = [];
     private float[] _melLanes = [];
-    private int[] _zcrPrefix = [];
+    private int[] _zcrStartCounts = [];
 
     // Per-clip state read by the frame workers (set at the start of Compute).
     private ClipFeatures? _destination;
@@ -138,8 +138,8 @@ internal sealed class SimdClipWorker : IDisposable
 
         if ((want & FeatureKinds.ZeroCrossingRate) != 0)
         {
-            EnsureCapacity(ref _zcrPrefix, samples.Length + (2 * pad));
-            SimdKernels.ZeroCrossingRate(samples, pad, _plan.HopLength, _plan.FftSize, _zcrPrefix, destination.ZeroCrossingRate.Data);
+            EnsureCapacity(ref _zcrStartCounts, destination.ZeroCrossingRate.Frames);
+            SimdKernels.ZeroCrossingRate(samples, pad, _plan.HopLength, _plan.FftSize, _zcrStartCounts, destination.ZeroCrossingRate.Data);
         }
 
         _kernels.Run(samples, destination, complex ? _clipReal.Data : default, complex ? _clipImag.Data : default);
@@ -156,7 +156,7 @@ internal sealed class SimdClipWorker : IDisposable
         _frameScratch.Clear();
         Return(ref _padded);
         Return(ref _melLanes);
-        Return(ref _zcrPrefix);
+        Return(ref _zcrStartCounts);
     }
 
     private static void EnsureCapacity<T>(ref T[] buffer, int length)
