@@ -125,10 +125,7 @@ internal sealed class SimdClipWorker : IDisposable
             double tuning = destination.Block?.Tuning ?? o.Tuning ?? TuningEstimator.Estimate(_clipPower, _plan);
             destination.SetTuning(tuning);
             ChromaFilters bank = _plan.ChromaFilterbank(tuning);
-            for (int t = 0; t < frames; t++)
-            {
-                SimdKernels.Chroma(bank, _clipPower.Frame(t), destination.Chroma.Frame(t));
-            }
+            SimdKernels.Chroma(bank, _clipPower, destination.Chroma);
         }
 
         if ((want & FeatureKinds.Rms) != 0)
