@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Cepstra.Features;
 
 /// <summary>
@@ -51,7 +53,11 @@ public static class Delta
         Span<float> y = destination.Data;
         for (int t = h; t < frames - h; t++)
         {
-            for (int r = 0; r < rows; r++)
+            // Rows are contiguous within a frame: whole vectors of rows at once, each lane doing exactly the
+            // scalar loop's double operations in the same order (bit-identical; the scalar form was ≈ 2 % of a
+            // gtzan-mini convert's CPU), then the leftover rows one by one.
+            int r = VectorRows(x, y, w, rows, t, h);
+            for (; r < rows; r++)
             {
                 double acc = 0;
                 for (int k = -h; k <= h; k++)
@@ -68,6 +74,28 @@ public static class Delta
             y.Slice(h * rows, rows).CopyTo(y.Slice(t * rows, rows));
             y.Slice((frames - 1 - h) * rows, rows).CopyTo(y.Slice((frames - 1 - t) * rows, rows));
         }
+    }
+
+    private static int VectorRows(ReadOnlySpan<float> x, Span<float> y, double[] w, int rows, int t, int h)
+    {
+        int width = Vector<float>.Count;
+        int r = 0;
+        for (; r + width <= rows; r += width)
+        {
+            Vector<double> low = Vector<double>.Zero;
+            Vector<double> high = Vector<double>.Zero;
+            for (int k = -h; k <= h; k++)
+            {
+                var weight = new Vector<double>(w[k + h]);
+                Vector.Widen(new Vector<float>(x.Slice(((t + k) * rows) + r, width)), out Vector<double> a, out Vector<double> b);
+                low += weight * a;
+                high += weight * b;
+            }
+
+            Vector.Narrow(low, high).CopyTo(y.Slice((t * rows) + r, width));
+        }
+
+        return r;
     }
 
     /// <summary>The Savitzky–Golay correlation weights w₋ₕ…wₕ for the <paramref name="order"/>-th derivative of a degree-<paramref name="order"/> fit.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Numerics;
 using Cepstra.Dsp;
 
 namespace Cepstra.Features;
@@ -176,12 +177,64 @@ public static class FeatureSummary
 
     private static void PerRow(FeatureMatrix m, Span<float> destination, ref int c)
     {
-        for (int r = 0; r < m.Rows; r++)
+        // Frame-major storage: row r is every Rows-th value starting at r, and the rows of a frame are contiguous,
+        // so whole vectors of rows are summed at once; each lane does MeanVar's double operations in MeanVar's
+        // order (bit-identical; the strided scalar loops were ≈ 2.5 % of a gtzan-mini convert's CPU).
+        int width = Vector<float>.Count;
+        int r = 0;
+        if (m.Frames > 0)
         {
-            // Frame-major storage: row r is every Rows-th value starting at r.
+            for (; r + width <= m.Rows; r += width)
+            {
+                MeanVarOfRows(m.Data, r, m.Rows, m.Frames, destination.Slice(c, 2 * width));
+                c += 2 * width;
+            }
+        }
+
+        for (; r < m.Rows; r++)
+        {
             (double mean, double var) = MeanVar(m.Data, r, m.Rows, m.Frames);
             destination[c++] = (float)mean;
             destination[c++] = (float)var;
+        }
+    }
+
+    // MeanVar of rows [first, first + Vector<float>.Count), written as mean, var pairs.
+    private static void MeanVarOfRows(ReadOnlySpan<float> data, int first, int stride, int count, Span<float> destination)
+    {
+        int width = Vector<float>.Count;
+        Vector<double> sumLow = Vector<double>.Zero;
+        Vector<double> sumHigh = Vector<double>.Zero;
+        for (int i = 0, j = first; i < count; i++, j += stride)
+        {
+            Vector.Widen(new Vector<float>(data.Slice(j, width)), out Vector<double> a, out Vector<double> b);
+            sumLow += a;
+            sumHigh += b;
+        }
+
+        var n = new Vector<double>(count);
+        Vector<double> meanLow = sumLow / n;
+        Vector<double> meanHigh = sumHigh / n;
+        Vector<double> squaresLow = Vector<double>.Zero;
+        Vector<double> squaresHigh = Vector<double>.Zero;
+        for (int i = 0, j = first; i < count; i++, j += stride)
+        {
+            Vector.Widen(new Vector<float>(data.Slice(j, width)), out Vector<double> a, out Vector<double> b);
+            Vector<double> dLow = a - meanLow;
+            Vector<double> dHigh = b - meanHigh;
+            squaresLow += dLow * dLow;
+            squaresHigh += dHigh * dHigh;
+        }
+
+        Vector<double> varLow = squaresLow / n;
+        Vector<double> varHigh = squaresHigh / n;
+        int half = Vector<double>.Count;
+        for (int l = 0; l < half; l++)
+        {
+            destination[2 * l] = (float)meanLow[l];
+            destination[(2 * l) + 1] = (float)varLow[l];
+            destination[2 * (half + l)] = (float)meanHigh[l];
+            destination[(2 * (half + l)) + 1] = (float)varHigh[l];
         }
     }
 

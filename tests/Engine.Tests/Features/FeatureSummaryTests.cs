@@ -116,4 +116,82 @@ public sealed class FeatureSummaryTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(20, 1)]
+    [InlineData(20, 1293)]
+    [InlineData(13, 50)]
+    [InlineData(7, 9)]
+    public void Compute_MfccAndDeltaStatistics_AreBitForBitTheSequentialDoubleSums(int mfccCount, int frames)
+    {
+        // Rows are summed as vectors (several rows per instruction); every row must still get exactly the
+        // sequential double mean and population variance, and the deltas the scalar Savitzky-Golay sums.
+        var plan = new FeaturePlan(new ExtractionOptions { MfccCount = mfccCount });
+        var clip = new ClipFeatures(plan, FeatureSummary.RequiredFeatures);
+        clip.Prepare(((frames - 1) * plan.HopLength) + 1);
+        Assert.Equal(frames, clip.Mfcc.Frames);
+        var rng = new Random(mfccCount * frames);
+        foreach (FeatureMatrix m in new[] { clip.Chroma, clip.Rms, clip.SpectralCentroid, clip.SpectralBandwidth, clip.SpectralRolloff, clip.ZeroCrossingRate, clip.Mfcc })
+        {
+            for (int i = 0; i < m.Data.Length; i++)
+            {
+                m.Data[i] = (float)((rng.NextDouble() - 0.3) * 400);
+            }
+        }
+
+        List<string> names = [.. FeatureSummary.ColumnNames(plan)];
+        float[] summary = new float[names.Count];
+        FeatureSummary.Compute(clip, summary);
+
+        int width = Math.Min(plan.Options.DeltaWidth, frames % 2 == 1 ? frames : frames - 1);
+        double[] w = Delta.Weights(Math.Max(width, 3), 1);
+        for (int r = 0; r < mfccCount; r++)
+        {
+            float[] row = [.. Enumerable.Range(0, frames).Select(t => clip.Mfcc.Data[(t * mfccCount) + r])];
+            AssertStatistics(row, summary, names.IndexOf($"mfcc{r + 1}_mean"));
+            if (width >= 3)
+            {
+                int h = width / 2;
+                float[] delta = new float[frames];
+                for (int t = h; t < frames - h; t++)
+                {
+                    double acc = 0;
+                    for (int k = -h; k <= h; k++)
+                    {
+                        acc += w[k + h] * row[t + k];
+                    }
+
+                    delta[t] = (float)acc;
+                }
+
+                for (int t = 0; t < h; t++)
+                {
+                    delta[t] = delta[h];
+                    delta[frames - 1 - t] = delta[frames - 1 - h];
+                }
+
+                AssertStatistics(delta, summary, names.IndexOf($"mfcc{r + 1}_delta_mean"));
+            }
+        }
+
+        static void AssertStatistics(float[] row, float[] summary, int at)
+        {
+            double sum = 0;
+            foreach (float v in row)
+            {
+                sum += v;
+            }
+
+            double mean = sum / row.Length;
+            double squares = 0;
+            foreach (float v in row)
+            {
+                double d = v - mean;
+                squares += d * d;
+            }
+
+            Assert.Equal(BitConverter.SingleToInt32Bits((float)mean), BitConverter.SingleToInt32Bits(summary[at]));
+            Assert.Equal(BitConverter.SingleToInt32Bits((float)(squares / row.Length)), BitConverter.SingleToInt32Bits(summary[at + 1]));
+        }
+    }
 }
