@@ -2,6 +2,7 @@ using Cepstra.Dsp;
 
 namespace Cepstra.Tests.Dsp;
 
+[Trait("Category", "Kernel")]
 public class FloatLog10Tests
 {
     [Theory]

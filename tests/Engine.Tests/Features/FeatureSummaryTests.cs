@@ -118,6 +118,7 @@ public sealed class FeatureSummaryTests
     }
 
     [Theory]
+    [Trait("Category", "Kernel")]
     [InlineData(20, 1)]
     [InlineData(20, 1293)]
     [InlineData(13, 50)]

@@ -4,6 +4,7 @@ using Cepstra.Features;
 
 namespace Cepstra.Tests.Simd;
 
+[Trait("Category", "Kernel")]
 public class ChromaKernelTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using Cepstra.Backends.Simd;
 
 namespace Cepstra.Tests.Simd;
 
+[Trait("Category", "Kernel")]
 public class TimeDomainKernelTests
 {
     [Theory]
