@@ -105,7 +105,9 @@ internal sealed class FloatBuilder
 {
     private float[] _data;
 
-    public FloatBuilder(int capacity) => _data = new float[Math.Max(0, capacity)];
+    // Uninitialised: every slot up to Count is written through Reserve before it is read, and ToArray trims the
+    // rest. Zeroing a 30 s clip's 2.6 MB first was ≈ 1 % of a gtzan-mini convert's CPU.
+    public FloatBuilder(int capacity) => _data = GC.AllocateUninitializedArray<float>(Math.Max(0, capacity));
 
     public int Count { get; private set; }
 
