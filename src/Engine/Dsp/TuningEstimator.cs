@@ -37,6 +37,30 @@ public static class TuningEstimator
     }
 
     /// <summary>
+    /// As <see cref="Estimate(FeatureMatrix, FeaturePlan)"/>, with each frame's largest magnitude (piptrack's
+    /// threshold reference) already known (<see cref="FrameMaxima"/>): the same estimate without reading every
+    /// frame's bins above 4 kHz again.
+    /// </summary>
+    internal static double Estimate(FeatureMatrix power, ReadOnlySpan<float> frameMax, FeaturePlan plan)
+    {
+        if (frameMax.Length != power.Frames || power.Rows != (plan.FftSize / 2) + 1)
+        {
+            throw new ArgumentException("Expected n_fft/2 + 1 bins and one maximum per frame.", nameof(frameMax));
+        }
+
+        return EstimateCore(power.Data, power.Frames, power.Rows, frameMax, power.Rows, plan.SampleRate, plan.ChromaBins);
+    }
+
+    /// <summary>The largest magnitude of each frame of a frame-major spectrogram (exactly what the estimate would compute itself).</summary>
+    internal static void FrameMaxima(ReadOnlySpan<float> frames, int bins, Span<float> destination)
+    {
+        for (int t = 0; t < destination.Length; t++)
+        {
+            destination[t] = TensorPrimitives.MaxMagnitude(frames.Slice(t * bins, bins));
+        }
+    }
+
+    /// <summary>
     /// Estimates the tuning (fractions of a bin) from any non-negative spectrogram given frame-major:
     /// <paramref name="spectrogram"/>[frame · bins + bin], bins = fftSize/2 + 1.
     /// </summary>

@@ -36,6 +36,7 @@ internal sealed class SimdClipWorker : IDisposable
     private float[] _padded = [];
     private float[] _melLanes = [];
     private int[] _zcrStartCounts = [];
+    private float[] _frameMax = []; // each frame's largest |power|, taken as its batch is scattered (still in cache) for the tuning estimate
 
     // Per-clip state read by the frame workers (set at the start of Compute).
     private ClipFeatures? _destination;
@@ -102,6 +103,7 @@ internal sealed class SimdClipWorker : IDisposable
         if ((want & FeatureKinds.Chroma) != 0)
         {
             _clipPower.Resize(_plan.FrequencyBins, frames);
+            EnsureCapacity(ref _frameMax, frames);
         }
 
         if (complex)
@@ -122,7 +124,7 @@ internal sealed class SimdClipWorker : IDisposable
 
         if ((want & FeatureKinds.Chroma) != 0)
         {
-            double tuning = destination.Block?.Tuning ?? o.Tuning ?? TuningEstimator.Estimate(_clipPower, _plan);
+            double tuning = destination.Block?.Tuning ?? o.Tuning ?? TuningEstimator.Estimate(_clipPower, _frameMax.AsSpan(0, frames), _plan);
             destination.SetTuning(tuning);
             ChromaFilters bank = _plan.ChromaFilterbank(tuning);
             SimdKernels.Chroma(bank, _clipPower, destination.Chroma);
@@ -154,6 +156,7 @@ internal sealed class SimdClipWorker : IDisposable
         Return(ref _padded);
         Return(ref _melLanes);
         Return(ref _zcrStartCounts);
+        Return(ref _frameMax);
     }
 
     private static void EnsureCapacity<T>(ref T[] buffer, int length)
@@ -354,6 +357,7 @@ internal sealed class SimdClipWorker : IDisposable
         if ((_want & FeatureKinds.Chroma) != 0)
         {
             Scatter(power, _clipPower.Data[at..]);
+            TuningEstimator.FrameMaxima(_clipPower.Data.Slice(at, count * bins), bins, _frameMax.AsSpan(first, count));
         }
 
         if (_complex)
