@@ -204,6 +204,11 @@ internal static class ConvertCommand
             // inputs and plans the shard (see ConversionWarmup for the measured gain). Not awaited: it touches no
             // file and gives way to the run, which compiles whatever it has not reached yet itself.
             _ = ConversionWarmup.Start(options);
+            if (parse.GetValue(json) && ConversionWarmup.Enabled)
+            {
+                _ = ConvertSummaryFormatter.WarmUpJson();
+            }
+
             DatasetScan discovered;
             try
             {
