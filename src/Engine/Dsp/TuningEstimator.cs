@@ -168,17 +168,28 @@ public static class TuningEstimator
             ReadOnlySpan<float> s = spectrogram.Slice(t * stride, stride);
             float reference = PeakThreshold * Math.Abs(frameMax.IsEmpty ? TensorPrimitives.MaxMagnitude(s) : frameMax[t]);
 
-            // Only bins above the threshold can be peaks, and they are few: test whole vectors first and
-            // run the exact scalar test only where some bin of the vector exceeds the threshold.
+            // The local-maximum test of a whole vector of bins at once (the same float comparisons as
+            // IsThresholdedLocalMax; every bin of the vector and its right neighbour lie below the last bin, since
+            // kHi does), then the peaks recorded in bin order. Testing bin by bin wherever some bin of the vector
+            // exceeded the threshold was ≈ 3.5 % of a gtzan-mini convert's CPU.
             var refVector = new Vector<float>(reference);
+            int width = Vector<float>.Count;
             int k = first;
-            for (; k + Vector<float>.Count - 1 <= kHi; k += Vector<float>.Count)
+            for (; k + width - 1 <= kHi; k += width)
             {
-                if (Vector.GreaterThanAny(Vector.Abs(new Vector<float>(s.Slice(k, Vector<float>.Count))), refVector))
+                Vector<float> x = Thresholded(new Vector<float>(s.Slice(k, width)), refVector);
+                Vector<int> peaks = Vector.GreaterThan(x, Thresholded(new Vector<float>(s.Slice(k - 1, width)), refVector))
+                    & Vector.GreaterThanOrEqual(x, Thresholded(new Vector<float>(s.Slice(k + 1, width)), refVector));
+                if (peaks == Vector<int>.Zero)
                 {
-                    for (int j = k; j < k + Vector<float>.Count; j++)
+                    continue;
+                }
+
+                for (int j = 0; j < width; j++)
+                {
+                    if (peaks[j] != 0)
                     {
-                        AddIfPeak(s, j, bins - 1, reference, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
+                        AddPeak(s, k + j, bins - 1, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
                     }
                 }
             }
@@ -370,11 +381,16 @@ public static class TuningEstimator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddIfPeak(ReadOnlySpan<float> s, int k, int last, float reference, int sampleRate, int pitchFftSize, ref float[] pitches, ref float[] mags, ref int count)
     {
-        if (!IsThresholdedLocalMax(s, k, last, reference))
+        if (IsThresholdedLocalMax(s, k, last, reference))
         {
-            return;
+            AddPeak(s, k, last, sampleRate, pitchFftSize, ref pitches, ref mags, ref count);
         }
+    }
 
+    // Records bin k, a thresholded local maximum: its interpolated pitch and magnitude.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddPeak(ReadOnlySpan<float> s, int k, int last, int sampleRate, int pitchFftSize, ref float[] pitches, ref float[] mags, ref int count)
+    {
         float shift = ParabolicShift(s, k, last);
         float avg = k == last ? Math.Abs(s[k]) - Math.Abs(s[k - 1]) : (Math.Abs(s[k + 1]) - Math.Abs(s[k - 1])) / 2f;
         float dskew = 0.5f * avg * shift;
@@ -406,6 +422,12 @@ public static class TuningEstimator
     {
         float a = Math.Abs(v);
         return a > reference ? a : 0f;
+    }
+
+    private static Vector<float> Thresholded(Vector<float> v, Vector<float> reference)
+    {
+        Vector<float> a = Vector.Abs(v);
+        return Vector.ConditionalSelect(Vector.GreaterThan(a, reference), a, Vector<float>.Zero);
     }
 
     // librosa _parabolic_interpolation: the vertex offset −b/a of the parabola through bins k−1, k, k+1,
