@@ -28,29 +28,45 @@ internal static class FloatLog10
     /// <param name="values">Powers (any layout), overwritten by decibels. NaN stays NaN, +∞ gives +∞.</param>
     /// <param name="amin">The floor (librosa's <c>amin</c>), positive.</param>
     /// <param name="referenceDb"><c>10·log10(ref)</c>, rounded to float.</param>
+    public static void PowerToDecibelsInPlace(Span<float> values, float amin, float referenceDb) =>
+        PowerToDecibels(values, values, amin, referenceDb);
+
+    /// <summary>
+    /// <c>destination[i] = 10·log10(max(source[i], amin)) − referenceDb</c>: <see cref="PowerToDecibelsInPlace"/>
+    /// into another span, so a caller that keeps its powers needs no copy pass first.
+    /// </summary>
+    /// <param name="source">Powers (any layout).</param>
+    /// <param name="destination">At least <paramref name="source"/>.Length; may be <paramref name="source"/> itself.</param>
+    /// <param name="amin">The floor (librosa's <c>amin</c>), positive.</param>
+    /// <param name="referenceDb"><c>10·log10(ref)</c>, rounded to float.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PowerToDecibelsInPlace(Span<float> values, float amin, float referenceDb)
+    public static void PowerToDecibels(ReadOnlySpan<float> source, Span<float> destination, float amin, float referenceDb)
     {
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException("The destination is shorter than the source.", nameof(destination));
+        }
+
         int width = Vector<float>.Count;
         var floor = new Vector<float>(amin);
         var reference = new Vector<float>(referenceDb);
         var ten = new Vector<float>(10f);
         int i = 0;
-        for (; i <= values.Length - width; i += width)
+        for (; i <= source.Length - width; i += width)
         {
-            Vector<float> x = Floored(new Vector<float>(values.Slice(i, width)), floor);
-            ((Log10(x) * ten) - reference).CopyTo(values.Slice(i, width));
+            Vector<float> x = Floored(new Vector<float>(source.Slice(i, width)), floor);
+            ((Log10(x) * ten) - reference).CopyTo(destination.Slice(i, width));
         }
 
-        if (i < values.Length)
+        if (i < source.Length)
         {
             // The tail through the same vector code, so every element rounds the same way wherever it sits.
             Span<float> tail = stackalloc float[width];
             tail.Fill(amin);
-            values[i..].CopyTo(tail);
+            source[i..].CopyTo(tail);
             Vector<float> x = Floored(new Vector<float>(tail), floor);
             ((Log10(x) * ten) - reference).CopyTo(tail);
-            tail[..(values.Length - i)].CopyTo(values[i..]);
+            tail[..(source.Length - i)].CopyTo(destination[i..]);
         }
     }
 

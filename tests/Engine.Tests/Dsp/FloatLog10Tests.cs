@@ -85,6 +85,21 @@ public class FloatLog10Tests
         }
     }
 
+    [Fact]
+    public void PowerToDecibels_IntoAnotherSpan_LeavesTheSourceAndGivesTheInPlaceBits()
+    {
+        var rng = new Random(5);
+        float[] source = [.. Enumerable.Range(0, 131).Select(_ => (float)Math.Pow(10, (rng.NextDouble() * 16) - 12))];
+        float[] kept = [.. source];
+        float[] inPlace = [.. source];
+        float[] destination = new float[source.Length];
+        FloatLog10.PowerToDecibels(source, destination, 1e-10f, 0.5f);
+        FloatLog10.PowerToDecibelsInPlace(inPlace, 1e-10f, 0.5f);
+        Assert.Equal(kept, source);
+        Assert.Equal(inPlace, destination);
+        Assert.Throws<ArgumentException>(() => FloatLog10.PowerToDecibels(source, new float[source.Length - 1], 1e-10f, 0f));
+    }
+
     private static float BitIncrement(float x) => MathF.BitIncrement(x);
 
     private static float BitDecrement(float x) => MathF.BitDecrement(x);

@@ -37,6 +37,7 @@ internal sealed class SimdClipWorker : IDisposable
     private float[] _melLanes = [];
     private int[] _zcrStartCounts = [];
     private float[] _frameMax = []; // each frame's largest |power|, taken as its batch is scattered (still in cache) for the tuning estimate
+    private bool _estimateTuning; // chroma without a given tuning (option or block): only then are _frameMax taken
 
     // Per-clip state read by the frame workers (set at the start of Compute).
     private ClipFeatures? _destination;
@@ -94,6 +95,7 @@ internal sealed class SimdClipWorker : IDisposable
         _want = want;
         _needs = needs;
         _complex = complex;
+        _estimateTuning = (want & FeatureKinds.Chroma) != 0 && destination.Block?.Tuning is null && o.Tuning is null;
         _frames = frames;
         if ((needs & FeatureInputs.MelPower) != 0)
         {
@@ -103,7 +105,7 @@ internal sealed class SimdClipWorker : IDisposable
         if ((want & FeatureKinds.Chroma) != 0)
         {
             _clipPower.Resize(_plan.FrequencyBins, frames);
-            EnsureCapacity(ref _frameMax, frames);
+            EnsureCapacity(ref _frameMax, _estimateTuning ? frames : 0);
         }
 
         if (complex)
@@ -357,7 +359,10 @@ internal sealed class SimdClipWorker : IDisposable
         if ((_want & FeatureKinds.Chroma) != 0)
         {
             Scatter(power, _clipPower.Data[at..]);
-            TuningEstimator.FrameMaxima(_clipPower.Data.Slice(at, count * bins), bins, _frameMax.AsSpan(first, count));
+            if (_estimateTuning)
+            {
+                TuningEstimator.FrameMaxima(_clipPower.Data.Slice(at, count * bins), bins, _frameMax.AsSpan(first, count));
+            }
         }
 
         if (_complex)

@@ -69,16 +69,11 @@ internal static partial class SimdKernels
 
         for (t = 0; t < frames; t++)
         {
-            Span<float> frame = chroma.Slice(t * rows, rows);
-            float max = TensorPrimitives.MaxMagnitude(frame);
-            if (Math.Abs(max) >= Float32Tiny)
-            {
-                TensorPrimitives.Divide(frame, Math.Abs(max), frame);
-            }
+            NormalizeChromaFrame(chroma.Slice(t * rows, rows));
         }
     }
 
-    // One output: 16-lane fused sums over the whole vectors, their lane sum, then the leftover bins in order.
+    // One output: 16-lane fused sums over the whole vectors, then FinishChromaDot.
     private static float ChromaDotWide(ReadOnlySpan<float> w, ReadOnlySpan<float> p, int vectors)
     {
         ref float wr = ref MemoryMarshal.GetReference(w);
@@ -90,6 +85,12 @@ internal static partial class SimdKernels
             sum = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pr, (nuint)k), Vector512.LoadUnsafe(ref wr, (nuint)k), sum);
         }
 
+        return FinishChromaDot(sum, w, p, vectors);
+    }
+
+    // The end of every wide chroma dot product, in or out of a block: the lane sum, then the leftover bins in order.
+    private static float FinishChromaDot(Vector512<float> sum, ReadOnlySpan<float> w, ReadOnlySpan<float> p, int vectors)
+    {
         float s = Vector512.Sum(sum);
         for (int k = vectors * Vector512<float>.Count; k < w.Length; k++)
         {
@@ -97,6 +98,16 @@ internal static partial class SimdKernels
         }
 
         return s;
+    }
+
+    // librosa's per-frame normalisation: divided by the largest |value| unless that is below float32 tiny.
+    private static void NormalizeChromaFrame(Span<float> frame)
+    {
+        float max = TensorPrimitives.MaxMagnitude(frame);
+        if (Math.Abs(max) >= Float32Tiny)
+        {
+            TensorPrimitives.Divide(frame, Math.Abs(max), frame);
+        }
     }
 
     // Rows c..c+3 × frames t..t+2, each output accumulated exactly as ChromaDotWide accumulates it.
@@ -137,31 +148,15 @@ internal static partial class SimdKernels
             s32 = Vector512.FusedMultiplyAdd(a2, b, s32);
         }
 
-        ReadOnlySpan<float> frame0 = power.Slice(t * stride, bins);
-        ReadOnlySpan<float> frame1 = power.Slice((t + 1) * stride, bins);
-        ReadOnlySpan<float> frame2 = power.Slice((t + 2) * stride, bins);
-        Store(chroma, (t * rows) + c, weights.Slice(c * bins, bins), frame0, vectors, s00);
-        Store(chroma, ((t + 1) * rows) + c, weights.Slice(c * bins, bins), frame1, vectors, s01);
-        Store(chroma, ((t + 2) * rows) + c, weights.Slice(c * bins, bins), frame2, vectors, s02);
-        Store(chroma, (t * rows) + c + 1, weights.Slice((c + 1) * bins, bins), frame0, vectors, s10);
-        Store(chroma, ((t + 1) * rows) + c + 1, weights.Slice((c + 1) * bins, bins), frame1, vectors, s11);
-        Store(chroma, ((t + 2) * rows) + c + 1, weights.Slice((c + 1) * bins, bins), frame2, vectors, s12);
-        Store(chroma, (t * rows) + c + 2, weights.Slice((c + 2) * bins, bins), frame0, vectors, s20);
-        Store(chroma, ((t + 1) * rows) + c + 2, weights.Slice((c + 2) * bins, bins), frame1, vectors, s21);
-        Store(chroma, ((t + 2) * rows) + c + 2, weights.Slice((c + 2) * bins, bins), frame2, vectors, s22);
-        Store(chroma, (t * rows) + c + 3, weights.Slice((c + 3) * bins, bins), frame0, vectors, s30);
-        Store(chroma, ((t + 1) * rows) + c + 3, weights.Slice((c + 3) * bins, bins), frame1, vectors, s31);
-        Store(chroma, ((t + 2) * rows) + c + 3, weights.Slice((c + 3) * bins, bins), frame2, vectors, s32);
-
-        static void Store(Span<float> chroma, int index, ReadOnlySpan<float> w, ReadOnlySpan<float> p, int vectors, Vector512<float> sum)
+        // The twelve sums, row-major over (row, frame), each finished as ChromaDotWide finishes its one.
+        ReadOnlySpan<Vector512<float>> sums = [s00, s01, s02, s10, s11, s12, s20, s21, s22, s30, s31, s32];
+        for (int r = 0; r < 4; r++)
         {
-            float s = Vector512.Sum(sum);
-            for (int k = vectors * Vector512<float>.Count; k < w.Length; k++)
+            ReadOnlySpan<float> w = weights.Slice((c + r) * bins, bins);
+            for (int f = 0; f < 3; f++)
             {
-                s += w[k] * p[k];
+                chroma[((t + f) * rows) + c + r] = FinishChromaDot(sums[(r * 3) + f], w, power.Slice((t + f) * stride, bins), vectors);
             }
-
-            chroma[index] = s;
         }
     }
 
@@ -223,10 +218,6 @@ internal static partial class SimdKernels
             chroma[c] = TensorPrimitives.Dot(bank.Row(c), power[..bins]);
         }
 
-        float max = TensorPrimitives.MaxMagnitude(chroma[..bank.Rows]);
-        if (Math.Abs(max) >= Float32Tiny)
-        {
-            TensorPrimitives.Divide(chroma[..bank.Rows], Math.Abs(max), chroma[..bank.Rows]);
-        }
+        NormalizeChromaFrame(chroma[..bank.Rows]);
     }
 }

@@ -28,8 +28,7 @@ internal static partial class SimdKernels
         }
 
         Span<float> db = workspace.Db(bands * frames);
-        melPower.Data.CopyTo(db);
-        FloatLog10.PowerToDecibelsInPlace(db, 1e-10f, 0f);
+        FloatLog10.PowerToDecibels(melPower.Data, db, 1e-10f, 0f);
 
         // The top_db floor is relative to the whole spectrogram's maximum (NaN propagates, as in NumPy).
         float floor = TensorPrimitives.Max(db) - 80f;
